@@ -1,0 +1,71 @@
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ORDER_CREATED_DETAIL_TYPE } from '../event-contract';
+import { HandlerFunction } from '../handler-function';
+import { ResolvedProps } from '../resolved-props';
+
+export interface OrdersApiProps {
+  readonly settings: ResolvedProps;
+  readonly eventBus: events.IEventBus;
+}
+
+/** REST API `POST /orders` -> API function -> PutEvents on the orders bus. */
+export class OrdersApi extends Construct {
+  public readonly api: apigateway.RestApi;
+  public readonly function: lambda.Function;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: OrdersApiProps) {
+    super(scope, id);
+    const { settings, eventBus } = props;
+
+    const handler = new HandlerFunction(this, 'Handler', {
+      handler: 'api',
+      description: 'Validates POST /orders and publishes OrderCreated events',
+      timeout: settings.apiTimeout,
+      settings,
+      environment: {
+        EVENT_BUS_NAME: eventBus.eventBusName,
+        EVENT_SOURCE: settings.eventSource,
+        EVENT_DETAIL_TYPE: ORDER_CREATED_DETAIL_TYPE,
+        CORS_ALLOW_ORIGINS: settings.corsAllowOrigins.join(','),
+      },
+    });
+    this.function = handler.function;
+    this.logGroup = handler.logGroup;
+    eventBus.grantPutEventsTo(this.function);
+
+    const cors = settings.corsAllowOrigins.length > 0;
+    this.api = new apigateway.RestApi(this, 'RestApi', {
+      // Named like the functions: the API's CloudWatch metrics are keyed by this name, so it
+      // must differ between two instances (the default would be the construct id for both).
+      restApiName: `${settings.functionNamePrefix}-api`,
+      description: 'Orders API (cdk-orders-workflow)',
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      // The API Gateway CloudWatch role is an account-wide singleton: not ours to create or replace.
+      cloudWatchRole: false,
+      deployOptions: { stageName: 'prod', metricsEnabled: true },
+      // Preflight answered by API Gateway; the handler adds the allow-origin header to responses.
+      defaultCorsPreflightOptions: cors ? {
+        allowOrigins: settings.corsAllowOrigins,
+        allowMethods: ['POST', 'OPTIONS'],
+        allowHeaders: ['Content-Type', 'Authorization', 'X-Amz-Date', 'X-Api-Key', 'X-Amz-Security-Token'],
+      } : undefined,
+    });
+    if (settings.corsAllowOrigins.length === 1) {
+      // Errors API Gateway itself returns (throttling, 413, unknown route) never reach the
+      // handler; with a single allowed origin they can carry the header too, so the browser
+      // shows the real status instead of an opaque CORS failure.
+      const headers = { 'Access-Control-Allow-Origin': `'${settings.corsAllowOrigins[0]}'` };
+      this.api.addGatewayResponse('Default4xx', { type: apigateway.ResponseType.DEFAULT_4XX, responseHeaders: headers });
+      this.api.addGatewayResponse('Default5xx', { type: apigateway.ResponseType.DEFAULT_5XX, responseHeaders: headers });
+    }
+    // RestApi always adds an `Endpoint` stack output; a library construct adds outputs only
+    // when asked (`stackOutputs`), so drop it.
+    this.api.node.tryRemoveChild('Endpoint');
+    this.api.root.addResource('orders').addMethod('POST', new apigateway.LambdaIntegration(this.function));
+  }
+}

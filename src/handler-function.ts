@@ -1,0 +1,77 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ResolvedProps } from './resolved-props';
+
+/** The handlers pre-bundled by the build (`npx projen bundle`) and shipped in the npm package. */
+export type HandlerName = 'api' | 'worker';
+
+/** Directory of a pre-bundled handler: `<package>/assets/lambda/<name>/handler/index.js`. */
+export function handlerAssetDir(name: HandlerName): string {
+  // This file is src/handler-function.ts in the repo and lib/handler-function.js when installed:
+  // both sit one level below the package root, next to assets/.
+  return path.join(__dirname, '..', 'assets', 'lambda', name, 'handler');
+}
+
+export interface HandlerFunctionProps {
+  readonly handler: HandlerName;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly environment: Record<string, string>;
+  readonly settings: ResolvedProps;
+}
+
+/**
+ * A Lambda function running one pre-bundled handler, with its own explicit log group and a
+ * role that may write only to that log group (no AWSLambdaBasicExecutionRole, no
+ * `logRetention` custom resource).
+ */
+export class HandlerFunction extends Construct {
+  public readonly function: lambda.Function;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    const { settings } = props;
+    const assetDir = handlerAssetDir(props.handler);
+    if (!fs.existsSync(path.join(assetDir, 'index.js'))) {
+      throw new Error(`The ${props.handler} handler bundle is missing at ${assetDir}. ` +
+        'In a checkout of cdk-orders-workflow run `npx projen bundle`; an installed package always ships it.');
+    }
+    const functionName = `${settings.functionNamePrefix}-${props.handler}`;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
+    });
+
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${functionName}`,
+    });
+    this.logGroup.grantWrite(role);
+
+    this.function = new lambda.Function(this, 'Function', {
+      functionName,
+      description: props.description,
+      code: lambda.Code.fromAsset(assetDir),
+      handler: 'index.handler',
+      runtime: settings.runtime,
+      architecture: settings.architecture,
+      memorySize: settings.memorySize,
+      timeout: props.timeout,
+      role,
+      logGroup: this.logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: `orders-${props.handler}`,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...props.environment,
+      },
+    });
+  }
+}

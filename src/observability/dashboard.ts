@@ -1,0 +1,60 @@
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ResolvedProps } from '../resolved-props';
+
+export interface OrdersDashboardProps {
+  readonly settings: ResolvedProps;
+  readonly api: apigateway.RestApi;
+  readonly apiFunction: lambda.IFunction;
+  readonly workerFunction: lambda.IFunction;
+  readonly mainQueue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly alarms: cloudwatch.IAlarm[];
+}
+
+const WIDTH = 8;
+
+/** One page for the on-call: API, both functions, both queues, and the alarms. */
+export class OrdersDashboard extends Construct {
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: OrdersDashboardProps) {
+    super(scope, id);
+    const { api } = props;
+    const graph = (title: string, left: cloudwatch.IMetric[], right?: cloudwatch.IMetric[]) =>
+      new cloudwatch.GraphWidget({ title, left, right, width: WIDTH });
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.settings.namePrefix && `${props.settings.namePrefix}-dashboard`,
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 3 * WIDTH, height: 3 }),
+    );
+    this.dashboard.addWidgets(
+      graph('API requests', [api.metricCount()]),
+      graph('API errors (4xx / 5xx)', [api.metricClientError(), api.metricServerError()]),
+      graph('API latency (p50 / p99)', [api.metricLatency({ statistic: 'p50' }), api.metricLatency({ statistic: 'p99' })]),
+    );
+    for (const [name, fn] of [['API function', props.apiFunction], ['Worker function', props.workerFunction]] as const) {
+      this.dashboard.addWidgets(
+        graph(`${name}: invocations / errors`, [fn.metricInvocations(), fn.metricErrors()]),
+        graph(`${name}: duration (p50 / p99)`, [fn.metricDuration({ statistic: 'p50' }), fn.metricDuration({ statistic: 'p99' })]),
+        graph(`${name}: throttles`, [fn.metricThrottles()]),
+      );
+    }
+    for (const [name, queue] of [['Main queue', props.mainQueue], ['Dead-letter queue', props.deadLetterQueue]] as const) {
+      this.dashboard.addWidgets(
+        graph(`${name}: depth (visible / in flight)`, [
+          queue.metricApproximateNumberOfMessagesVisible(), queue.metricApproximateNumberOfMessagesNotVisible(),
+        ]),
+        graph(`${name}: age of oldest message`, [queue.metricApproximateAgeOfOldestMessage()]),
+        graph(`${name}: throughput (sent / received / deleted)`, [
+          queue.metricNumberOfMessagesSent(), queue.metricNumberOfMessagesReceived(), queue.metricNumberOfMessagesDeleted(),
+        ]),
+      );
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { OrdersApi } from './api/orders-api';
+import { OrderAlarms } from './observability/alarms';
+import { OrdersDashboard } from './observability/dashboard';
+import { OrderQueryDefinitions } from './observability/query-definitions';
+import { OrdersWorkflowProps } from './orders-workflow-props';
+import { OrderQueues } from './queues/order-queues';
+import { resolveProps } from './resolved-props';
+import { OrderRouting } from './routing/order-routing';
+import { addStackOutputs } from './stack-outputs';
+import { validateProps } from './validate-props';
+import { OrderWorker } from './worker/order-worker';
+
+/**
+ * An event-driven orders pipeline:
+ *
+ * API Gateway `POST /orders` -> API function (validate, mint ids, PutEvents `OrderCreated`)
+ * -> custom EventBridge bus -> rule -> encrypted SQS queue (DLQ after `maxReceiveCount`)
+ * -> worker function (batches, partial batch response, idempotent per eventId on DynamoDB)
+ * -> structured logs, saved Logs Insights queries, three alarms and a dashboard.
+ */
+export class OrdersWorkflow extends Construct {
+  /** The REST API (`POST /orders` on stage `prod`). */
+  public readonly api: apigateway.RestApi;
+  /** Base URL of the API's `prod` stage, ending in `/`; POST orders to `${apiEndpoint}orders`. */
+  public readonly apiEndpoint: string;
+  /** Validates requests and publishes OrderCreated events. */
+  public readonly apiFunction: lambda.Function;
+  /** Log group of the API function. */
+  public readonly apiLogGroup: logs.LogGroup;
+  /** The bus OrderCreated events are published to (created, or the one passed in `eventBus`). */
+  public readonly eventBus: events.IEventBus;
+  /** Routes OrderCreated events from `eventSource` to the main queue. */
+  public readonly orderCreatedRule: events.Rule;
+  /** Holds orders until the worker has processed them. */
+  public readonly mainQueue: sqs.Queue;
+  /** Where an order lands after `maxReceiveCount` failed receives (or an undeliverable event). */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** Processes batches from the main queue. */
+  public readonly workerFunction: lambda.Function;
+  /** Log group of the worker function. */
+  public readonly workerLogGroup: logs.LogGroup;
+  /** Powertools idempotency records, one per eventId (partition key `id`, TTL `expiration`). */
+  public readonly idempotencyTable: dynamodb.Table;
+  /** ALARM when the dead-letter queue holds any message. */
+  public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
+  /** ALARM when the worker has one or more errors in 5 minutes. */
+  public readonly workerErrorsAlarm: cloudwatch.Alarm;
+  /** ALARM when the oldest message in the main queue is older than `queueAgeAlarmThreshold`. */
+  public readonly queueAgeAlarm: cloudwatch.Alarm;
+  /** All three alarms. */
+  public readonly alarms: cloudwatch.Alarm[];
+  /** API, functions and queues on one page. */
+  public readonly dashboard: cloudwatch.Dashboard;
+  /** The saved Logs Insights queries: duplicates, worker failures, correlation by id. */
+  public readonly queryDefinitions: logs.QueryDefinition[];
+
+  constructor(scope: Construct, id: string, props: OrdersWorkflowProps = {}) {
+    super(scope, id);
+    const settings = resolveProps(this, props);
+    validateProps(props, settings);
+
+    const queues = new OrderQueues(this, 'Queues', { settings, encryptionKey: props.queueEncryptionKey });
+    this.mainQueue = queues.mainQueue;
+    this.deadLetterQueue = queues.deadLetterQueue;
+
+    const routing = new OrderRouting(this, 'Routing', {
+      settings, mainQueue: this.mainQueue, deadLetterQueue: this.deadLetterQueue, eventBus: props.eventBus,
+    });
+    this.eventBus = routing.eventBus;
+    this.orderCreatedRule = routing.rule;
+
+    const api = new OrdersApi(this, 'Api', { settings, eventBus: this.eventBus });
+    this.api = api.api;
+    this.apiEndpoint = api.api.url;
+    this.apiFunction = api.function;
+    this.apiLogGroup = api.logGroup;
+
+    const worker = new OrderWorker(this, 'Worker', { settings, queue: this.mainQueue });
+    this.workerFunction = worker.function;
+    this.workerLogGroup = worker.logGroup;
+    this.idempotencyTable = worker.idempotencyTable;
+
+    const alarms = new OrderAlarms(this, 'Alarms', {
+      settings,
+      mainQueue: this.mainQueue,
+      deadLetterQueue: this.deadLetterQueue,
+      workerFunction: this.workerFunction,
+      alarmActions: props.alarmActions ?? [],
+    });
+    this.deadLetterQueueAlarm = alarms.deadLetterQueueAlarm;
+    this.workerErrorsAlarm = alarms.workerErrorsAlarm;
+    this.queueAgeAlarm = alarms.queueAgeAlarm;
+    this.alarms = alarms.all;
+
+    this.dashboard = new OrdersDashboard(this, 'Dashboard', {
+      settings,
+      api: this.api,
+      apiFunction: this.apiFunction,
+      workerFunction: this.workerFunction,
+      mainQueue: this.mainQueue,
+      deadLetterQueue: this.deadLetterQueue,
+      alarms: this.alarms,
+    }).dashboard;
+
+    this.queryDefinitions = new OrderQueryDefinitions(this, 'Queries', {
+      folder: settings.functionNamePrefix,
+      logGroups: { api: this.apiLogGroup, worker: this.workerLogGroup },
+    }).queryDefinitions;
+
+    if (props.stackOutputs) {
+      addStackOutputs(this, {
+        ApiEndpoint: this.apiEndpoint,
+        EventBusName: this.eventBus.eventBusName,
+        MainQueueUrl: this.mainQueue.queueUrl,
+        DlqUrl: this.deadLetterQueue.queueUrl,
+        DynamoTableName: this.idempotencyTable.tableName,
+      });
+    }
+  }
+}

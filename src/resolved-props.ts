@@ -1,0 +1,68 @@
+import { Duration, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { DEFAULT_EVENT_SOURCE } from './event-contract';
+import { OrdersWorkflowProps } from './orders-workflow-props';
+
+/** The props with every default applied: the parts below never see `undefined`. */
+export interface ResolvedProps {
+  /** The user's prefix, when given: it names every resource. */
+  readonly namePrefix?: string;
+  /** Always set: names the functions and their log groups. */
+  readonly functionNamePrefix: string;
+  readonly eventSource: string;
+  readonly corsAllowOrigins: string[];
+  readonly runtime: lambda.Runtime;
+  readonly architecture: lambda.Architecture;
+  readonly memorySize: number;
+  readonly apiTimeout: Duration;
+  readonly workerTimeout: Duration;
+  readonly batchSize: number;
+  readonly maxBatchingWindow?: Duration;
+  readonly maxReceiveCount: number;
+  readonly visibilityTimeout: Duration;
+  readonly deadLetterRetentionPeriod: Duration;
+  readonly idempotencyExpiry: Duration;
+  readonly failureInjection: boolean;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  readonly queueAgeAlarmThreshold: Duration;
+}
+
+/** Visibility timeout AWS recommends for a Lambda event source: 6x timeout plus the batching window. */
+export function minimumVisibilityTimeout(workerTimeout: Duration, maxBatchingWindow?: Duration): Duration {
+  return Duration.seconds(6 * workerTimeout.toSeconds() + (maxBatchingWindow?.toSeconds() ?? 0));
+}
+
+export function resolveProps(scope: Construct, props: OrdersWorkflowProps): ResolvedProps {
+  const workerTimeout = props.workerTimeout ?? Duration.seconds(30);
+  return {
+    namePrefix: props.namePrefix,
+    // Unique per construct path (stack included), short enough for `<prefix>-worker` <= 64 chars.
+    functionNamePrefix: props.namePrefix ?? Names.uniqueResourceName(scope, { maxLength: 48, separator: '-' }),
+    eventSource: props.eventSource ?? DEFAULT_EVENT_SOURCE,
+    corsAllowOrigins: props.corsAllowOrigins ?? [],
+    runtime: props.runtime ?? lambda.Runtime.NODEJS_22_X,
+    architecture: props.architecture ?? lambda.Architecture.ARM_64,
+    memorySize: props.memorySize ?? 256,
+    apiTimeout: props.apiTimeout ?? Duration.seconds(10),
+    workerTimeout,
+    batchSize: props.batchSize ?? 5,
+    maxBatchingWindow: props.maxBatchingWindow,
+    maxReceiveCount: props.maxReceiveCount ?? 5,
+    visibilityTimeout: props.visibilityTimeout ?? minimumVisibilityTimeout(workerTimeout, props.maxBatchingWindow),
+    deadLetterRetentionPeriod: props.deadLetterRetentionPeriod ?? Duration.days(14),
+    idempotencyExpiry: props.idempotencyExpiry ?? Duration.days(7),
+    failureInjection: props.failureInjection ?? true,
+    logRetention: props.logRetention ?? logs.RetentionDays.TWO_WEEKS,
+    removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    queueAgeAlarmThreshold: props.queueAgeAlarmThreshold ?? Duration.minutes(5),
+  };
+}
+
+/** `true` when a number or Duration is only known at deploy time, so it cannot be checked now. */
+export function isUnresolved(value: number | Duration | undefined): boolean {
+  if (value === undefined) return false;
+  return typeof value === 'number' ? Token.isUnresolved(value) : value.isUnresolved();
+}

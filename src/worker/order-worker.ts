@@ -1,0 +1,61 @@
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { HandlerFunction } from '../handler-function';
+import { ResolvedProps } from '../resolved-props';
+
+export interface OrderWorkerProps {
+  readonly settings: ResolvedProps;
+  readonly queue: sqs.IQueue;
+}
+
+/** The worker function, its SQS event source and its idempotency table. */
+export class OrderWorker extends Construct {
+  public readonly function: lambda.Function;
+  public readonly logGroup: logs.LogGroup;
+  public readonly idempotencyTable: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: OrderWorkerProps) {
+    super(scope, id);
+    const { settings } = props;
+
+    // Powertools DynamoDBPersistenceLayer defaults: partition key `id`, TTL attribute `expiration`.
+    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
+      tableName: settings.namePrefix && `${settings.namePrefix}-idempotency`,
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: settings.removalPolicy,
+    });
+
+    const handler = new HandlerFunction(this, 'Handler', {
+      handler: 'worker',
+      description: 'Processes OrderCreated events from SQS, exactly once per eventId',
+      timeout: settings.workerTimeout,
+      settings,
+      environment: {
+        IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
+        IDEMPOTENCY_EXPIRY_SECONDS: String(settings.idempotencyExpiry.toSeconds()),
+        FAILURE_INJECTION_ENABLED: String(settings.failureInjection),
+      },
+    });
+    this.function = handler.function;
+    this.logGroup = handler.logGroup;
+
+    // The four calls the Powertools persistence layer makes, on this table only.
+    this.idempotencyTable.grant(this.function,
+      'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+
+    this.function.addEventSource(new SqsEventSource(props.queue, {
+      batchSize: settings.batchSize,
+      maxBatchingWindow: settings.maxBatchingWindow,
+      // Only the records that failed go back to the queue; the rest of the batch is done.
+      reportBatchItemFailures: true,
+    }));
+  }
+}
