@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 import { isUnresolved, minimumVisibilityTimeout, ResolvedProps } from './resolved-props';
 
@@ -41,6 +42,10 @@ export function validateProps(props: OrdersWorkflowProps, resolved: ResolvedProp
       `corsAllowOrigins entries must be '*' or an origin like 'https://app.example.com' with no path (got '${origin}').`);
   }
 
+  check(resolved.runtime.family === lambda.RuntimeFamily.NODEJS,
+    `runtime must be a Node.js runtime (the handlers are JavaScript bundles); got ${resolved.runtime.name}.`);
+  check(!(resolved.corsAllowOrigins.includes('*') && resolved.corsAllowOrigins.length > 1),
+    "corsAllowOrigins cannot mix '*' with specific origins: use ['*'] alone or list the origins.");
   integerIn('memorySize', resolved.memorySize, 128, 10_240);
   integerIn('batchSize', resolved.batchSize, 1, 10);
   integerIn('maxReceiveCount', resolved.maxReceiveCount, 1, 1000);
