@@ -21,7 +21,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // 2.220 has Runtime.NODEJS_22_X, TableV2-era DynamoDB props (pointInTimeRecoverySpecification)
   // and Lambda loggingConfig; consumers may use anything newer.
   cdkVersion: '2.220.0',
-  constructsVersion: '10.4.2',
+  constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
 
   // One dev tsconfig at the top level type-checks src, lambda, test and the projenrc.
@@ -62,6 +62,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
     'tsx@^4',
+    'cdk-nag@^2.37',
+    // examples/: the CDK CLI for synth/deploy, the React + Vite frontend and its browser test
+    'aws-cdk@^2',
+    'react@^19',
+    'react-dom@^19',
+    '@types/react@^19',
+    '@types/react-dom@^19',
+    'vite@^8',
+    'playwright-core',
+    // Python bindings type check
+    'pyright',
   ],
 
   eslintOptions: { dirs: ['src', 'lambda'], devdirs: ['test', 'scripts', 'projenrc', '.projenrc.ts'] },
