@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeNagFindings, NO_ASYNC_INVOCATION } from './nag-acknowledgements';
 import { ResolvedProps } from './resolved-props';
 
 /** The handlers pre-bundled by the build (`npx projen bundle`) and shipped in the npm package. */
@@ -67,11 +68,13 @@ export class HandlerFunction extends Construct {
       timeout: props.timeout,
       role,
       logGroup: this.logGroup,
+      tracing: settings.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       environment: {
         POWERTOOLS_SERVICE_NAME: `orders-${props.handler}`,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
       },
     });
+    acknowledgeNagFindings(this.function, [NO_ASYNC_INVOCATION]);
   }
 }

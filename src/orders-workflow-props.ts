@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -46,6 +47,21 @@ export interface OrdersWorkflowProps {
    * @default - no CORS: browsers on other origins cannot call the API
    */
   readonly corsAllowOrigins?: string[];
+
+  /**
+   * Stage-wide throttling of the API: steady requests per second and burst. Keeps a flood of
+   * orders from exhausting the account's Lambda concurrency.
+   *
+   * @default { rateLimit: 500, burstLimit: 1000 }
+   */
+  readonly apiThrottle?: apigateway.ThrottleSettings;
+
+  /**
+   * Whether to turn on AWS X-Ray active tracing for both functions and the API stage.
+   *
+   * @default false
+   */
+  readonly tracing?: boolean;
 
   /**
    * Lambda runtime of both functions. The handlers are bundled for Node.js 22.

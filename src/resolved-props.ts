@@ -1,4 +1,5 @@
 import { Duration, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -13,6 +14,8 @@ export interface ResolvedProps {
   readonly functionNamePrefix: string;
   readonly eventSource: string;
   readonly corsAllowOrigins: string[];
+  readonly apiThrottle: apigateway.ThrottleSettings;
+  readonly tracing: boolean;
   readonly runtime: lambda.Runtime;
   readonly architecture: lambda.Architecture;
   readonly memorySize: number;
@@ -43,6 +46,8 @@ export function resolveProps(scope: Construct, props: OrdersWorkflowProps): Reso
     functionNamePrefix: props.namePrefix ?? Names.uniqueResourceName(scope, { maxLength: 48, separator: '-' }),
     eventSource: props.eventSource ?? DEFAULT_EVENT_SOURCE,
     corsAllowOrigins: props.corsAllowOrigins ?? [],
+    apiThrottle: props.apiThrottle ?? { rateLimit: 500, burstLimit: 1000 },
+    tracing: props.tracing ?? false,
     runtime: props.runtime ?? lambda.Runtime.NODEJS_22_X,
     architecture: props.architecture ?? lambda.Architecture.ARM_64,
     memorySize: props.memorySize ?? 256,

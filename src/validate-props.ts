@@ -46,6 +46,9 @@ export function validateProps(props: OrdersWorkflowProps, resolved: ResolvedProp
     `runtime must be a Node.js runtime (the handlers are JavaScript bundles); got ${resolved.runtime.name}.`);
   check(!(resolved.corsAllowOrigins.includes('*') && resolved.corsAllowOrigins.length > 1),
     "corsAllowOrigins cannot mix '*' with specific origins: use ['*'] alone or list the origins.");
+  const { rateLimit, burstLimit } = resolved.apiThrottle;
+  if (rateLimit !== undefined && !isUnresolved(rateLimit)) check(rateLimit > 0, `apiThrottle.rateLimit must be positive (got ${rateLimit}).`);
+  if (burstLimit !== undefined) integerIn('apiThrottle.burstLimit', burstLimit, 1, 1_000_000);
   integerIn('memorySize', resolved.memorySize, 128, 10_240);
   integerIn('batchSize', resolved.batchSize, 1, 10);
   integerIn('maxReceiveCount', resolved.maxReceiveCount, 1, 1000);

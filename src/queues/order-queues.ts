@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeNagFindings } from '../nag-acknowledgements';
 import { ResolvedProps } from '../resolved-props';
 
 export interface OrderQueuesProps {
@@ -31,6 +32,10 @@ export class OrderQueues extends Construct {
       enforceSSL: true,
       ...encryption,
     });
+    acknowledgeNagFindings(this.deadLetterQueue, [{
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'This is the dead-letter queue: its messages are inspected and replayed by an operator, not redriven again.',
+    }]);
 
     this.mainQueue = new sqs.Queue(this, 'MainQueue', {
       queueName: settings.namePrefix && `${settings.namePrefix}-main-queue`,

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HandlerFunction } from '../handler-function';
+import { acknowledgeNagFindings } from '../nag-acknowledgements';
 import { ResolvedProps } from '../resolved-props';
 
 export interface OrderWorkerProps {
@@ -51,11 +52,19 @@ export class OrderWorker extends Construct {
     this.idempotencyTable.grant(this.function,
       'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
 
-    this.function.addEventSource(new SqsEventSource(props.queue, {
+    const eventSource = new SqsEventSource(props.queue, {
       batchSize: settings.batchSize,
       maxBatchingWindow: settings.maxBatchingWindow,
       // Only the records that failed go back to the queue; the rest of the batch is done.
       reportBatchItemFailures: true,
-    }));
+    });
+    this.function.addEventSource(eventSource);
+    const mapping = this.function.node.children.find((c) => c instanceof lambda.EventSourceMapping)!;
+    acknowledgeNagFindings(mapping, [{
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason: 'Records that keep failing are moved by the main queue\'s redrive policy to the dead-letter queue after ' +
+        'maxReceiveCount receives, with their body and attributes intact for replay; an on-failure destination would ' +
+        'only receive invocation metadata.',
+    }]);
   }
 }

@@ -73,6 +73,26 @@ describe('OrdersWorkflow with props changed', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: Match.stringLikeRegexp('-api$'), Timeout: 5 });
   });
 
+  test('API throttling defaults to 500 rps / 1000 burst and is overridable', () => {
+    synthWorkflow().template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000, HttpMethod: '*', ResourcePath: '/*' })],
+    });
+    synthWorkflow({ apiThrottle: { rateLimit: 50, burstLimit: 100 } }).template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })],
+    });
+  });
+
+  test('tracing: true turns on X-Ray for both functions and the stage, with named actions only', () => {
+    const { template } = synthWorkflow({ tracing: true });
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect((fn as any).Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: true });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] })]) },
+    });
+  });
+
   test('eventSource changes both the rule and what the API publishes', () => {
     const { template } = synthWorkflow({ eventSource: 'shop.checkout' });
     template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { 'source': ['shop.checkout'], 'detail-type': ['OrderCreated'] } });

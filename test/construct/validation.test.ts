@@ -28,6 +28,7 @@ describe('props validation', () => {
     ['empty source', { eventSource: ' ' }, /eventSource must be a non-empty string/],
     ['origin with a path', { corsAllowOrigins: ['https://shop.example.com/app'] }, /corsAllowOrigins entries must be '\*' or an origin/],
     ['* mixed with origins', { corsAllowOrigins: ['*', 'http://localhost:5173'] }, /cannot mix '\*' with specific origins/],
+    ['zero throttle rate', { apiThrottle: { rateLimit: 0 } }, /apiThrottle.rateLimit must be positive/],
     ['python runtime', { runtime: lambda.Runtime.PYTHON_3_12 }, /runtime must be a Node\.js runtime/],
     ['DLQ retention over 14 days', { deadLetterRetentionPeriod: Duration.days(15) }, /deadLetterRetentionPeriod must be from 60 to 1209600 seconds/],
     ['zero alarm threshold', { queueAgeAlarmThreshold: Duration.seconds(0) }, /queueAgeAlarmThreshold must be from 1/],

@@ -1,0 +1,26 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** A cdk-nag rule this design answers differently, and why. */
+export interface NagAcknowledgement {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/**
+ * Records why a cdk-nag rule does not apply, in the metadata format cdk-nag reads
+ * (`cdk_nag.rules_to_suppress`), without making cdk-nag a dependency. Only findings that are
+ * inherent to this design are acknowledged here; user decisions (authorization, WAF,
+ * access logging, tracing) are left for the user's own review.
+ */
+export function acknowledgeNagFindings(construct: IConstruct, acknowledgements: NagAcknowledgement[]): void {
+  const resource = (construct.node.defaultChild ?? construct) as CfnResource;
+  const existing = resource.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
+  resource.addMetadata('cdk_nag', { rules_to_suppress: [...existing, ...acknowledgements] });
+}
+
+export const NO_ASYNC_INVOCATION: NagAcknowledgement = {
+  id: 'Serverless-LambdaDLQ',
+  reason: 'Never invoked asynchronously (API Gateway calls it synchronously; SQS through an event source mapping), ' +
+    'so an on-failure destination would never receive anything. Failed orders go to the SQS dead-letter queue.',
+};
