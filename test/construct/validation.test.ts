@@ -68,3 +68,15 @@ describe('props validation', () => {
     })).not.toThrow();
   });
 });
+
+describe('handler bundles', () => {
+  test('a checkout without built bundles fails with the command that builds them', () => {
+    const fs = require('fs');
+    const spy = jest.spyOn(fs, 'existsSync').mockReturnValue(false);
+    try {
+      expect(() => build({})).toThrow(/The api handler bundle is missing at .*assets\/lambda\/api\/handler\. .*npx projen bundle/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
