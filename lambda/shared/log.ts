@@ -1,0 +1,35 @@
+/**
+ * One structured log line per outcome. The runbook's Logs Insights queries
+ * (src/observability/log-queries.ts) filter on `msg`, `outcome` and `level`, so the pairs
+ * below are part of the operational contract: change them together with the queries.
+ */
+// eslint-disable-next-line import/no-extraneous-dependencies -- esbuild inlines handler deps into assets/, so they are devDependencies by design
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/** Module scope: created once per container; the service name comes from POWERTOOLS_SERVICE_NAME. */
+export const logger = new Logger();
+
+export const LOG_EVENTS = {
+  validationFailed: { msg: 'validation_failed', outcome: 'rejected' },
+  methodNotAllowed: { msg: 'method_not_allowed', outcome: 'rejected' },
+  orderAccepted: { msg: 'order_accepted', outcome: 'published' },
+  publishFailed: { msg: 'publish_failed', outcome: 'error' },
+  orderProcessed: { msg: 'order_processed', outcome: 'processed' },
+  duplicate: { msg: 'duplicate', outcome: 'duplicate_ignored' },
+  processingFailed: { msg: 'processing_failed', outcome: 'failed' },
+} as const;
+
+export type LogEvent = (typeof LOG_EVENTS)[keyof typeof LOG_EVENTS];
+
+/**
+ * Writes `event` with `message === msg` (Powertools always writes `message`; the queries
+ * read `msg`). `msg` and `outcome` are spread last so no attribute can overwrite them.
+ */
+export function logOutcome(level: 'info' | 'warn' | 'error', event: LogEvent, attributes: Record<string, unknown> = {}): void {
+  logger[level](event.msg, { ...attributes, msg: event.msg, outcome: event.outcome });
+}
+
+/** The message of anything thrown, for the `errorMessage` field of the failure queries. */
+export function errorMessageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,49 @@
+/** The worker function's settings, from the environment the construct sets. */
+export interface WorkerConfig {
+  readonly idempotencyTableName: string;
+  /** How long a completed eventId is remembered; must outlive every SQS redelivery. */
+  readonly idempotencyExpirySeconds: number;
+  readonly failureInjectionEnabled: boolean;
+}
+
+/** Seven days: far beyond maxReceiveCount x visibility timeout of any sane queue setting. */
+export const DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS = 604_800;
+
+/**
+ * Read once at cold start, because the idempotency objects are built at module scope.
+ * A malformed value fails the init: silently falling back could shorten the dedupe
+ * window or flip failure injection on/off without anyone noticing.
+ */
+export function readWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
+  const idempotencyTableName = env.IDEMPOTENCY_TABLE_NAME?.trim();
+  if (!idempotencyTableName) {
+    throw new Error('IDEMPOTENCY_TABLE_NAME must be set to the idempotency table name');
+  }
+  return {
+    idempotencyTableName,
+    idempotencyExpirySeconds: parseExpiry(env.IDEMPOTENCY_EXPIRY_SECONDS),
+    failureInjectionEnabled: parseBoolean('FAILURE_INJECTION_ENABLED', env.FAILURE_INJECTION_ENABLED, true),
+  };
+}
+
+function parseExpiry(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') {
+    return DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS;
+  }
+  const seconds = Number(value);
+  if (!Number.isSafeInteger(seconds) || seconds <= 0) {
+    throw new Error(`IDEMPOTENCY_EXPIRY_SECONDS must be a positive whole number of seconds, got "${value}"`);
+  }
+  return seconds;
+}
+
+function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
+  const normalized = value?.trim().toLowerCase();
+  if (normalized === undefined || normalized === '') {
+    return fallback;
+  }
+  if (normalized !== 'true' && normalized !== 'false') {
+    throw new Error(`${name} must be "true" or "false", got "${value}"`);
+  }
+  return normalized === 'true';
+}

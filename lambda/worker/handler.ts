@@ -1,0 +1,52 @@
+/**
+ * SQS consumer: each record is an OrderCreated event from EventBridge. Records are
+ * processed in parallel; only the failed ones are returned for redelivery.
+ */
+// eslint-disable-next-line import/no-extraneous-dependencies -- esbuild inlines handler deps into assets/, so they are devDependencies by design
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { readWorkerConfig } from './config';
+import { createIdempotentOrderProcessing, RecordResult } from './idempotency';
+import { InvalidOrderEventError, parseOrderCreatedRecord } from './order-event';
+import { errorMessageOf, LOG_EVENTS, logger, logOutcome } from '../shared/log';
+
+const config = readWorkerConfig(process.env);
+const { idempotencyConfig, processOnce } = createIdempotentOrderProcessing(config);
+const processor = new BatchProcessor(EventType.SQS);
+
+async function handleRecord(record: SQSRecord): Promise<RecordResult> {
+  let ids: { eventId?: string; orderId?: string } = {};
+  try {
+    // Validate before the idempotent step so a malformed record never claims a key.
+    const detail = parseOrderCreatedRecord(record.body);
+    ids = { eventId: detail.eventId, orderId: detail.orderId };
+    const result = await processOnce(record);
+    if (result.replayed) {
+      logOutcome('info', LOG_EVENTS.duplicate, { ...ids, messageId: record.messageId, originalProcessedAt: result.processedAt });
+    }
+    return result;
+  } catch (error) {
+    const known = error instanceof InvalidOrderEventError ? { ...error.ids, ...ids } : ids;
+    logOutcome('error', LOG_EVENTS.processingFailed, {
+      ...known,
+      messageId: record.messageId,
+      receiveCount: record.attributes?.ApproximateReceiveCount,
+      errorMessage: errorMessageOf(error),
+      error,
+    });
+    throw error;
+  }
+}
+
+/**
+ * When every record of a batch fails, Powertools throws FullBatchFailureError (its
+ * default) instead of returning them all: SQS redelivers the same records either way,
+ * and the failed invocation shows in the function's Errors metric and alarm.
+ */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  logger.addContext(context);
+  // Bounds an IN_PROGRESS claim to this invocation's timeout, so a crash after the claim
+  // leaves a record that the next delivery may take over instead of a permanent lock.
+  idempotencyConfig.registerLambdaContext(context);
+  return processPartialResponse(event, handleRecord, processor, { context });
+};

@@ -1,0 +1,70 @@
+/**
+ * Reads an SQS record body as the EventBridge envelope of an OrderCreated event.
+ */
+// eslint-disable-next-line import/no-extraneous-dependencies -- esbuild inlines handler deps into assets/, so they are devDependencies by design
+import * as z from 'zod';
+import { FieldError, OrderCreatedDetail, SCHEMA_VERSION } from '../shared/order-contract';
+import { identifierSchema, orderItemsSchema, toFieldErrors } from '../shared/order-validation';
+
+/**
+ * The same field rules the API enforced, as a tolerant reader: unknown fields are
+ * ignored so a producer can add fields without breaking this consumer. The schema
+ * version is exact: a worker must not half-understand a newer event (it goes to the DLQ
+ * and can be replayed once a worker that knows it is deployed).
+ */
+const orderCreatedDetailSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  eventId: identifierSchema,
+  orderId: identifierSchema,
+  createdAt: z.iso.datetime({ offset: true }),
+  customerId: identifierSchema.optional(),
+  items: orderItemsSchema,
+});
+
+/** Source and detail-type are configurable on the producer, so only their presence is checked. `account` is absent on moto. */
+const envelopeSchema = z.object({
+  'source': z.string(),
+  'detail-type': z.string(),
+  'detail': orderCreatedDetailSchema,
+});
+
+const MAX_FIELD_ERRORS = 20;
+
+/** A record that can never succeed; thrown so that SQS retries it into the DLQ for a human. */
+export class InvalidOrderEventError extends Error {
+  /** Explicit: the bundle is minified, so the class's own name is not kept. */
+  public readonly name = 'InvalidOrderEventError';
+  constructor(
+    message: string,
+    public readonly fieldErrors: FieldError[],
+    /** Best-effort ids from the raw body, for the failure log line. */
+    public readonly ids: { eventId?: string; orderId?: string },
+  ) {
+    super(message);
+  }
+}
+
+export function parseOrderCreatedRecord(body: string): OrderCreatedDetail {
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(body);
+  } catch {
+    throw new InvalidOrderEventError('Record body is not valid JSON', [{ path: '(root)', message: 'must be valid JSON' }], {});
+  }
+  const result = envelopeSchema.safeParse(envelope);
+  if (!result.success) {
+    // Bounded: the error is logged whole, and one log line must stay one CloudWatch event.
+    const fieldErrors = toFieldErrors(result.error.issues).slice(0, MAX_FIELD_ERRORS);
+    const summary = fieldErrors.slice(0, 5).map((error) => `${error.path} ${error.message}`).join('; ');
+    throw new InvalidOrderEventError(`Invalid OrderCreated event: ${summary}`, fieldErrors, rawIds(envelope));
+  }
+  return result.data.detail;
+}
+
+function rawIds(envelope: unknown): { eventId?: string; orderId?: string } {
+  const detail = (envelope as { detail?: { eventId?: unknown; orderId?: unknown } } | null)?.detail;
+  return {
+    eventId: typeof detail?.eventId === 'string' ? detail.eventId : undefined,
+    orderId: typeof detail?.orderId === 'string' ? detail.orderId : undefined,
+  };
+}

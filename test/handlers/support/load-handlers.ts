@@ -1,0 +1,100 @@
+/**
+ * Loads a handler the way Lambda does: environment first, then a fresh module graph
+ * (the handlers read their config and build their clients at module scope). The SDK
+ * module is taken from the same isolated graph, so the mock patches the very class the
+ * handler instantiates.
+ */
+import { mockClient } from 'aws-sdk-client-mock';
+import type * as ApiHandler from '../../../lambda/api/handler';
+import type * as WorkerHandler from '../../../lambda/worker/handler';
+import type * as ProcessOrderModule from '../../../lambda/worker/process-order';
+
+type EventBridgeModule = typeof import('@aws-sdk/client-eventbridge');
+type DynamoDBModule = typeof import('@aws-sdk/client-dynamodb');
+export type Env = Record<string, string | undefined>;
+
+/** Settings every test load gets: no real credentials or region lookups, quiet SDK. */
+const BASE_ENV: Env = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_LAMBDA_FUNCTION_NAME: 'orders-fn',
+  POWERTOOLS_DEV: undefined,
+  POWERTOOLS_IDEMPOTENCY_DISABLED: undefined,
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  // The tests may run on Node 20; Lambda runs the bundles on 22+.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+export const API_ENV: Env = {
+  EVENT_BUS_NAME: 'orders-bus',
+  EVENT_SOURCE: undefined,
+  EVENT_DETAIL_TYPE: undefined,
+  CORS_ALLOW_ORIGINS: undefined,
+  POWERTOOLS_SERVICE_NAME: 'orders-api',
+};
+
+export const WORKER_ENV: Env = {
+  IDEMPOTENCY_TABLE_NAME: 'orders-idempotency',
+  IDEMPOTENCY_EXPIRY_SECONDS: undefined,
+  FAILURE_INJECTION_ENABLED: undefined,
+  POWERTOOLS_SERVICE_NAME: 'orders-worker',
+};
+
+/** Sets `env` (undefined deletes) around `load`, then restores the previous values. */
+function withEnv<T>(env: Env, load: () => T): T {
+  const previous: Env = {};
+  for (const [key, value] of Object.entries(env)) {
+    previous[key] = process.env[key];
+    if (value === undefined) {
+      delete process.env[key];
+    } else {
+      process.env[key] = value;
+    }
+  }
+  try {
+    return load();
+  } finally {
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) {
+        delete process.env[key];
+      } else {
+        process.env[key] = value;
+      }
+    }
+  }
+}
+
+function isolated<T>(load: () => T): T {
+  let loaded: T | undefined;
+  jest.isolateModules(() => {
+    loaded = load();
+  });
+  return loaded as T;
+}
+
+export function loadApiHandler(env: Env = {}) {
+  return withEnv({ ...BASE_ENV, ...API_ENV, ...env }, () =>
+    isolated(() => {
+      const sdk = jest.requireActual<EventBridgeModule>('@aws-sdk/client-eventbridge');
+      const eventBridge = mockClient(sdk.EventBridgeClient);
+      const { handler } = jest.requireActual<typeof ApiHandler>('../../../lambda/api/handler');
+      return { handler, eventBridge, PutEventsCommand: sdk.PutEventsCommand };
+    }),
+  );
+}
+
+export function loadWorkerHandler(env: Env = {}) {
+  return withEnv({ ...BASE_ENV, ...WORKER_ENV, ...env }, () =>
+    isolated(() => {
+      const sdk = jest.requireActual<DynamoDBModule>('@aws-sdk/client-dynamodb');
+      const dynamoDb = mockClient(sdk.DynamoDBClient);
+      const processOrderModule = jest.requireActual<typeof ProcessOrderModule>('../../../lambda/worker/process-order');
+      const { handler } = jest.requireActual<typeof WorkerHandler>('../../../lambda/worker/handler');
+      return { handler, dynamoDb, sdk, processOrderModule };
+    }),
+  );
+}
+
+export type LoadedApi = ReturnType<typeof loadApiHandler>;
+export type LoadedWorker = ReturnType<typeof loadWorkerHandler>;
