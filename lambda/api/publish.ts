@@ -1,4 +1,3 @@
-// eslint-disable-next-line import/no-extraneous-dependencies -- esbuild inlines handler deps into assets/, so they are devDependencies by design
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { OrderCreatedDetail } from '../shared/order-contract';
 

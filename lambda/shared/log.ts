@@ -3,7 +3,6 @@
  * (src/observability/log-queries.ts) filter on `msg`, `outcome` and `level`, so the pairs
  * below are part of the operational contract: change them together with the queries.
  */
-// eslint-disable-next-line import/no-extraneous-dependencies -- esbuild inlines handler deps into assets/, so they are devDependencies by design
 import { Logger } from '@aws-lambda-powertools/logger';
 
 /** Module scope: created once per container; the service name comes from POWERTOOLS_SERVICE_NAME. */

@@ -2,7 +2,6 @@
  * Validation rules for an order request, shared by the API handler and (later) the
  * frontend form. Browser-safe: no Node.js imports, only zod and the contract.
  */
-// eslint-disable-next-line import/no-extraneous-dependencies -- esbuild inlines handler deps into assets/, so they are devDependencies by design
 import * as z from 'zod';
 import { FieldError, ORDER_LIMITS, OrderItem, OrderRequest } from './order-contract';
 

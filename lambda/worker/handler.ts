@@ -2,7 +2,6 @@
  * SQS consumer: each record is an OrderCreated event from EventBridge. Records are
  * processed in parallel; only the failed ones are returned for redelivery.
  */
-// eslint-disable-next-line import/no-extraneous-dependencies -- esbuild inlines handler deps into assets/, so they are devDependencies by design
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { readWorkerConfig } from './config';

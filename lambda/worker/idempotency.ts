@@ -2,11 +2,8 @@
  * At most one successful processing per eventId on top of SQS at-least-once delivery
  * (Powertools idempotency, DynamoDB table: partition key `id`, TTL attribute `expiration`).
  */
-// eslint-disable-next-line import/no-extraneous-dependencies -- esbuild inlines handler deps into assets/, so they are devDependencies by design
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-// eslint-disable-next-line import/no-extraneous-dependencies -- esbuild inlines handler deps into assets/, so they are devDependencies by design
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-// eslint-disable-next-line import/no-extraneous-dependencies -- esbuild inlines handler deps into assets/, so they are devDependencies by design
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import type { WorkerConfig } from './config';

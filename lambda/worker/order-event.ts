@@ -1,7 +1,6 @@
 /**
  * Reads an SQS record body as the EventBridge envelope of an OrderCreated event.
  */
-// eslint-disable-next-line import/no-extraneous-dependencies -- esbuild inlines handler deps into assets/, so they are devDependencies by design
 import * as z from 'zod';
 import { FieldError, OrderCreatedDetail, SCHEMA_VERSION } from '../shared/order-contract';
 import { identifierSchema, orderItemsSchema, toFieldErrors } from '../shared/order-validation';

@@ -63,16 +63,20 @@ describe('props validation', () => {
 
   test('the limits themselves are accepted', () => {
     expect(() => build({
-      batchSize: 10, maxReceiveCount: 1, visibilityTimeout: Duration.seconds(180), idempotencyExpiry: Duration.seconds(180),
-      namePrefix: 'a'.repeat(40), corsAllowOrigins: ['https://shop.example.com', 'http://localhost:5173'],
+      batchSize: 10,
+      maxReceiveCount: 1,
+      visibilityTimeout: Duration.seconds(180),
+      idempotencyExpiry: Duration.seconds(180),
+      namePrefix: 'a'.repeat(40),
+      corsAllowOrigins: ['https://shop.example.com', 'http://localhost:5173'],
     })).not.toThrow();
   });
 });
 
 describe('handler bundles', () => {
   test('a checkout without built bundles fails with the command that builds them', () => {
-    const fs = require('fs');
-    const spy = jest.spyOn(fs, 'existsSync').mockReturnValue(false);
+    // The module object itself (an `import * as` namespace is a copy that src/ never reads).
+    const spy = jest.spyOn(jest.requireActual<typeof import('fs')>('fs'), 'existsSync').mockReturnValue(false);
     try {
       expect(() => build({})).toThrow(/The api handler bundle is missing at .*assets\/lambda\/api\/handler\. .*npx projen bundle/);
     } finally {
