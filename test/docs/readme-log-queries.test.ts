@@ -11,3 +11,11 @@ test.each(LOG_QUERIES.map((q) => [q.title, q] as const))('the README prints the 
 test('the README has no lower-case level filter that Powertools logs would never match', () => {
   expect(readme).not.toMatch(/filter[^\n]*level = "error"/);
 });
+
+test('the README log table lists every msg/outcome pair the handlers write', () => {
+  // Imported lazily: lambda/shared/log.ts builds a Powertools Logger at module load.
+  const { LOG_EVENTS } = jest.requireActual<typeof import('../../lambda/shared/log')>('../../lambda/shared/log');
+  for (const event of Object.values(LOG_EVENTS)) {
+    expect(readme).toContain(`| \`${event.msg}\` | \`${event.outcome}\` |`);
+  }
+});
