@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonPatch } from 'projen';
 
 // Single source of truth for package.json, tsconfig*.json, jest and the bundling tasks.
 // Edit here, then run `npx projen`.
@@ -14,6 +14,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   license: 'Apache-2.0',
   keywords: ['cdk', 'awscdk', 'aws-cdk', 'eventbridge', 'sqs', 'lambda', 'dynamodb', 'idempotency', 'orders', 'powertools'],
   stability: 'experimental',
+  // jsii target: a release also publishes the Python bindings (see docs/python-and-packaging.md).
+  publishToPypi: { distName: 'cdk-orders-workflow', module: 'cdk_orders_workflow' },
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
@@ -108,5 +110,78 @@ project.addTask('typecheck', {
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
 project.testTask.prependSpawn(project.tasks.tryFind('typecheck')!);
+
+// --- Python bindings and packaging checks (issue 5) ---
+// Facts and reasons: docs/python-and-packaging.md. Checks: test/packaging/.
+{
+  // The npm tarball is an allowlist, not a denylist: a new top-level folder (scripts, caches,
+  // examples) can never leak into it. README.md, LICENSE and package.json are always packed.
+  // The esbuild metafiles stay home: they list absolute source paths and are build diagnostics.
+  project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/**', '!assets/**/*.meta.json', '.jsii', 'API.md']);
+  project.npmignore?.exclude('*.meta.json', '/.cache/');
+  // No source maps in lib/: nothing turns them on at synth (node needs --enable-source-maps) and
+  // inlineSources would ship the TypeScript sources inside every .js file.
+  project.tsconfig?.file.addOverride('compilerOptions.inlineSourceMap', false);
+  project.tsconfig?.file.addOverride('compilerOptions.inlineSources', false);
+
+  // `package` (non-CI) runs package-all, which publishToPypi extends with a python pacmak that
+  // builds in a fresh venv from PyPI. Keep the local build offline-safe: package-all is js only;
+  // the release and build workflows run `npx projen package:python` in their own job, and a
+  // machine with PyPI access runs it by hand.
+  const packageAll = project.tasks.tryFind('package-all')!;
+  packageAll.reset();
+  packageAll.spawn(project.tasks.tryFind('package:js')!);
+  packageAll.description = 'Packages the js target (`npx projen package:python` needs PyPI: run it where PyPI is reachable)';
+
+  const testPython = project.addTask('test:python', {
+    description: 'Generate the Python bindings (jsii-pacmak --code-only), build the wheel offline, type-check examples/python with pyright',
+    exec: 'tsx test/packaging/python/python-bindings.ts',
+    receiveArgs: true,
+  });
+  project.testTask.spawn(testPython);
+
+  // The test task now needs a Python that can build a wheel (pip, setuptools, wheel) in CI too.
+  const setupPython = [
+    { name: 'Setup Python', uses: 'actions/setup-python@v7.0.0', with: { 'python-version': '3.x' } },
+    { name: 'Install wheel build tools', run: 'python -m pip install setuptools wheel' },
+  ];
+  project.github?.tryFindWorkflow('build')?.file?.patch(JsonPatch.add('/jobs/build/steps/2', setupPython[0]), JsonPatch.add('/jobs/build/steps/3', setupPython[1]));
+  project.github?.tryFindWorkflow('release')?.file?.patch(JsonPatch.add('/jobs/release/steps/3', setupPython[0]), JsonPatch.add('/jobs/release/steps/4', setupPython[1]));
+}
+
+// --- Local runner and DLQ replay (issue 3) ---
+// `npm run local`: the workflow on moto with the real bundles (scripts/local/). `npm run replay-dlq`
+// and the package bin: tools/replay-dlq/, bundled with the SQS client inlined so the installed bin
+// needs no dependency. Its target is node20: it runs on the user's machine, not on Lambda.
+{
+  project.addTask('local', {
+    description: 'Run the whole workflow locally on moto (API on http://127.0.0.1:3000); `npm run local -- --help` for options',
+    exec: 'tsx scripts/local/main.ts',
+    receiveArgs: true,
+  });
+  project.addTask('replay-dlq', {
+    description: 'Send the DLQ\'s messages back to the main queue; `npm run replay-dlq -- --help` for options',
+    exec: 'tsx tools/replay-dlq/cli.ts',
+    receiveArgs: true,
+  });
+  const replayCli = project.bundler.addBundle('tools/replay-dlq/cli.ts', {
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    mainFields: ['module', 'main'],
+    externals: [],
+    banner: '#!/usr/bin/env node',
+    executable: true,
+    watchTask: false,
+  });
+  project.addBins({ 'orders-workflow-replay-dlq': replayCli.outfile });
+
+  project.tryFindObjectFile('tsconfig.dev.json')!.addToArray('include', 'tools/**/*.ts');
+  if (!project.eslint?.lintPatterns.includes('tools')) {
+    project.eslint?.addLintPattern('tools');
+    project.eslint?.addOverride({ files: ['tools/**'], rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] } });
+  }
+  project.npmignore?.exclude('/scripts/', '/tools/', '/.local/');
+}
 
 project.synth();

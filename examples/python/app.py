@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""A CDK app in Python that uses OrdersWorkflow the way a Python team would.
+
+`pip install -r requirements.txt` then `cdk synth` (cdk.json runs this file). The repository's
+tests type-check this file with pyright against the jsii-generated bindings
+(`npx projen test:python`), so a renamed or retyped prop breaks the build, not a user.
+"""
+from aws_cdk import App, CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from cdk_orders_workflow import OrdersWorkflow
+
+
+class OrdersStack(Stack):
+    """The orders pipeline plus an SNS topic that pages someone when an alarm fires."""
+
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        pager = sns.Topic(self, "Pager", display_name="Orders pager")
+
+        self.orders = OrdersWorkflow(
+            self,
+            "Orders",
+            name_prefix="orders",
+            event_source="myapp.orders",
+            batch_size=5,
+            max_receive_count=5,
+            worker_timeout=Duration.seconds(30),
+            # At least 6x the worker timeout plus the batching window, or synth fails.
+            visibility_timeout=Duration.seconds(180),
+            max_batching_window=Duration.seconds(0),
+            idempotency_expiry=Duration.days(7),
+            architecture=lambda_.Architecture.ARM_64,
+            runtime=lambda_.Runtime.NODEJS_22_X,
+            memory_size=256,
+            log_retention=logs.RetentionDays.TWO_WEEKS,
+            removal_policy=RemovalPolicy.DESTROY,
+            cors_allow_origins=["https://app.example.com"],
+            failure_injection=False,
+            queue_age_alarm_threshold=Duration.minutes(5),
+            alarm_actions=[cw_actions.SnsAction(pager)],
+        )
+
+        # Typed attributes of the construct, snake_case like every jsii property.
+        CfnOutput(self, "OrdersUrl", value=f"{self.orders.api_endpoint}orders")
+        CfnOutput(self, "DeadLetterQueueUrl", value=self.orders.dead_letter_queue.queue_url)
+        CfnOutput(self, "IdempotencyTableName", value=self.orders.idempotency_table.table_name)
+        for alarm in self.orders.alarms:
+            alarm.add_ok_action(cw_actions.SnsAction(pager))
+
+
+app = App()
+OrdersStack(app, "OrdersPythonExample")
+app.synth()

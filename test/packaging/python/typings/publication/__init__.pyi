@@ -1,0 +1,3 @@
+# Typing stub for `publication` (a dependency of every jsii-generated package): generated
+# modules call `publication.publish()` to hide their private names.
+def publish() -> None: ...
