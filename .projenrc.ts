@@ -111,6 +111,49 @@ project.addTask('typecheck', {
 });
 project.testTask.prependSpawn(project.tasks.tryFind('typecheck')!);
 
+// --- examples/ app and frontend (issue 4) ---
+// examples/app consumes the packed library (npm pack -> its own node_modules); examples/frontend
+// is a Vite app using the root's react/vite. Neither ships in the npm tarball.
+{
+  const examplesInstall = project.addTask('examples:install', {
+    description: 'npm pack the library (building lib/ and assets/ if stale) and install the tarball into examples/app',
+    exec: 'node examples/app/scripts/install-library.mjs',
+  });
+  const frontendBuild = project.addTask('frontend:build', {
+    description: 'Type-check and build the React frontend into examples/frontend/dist',
+    cwd: 'examples/frontend',
+    steps: [{ exec: 'tsc -p tsconfig.json --noEmit' }, { exec: 'vite build' }],
+  });
+  project.addTask('frontend:dev', {
+    description: 'Vite dev server on http://localhost:5173 (set VITE_API_URL, e.g. to the URL `npm run local` prints)',
+    cwd: 'examples/frontend',
+    exec: 'vite',
+    receiveArgs: true,
+  });
+  const cdkTask = (name: string, description: string, command: string) => {
+    const task = project.addTask(name, { description, env: { CDK_DISABLE_CLI_TELEMETRY: 'true' } });
+    task.spawn(examplesInstall);
+    task.spawn(frontendBuild);
+    // tsx runs the app without type checking: check it first.
+    task.exec('tsc -p tsconfig.json --noEmit', { cwd: 'examples/app' });
+    task.exec(`npx cdk ${command}`, { cwd: 'examples/app', receiveArgs: true });
+    return task;
+  };
+  cdkTask('synth', 'Synthesize the examples app (OrdersWorkflow + frontend hosting) into examples/app/cdk.out', 'synth --quiet');
+  cdkTask('deploy', 'Deploy the examples app (pass CDK args after --, e.g. -- -c envName=staging)', 'deploy');
+  cdkTask('destroy', 'Destroy the examples app stack', 'destroy');
+
+  project.gitignore.exclude('/examples/**/node_modules/', '/examples/app/cdk.out/', '/examples/app/.library/', '/examples/frontend/dist/');
+  project.npmignore?.exclude('/examples/');
+  // examples/app/node_modules holds a second cdk-orders-workflow package.json and a copy of
+  // aws-cdk-lib: keep them (and build output) out of jest's module map.
+  const generatedUnderExamples = ['<rootDir>/examples/app/node_modules/', '<rootDir>/examples/app/cdk.out/', '<rootDir>/examples/frontend/dist/'];
+  project.tryFindObjectFile('package.json')!.addOverride('jest.modulePathIgnorePatterns', generatedUnderExamples);
+  generatedUnderExamples.forEach((pattern) => project.jest?.addWatchIgnorePattern(pattern));
+  // Tests of examples/ live in test/examples/; nothing under examples/ is a jest test.
+  project.jest?.addIgnorePattern('<rootDir>/examples/');
+}
+
 // --- Python bindings and packaging checks (issue 5) ---
 // Facts and reasons: docs/python-and-packaging.md. Checks: test/packaging/.
 {
