@@ -82,7 +82,8 @@ function ResultView({ result }: { readonly result: SubmitResult }) {
             </div>
           </dl>
           <p className="alert__note">
-            <InfoIcon /> Published as an <code>OrderCreated</code> event; the worker picks it up from the queue within seconds.
+            <InfoIcon />
+            <span>Published as an <code>OrderCreated</code> event; the worker picks it up from the queue within seconds.</span>
           </p>
         </div>
       );
