@@ -45,8 +45,9 @@ beforeAll(() => {
 }, SYNTH_TIMEOUT_MS + 10_000);
 
 test('npm run synth finishes in the time budget', () => {
-  // Budget for CI: pack + install + frontend build + type check + cdk synth.
-  expect(synthSeconds).toBeLessThan(120);
+  // Budget for CI: pack + install (about 7 s from a warm npm cache) + frontend build + type check
+  // + cdk synth take 15 to 30 s here; a cold npm cache adds the downloads.
+  expect(synthSeconds).toBeLessThan(150);
 });
 
 test('the app consumes the packed library, not ../src', () => {
