@@ -14,7 +14,7 @@ export function TopNavigation({ envName, region }: TopNavigationProps) {
         </svg>
         <h1 className="top-nav__title">AWS Orders Workflow</h1>
       </div>
-      <dl className="top-nav__meta" aria-label="Deployment">
+      <dl className="top-nav__meta">
         <div className="top-nav__meta-item">
           <dt>Environment</dt>
           <dd><span className="env-badge" data-testid="env-name">{envName}</span></dd>
