@@ -18,7 +18,7 @@ export const MAX_RECENT_ORDERS = 20;
 export function loadRecentOrders(): RecentOrder[] {
   try {
     const parsed: unknown = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? '[]');
-    return Array.isArray(parsed) ? (parsed as RecentOrder[]).slice(0, MAX_RECENT_ORDERS) : [];
+    return Array.isArray(parsed) ? parsed.filter(isRecentOrder).slice(0, MAX_RECENT_ORDERS) : [];
   } catch {
     return [];
   }
@@ -36,4 +36,15 @@ export function saveRecentOrders(orders: readonly RecentOrder[]): void {
 export function addRecentOrder(orders: readonly RecentOrder[], order: Omit<RecentOrder, 'id'>): RecentOrder[] {
   const id = orders.reduce((max, entry) => Math.max(max, entry.id), 0) + 1;
   return [{ ...order, id }, ...orders].slice(0, MAX_RECENT_ORDERS);
+}
+
+/** Storage is shared with whatever else ran on this origin: render only entries of the expected shape. */
+function isRecentOrder(value: unknown): value is RecentOrder {
+  const entry = value as Partial<RecentOrder> | null;
+  return typeof entry === 'object' && entry !== null
+    && typeof entry.id === 'number'
+    && typeof entry.submittedAt === 'string'
+    && Array.isArray(entry.items)
+    && typeof entry.result === 'object' && entry.result !== null
+    && ['accepted', 'rejected', 'failed'].includes((entry.result as { kind?: unknown }).kind as string);
 }
