@@ -114,6 +114,12 @@ function timed<T>(timings: Record<string, number>, name: string, fn: () => T): T
   }
 }
 
+function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap(e => e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]);
+}
+
 function packageDir(name: string): string {
   return path.dirname(require.resolve(`${name}/package.json`, { paths: [REPO_ROOT] }));
 }
@@ -175,6 +181,11 @@ export function prepareBindings(log: Log = () => {}): PreparedBindings {
   }
   if (!JSON.parse(fs.readFileSync(assemblyFile, 'utf8')).targets?.python) {
     throw new Error('.jsii has no python target: run `npx projen` and `npx projen compile` after declaring publishToPypi.');
+  }
+  const newerSources = listFiles(path.join(REPO_ROOT, 'src')).filter(f => fs.statSync(f).mtimeMs > fs.statSync(assemblyFile).mtimeMs);
+  if (newerSources.length > 0) {
+    console.warn(`[python-bindings] .jsii is older than ${path.relative(REPO_ROOT, newerSources[0])}: ` +
+      'the bindings describe the last compile; run `npx projen compile` to check the current sources.');
   }
 
   const python = findWheelBuildingPython();
