@@ -1,0 +1,49 @@
+/**
+ * The environment a function's process gets: what Lambda sets, the variables the template
+ * gives that function (Refs resolved to the emulator's resources), and the emulator endpoint.
+ *
+ * Built from scratch rather than inherited: the developer's AWS_PROFILE, real credentials or
+ * region must never reach a handler, so a local run can only ever talk to the emulator.
+ */
+import { DUMMY_CREDENTIALS, LOCAL_REGION } from './aws-clients';
+import { resolveString, ResolveContext } from './intrinsics';
+import { FunctionModel } from './workflow-model';
+
+export interface HandlerEnvOptions {
+  readonly emulatorEndpoint: string;
+  readonly resolveContext: ResolveContext;
+  /** Applied last (e.g. `FAILURE_INJECTION_ENABLED: 'false'`, or a test's own endpoint). */
+  readonly overrides?: Readonly<Record<string, string>>;
+}
+
+export function handlerEnvironment(fn: FunctionModel, options: HandlerEnvOptions): Record<string, string> {
+  const fromTemplate: Record<string, string> = {};
+  for (const [name, value] of Object.entries(fn.environment)) {
+    fromTemplate[name] = resolveString(value, options.resolveContext, `${fn.logicalId} environment ${name}`);
+  }
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  return {
+    // The runtime's own variables (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    TZ: 'UTC',
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_LOG_GROUP_NAME: fn.logGroupName,
+    AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${process.pid}`,
+    LAMBDA_TASK_ROOT: fn.codeDir,
+    AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
+    // SDK v3 sends every client to this endpoint (no code change in the handlers).
+    AWS_ENDPOINT_URL: options.emulatorEndpoint,
+    // The bundles target Lambda's nodejs22.x; on an older local Node the SDK would warn once per process.
+    ...(nodeMajor < 22 ? { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } : {}),
+    ...fromTemplate,
+    ...options.overrides,
+  };
+}

@@ -1,0 +1,292 @@
+/**
+ * The local runner as a library: `npm run local` (main.ts), the integration tests and the
+ * frontend's browser test all start the workflow through `startLocalWorkflow`.
+ *
+ * ```ts
+ * startLocalWorkflow(options?: LocalWorkflowOptions): Promise<LocalWorkflow>
+ *
+ * const local = await startLocalWorkflow({ port: 0, quiet: true });
+ * await fetch(`${local.apiUrl}/orders`, { method: 'POST', body: JSON.stringify({ items: [{ sku: 'A', qty: 1 }] }) });
+ * local.outputs.MainQueueUrl; // ApiEndpoint, EventBusName, MainQueueUrl, DlqUrl, DynamoTableName, EmulatorEndpoint
+ * await local.stop();
+ * ```
+ *
+ * Keep this signature stable: other packages of the repo (examples/frontend) depend on it.
+ * Everything runs on 127.0.0.1 and talks only to the emulator.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Message } from '@aws-sdk/client-sqs';
+import { startApiServer } from './api-server';
+import { createEmulatorClients, EmulatorClients, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './aws-clients';
+import { watchQueueDepth } from './dlq-watch';
+import { Emulator, startEmulator } from './emulator';
+import { handlerEnvironment } from './handler-env';
+import { LocalFunction } from './local-function';
+import { LogListener, LogSink } from './logs';
+import { LocalOutputs, localOutputs, writeOutputsFile } from './outputs';
+import { provisionStack } from './provision';
+import { synthesizeLocalStack } from './stack';
+import { readSynthesizedStack, SynthesizedStack } from './template';
+import { WorkerBatchReport, WorkerPoller } from './worker-poller';
+import { readWorkflowModel } from './workflow-model';
+import { OrdersWorkflowProps } from '../../src';
+
+export type { LocalOutputs } from './outputs';
+export type { LogLine, LogListener } from './logs';
+export type { WorkerBatchReport } from './worker-poller';
+
+/** Which synthesized stack to run. */
+export type TemplateSource =
+  /** This repo's stack (scripts/local/stack.ts), synthesized in-process; `props` override its settings. */
+  | { readonly props?: OrdersWorkflowProps; readonly outdir?: string }
+  /** Any app already synthesized (`cdk synth` output dir), e.g. examples/app: the stack with one OrdersWorkflow. */
+  | { readonly appDir: string; readonly stackName?: string };
+
+export interface LocalWorkflowOptions {
+  /** Port of the local API on 127.0.0.1. 0 picks a free one. @default 3000 */
+  readonly port?: number;
+  /** Port of the moto_server the runner starts. @default a free port */
+  readonly emulatorPort?: number;
+  /** Use an emulator that is already running (the runner neither starts nor stops it); provisioning reuses what exists. */
+  readonly emulatorEndpoint?: string;
+  /**
+   * Visibility timeout of the worker's queue in the emulator, in seconds, so a failing order
+   * is retried (and reaches the DLQ) in seconds; `'template'` keeps the template's value.
+   * The worker's timeout is capped at it (Lambda requires visibility timeout >= function timeout).
+   * @default 2
+   */
+  readonly visibilityTimeoutSeconds?: number | 'template';
+  /** Extra or overriding environment of the worker, e.g. `{ FAILURE_INJECTION_ENABLED: 'false' }`. */
+  readonly workerEnv?: Readonly<Record<string, string>>;
+  /** Extra or overriding environment of the API function. */
+  readonly apiEnv?: Readonly<Record<string, string>>;
+  /** Start the SQS pollers at once. `false`: call `worker.startPolling()` or `worker.deliver()` yourself. @default true */
+  readonly pollQueue?: boolean;
+  /** Parallel pollers (each one invocation at a time). @default the mapping's MaximumConcurrency, else 2 */
+  readonly workerConcurrency?: number;
+  /** Most API function instances at once (further requests wait for one). @default 4 */
+  readonly apiConcurrency?: number;
+  /** Print nothing; `onLog` still receives every line. @default false */
+  readonly quiet?: boolean;
+  /** Every log line: handlers (`api`, `worker`), the runner (`local`), moto (`moto`, with `emulatorLogs`). */
+  readonly onLog?: LogListener;
+  /** Print moto's request log too. @default false */
+  readonly emulatorLogs?: boolean;
+  /** Every worker invocation: the SQSEvent, its outcome, what was deleted and what stays. */
+  readonly onWorkerBatch?: (report: WorkerBatchReport) => void;
+  /** @default this repo's stack, synthesized into a temporary directory */
+  readonly template?: TemplateSource;
+  /** Also write the outputs to this JSON file (main.ts: `.local/outputs.json`). */
+  readonly outputsFile?: string;
+}
+
+export interface LocalWorker {
+  readonly functionName: string;
+  /** Effective timeout (the template's, capped at the visibility timeout). */
+  readonly timeoutSeconds: number;
+  readonly visibilityTimeoutSeconds: number;
+  readonly batchSize: number;
+  readonly maxReceiveCount?: number;
+  /** One delivery of messages you received (with AttributeNames All), through the poller's code path. */
+  deliver(messages: readonly Message[]): Promise<WorkerBatchReport>;
+  startPolling(): void;
+  stopPolling(): Promise<void>;
+  /** PIDs of the worker's running instances (kill one to simulate a crash). */
+  pids(): number[];
+}
+
+export interface LocalWorkflow {
+  /** `http://127.0.0.1:<port>`, no trailing slash: POST `${apiUrl}/orders`. */
+  readonly apiUrl: string;
+  readonly outputs: LocalOutputs;
+  readonly emulatorEndpoint: string;
+  readonly stackName: string;
+  readonly worker: LocalWorker;
+  readonly api: { readonly functionName: string; pids(): number[] };
+  /** Stops pollers, API, function processes, and the emulator if the runner started it. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_API_PORT = 3000;
+export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 2;
+const DEFAULT_WORKER_CONCURRENCY = 2;
+const DEFAULT_API_CONCURRENCY = 4;
+
+export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Promise<LocalWorkflow> {
+  const logs = new LogSink({ quiet: options.quiet, onLog: options.onLog });
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const runCleanups = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logs.local(`cleanup failed: ${(error as Error).message}`);
+      }
+    }
+  };
+
+  try {
+    const stack = loadStack(options.template, cleanups);
+    const model = readWorkflowModel(stack);
+    logs.local(`stack ${stack.stackName} (${stack.assemblyDir})`);
+
+    let emulatorEndpoint = options.emulatorEndpoint;
+    if (!emulatorEndpoint) {
+      const emulator: Emulator = await startEmulator({
+        port: options.emulatorPort,
+        onLog: options.emulatorLogs ? (line) => logs.write('moto', line) : undefined,
+      });
+      cleanups.push(() => emulator.stop());
+      emulatorEndpoint = emulator.endpoint;
+      logs.local(`emulator: moto_server pid ${emulator.pid} at ${emulator.endpoint}`);
+    }
+    const clients: EmulatorClients = createEmulatorClients(emulatorEndpoint);
+    cleanups.push(() => clients.destroy());
+
+    const mainQueue = stack.template.Resources[model.mainQueueLogicalId].Properties ?? {};
+    const templateVisibility = Number(mainQueue.VisibilityTimeout ?? 30);
+    const visibility = options.visibilityTimeoutSeconds === 'template'
+      ? templateVisibility
+      : options.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
+    const provisioned = await provisionStack(stack, clients, {
+      queueAttributeOverrides: new Map([[model.mainQueueLogicalId, { VisibilityTimeout: String(visibility) }]]),
+      log: (message) => logs.local(message),
+    });
+    const queue = provisioned.physical(model.mainQueueLogicalId);
+    const maxReceiveCount = redriveMaxReceiveCount(mainQueue.RedrivePolicy);
+    if (visibility !== templateVisibility) {
+      logs.local(`${queue.attributes.QueueName}: visibility timeout ${visibility} s locally (template: ${templateVisibility} s; ` +
+        '--visibility-timeout), so a failed order is retried within seconds' +
+        (maxReceiveCount ? ` and reaches the DLQ after ${maxReceiveCount} receives (~${maxReceiveCount * visibility} s)` : ''));
+    }
+
+    const worker = model.workerFunction;
+    const workerTimeout = Math.min(worker.timeoutSeconds, visibility);
+    if (workerTimeout < worker.timeoutSeconds) {
+      logs.local(`${worker.functionName}: timeout ${workerTimeout} s locally (template: ${worker.timeoutSeconds} s), ` +
+        'because Lambda requires the queue\'s visibility timeout to be at least the function timeout');
+    }
+    if (Number(process.versions.node.split('.')[0]) < 22) {
+      logs.local(`handlers run on the local Node.js ${process.versions.node}; Lambda runs them on ${worker.runtime}`);
+    }
+    const onLine = (label: string, line: string) => logs.write(label, line);
+    const onNote = (message: string) => logs.local(message);
+    const envOptions = { emulatorEndpoint, resolveContext: provisioned.resolveContext };
+
+    const workerFunction = new LocalFunction({
+      functionName: worker.functionName,
+      label: 'worker',
+      handlerFile: worker.handlerFile,
+      exportName: worker.exportName,
+      environment: handlerEnvironment(worker, { ...envOptions, overrides: options.workerEnv }),
+      timeoutMs: workerTimeout * 1000,
+      memorySize: worker.memorySize,
+      logGroupName: worker.logGroupName,
+      maxConcurrency: options.workerConcurrency ?? model.eventSource.maximumConcurrency ?? DEFAULT_WORKER_CONCURRENCY,
+      onLine,
+      onNote,
+    });
+    cleanups.push(() => workerFunction.stop());
+
+    const api = model.apiFunction;
+    const apiFunction = new LocalFunction({
+      functionName: api.functionName,
+      label: 'api',
+      handlerFile: api.handlerFile,
+      exportName: api.exportName,
+      environment: handlerEnvironment(api, { ...envOptions, overrides: options.apiEnv }),
+      timeoutMs: api.timeoutSeconds * 1000,
+      memorySize: api.memorySize,
+      logGroupName: api.logGroupName,
+      maxConcurrency: options.apiConcurrency ?? DEFAULT_API_CONCURRENCY,
+      onLine,
+      onNote,
+    });
+    cleanups.push(() => apiFunction.stop());
+
+    const server = await startApiServer({
+      model: model.api,
+      functions: new Map([[api.logicalId, apiFunction]]),
+      port: options.port ?? DEFAULT_API_PORT,
+      accountId: LOCAL_ACCOUNT_ID,
+      log: (message) => logs.local(message),
+    });
+    cleanups.push(() => server.close());
+
+    if (model.eventSource.hasFilterCriteria) {
+      logs.local('the event source mapping has FilterCriteria, which the local runner does not apply');
+    }
+    const poller = new WorkerPoller({
+      sqs: clients.sqs,
+      queueUrl: queue.ref,
+      queueArn: queue.attributes.Arn,
+      queueName: queue.attributes.QueueName,
+      region: LOCAL_REGION,
+      function: workerFunction,
+      batchSize: model.eventSource.batchSize,
+      maxBatchingWindowSeconds: model.eventSource.maxBatchingWindowSeconds,
+      reportBatchItemFailures: model.eventSource.reportBatchItemFailures,
+      concurrency: options.workerConcurrency ?? model.eventSource.maximumConcurrency ?? DEFAULT_WORKER_CONCURRENCY,
+      maxReceiveCount,
+      log: (message) => logs.local(message),
+      onBatch: options.onWorkerBatch,
+    });
+    if (model.deadLetterQueueLogicalId) {
+      const dlq = provisioned.physical(model.deadLetterQueueLogicalId);
+      cleanups.push(watchQueueDepth(clients.sqs, dlq.ref, dlq.attributes.QueueName, (message) => logs.local(message)));
+    }
+    // Runs first on stop: no new invocations while the functions shut down.
+    cleanups.push(() => poller.stop());
+    if (options.pollQueue !== false && model.eventSource.enabled) poller.start();
+
+    const outputs = localOutputs(model, provisioned, server.url, emulatorEndpoint);
+    if (options.outputsFile) writeOutputsFile(options.outputsFile, outputs);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      apiUrl: server.url,
+      outputs,
+      emulatorEndpoint,
+      stackName: stack.stackName,
+      worker: {
+        deliver: (messages) => poller.deliver(messages),
+        startPolling: () => poller.start(),
+        stopPolling: () => poller.stop(),
+        pids: () => workerFunction.pids(),
+        functionName: worker.functionName,
+        timeoutSeconds: workerTimeout,
+        visibilityTimeoutSeconds: visibility,
+        batchSize: model.eventSource.batchSize,
+        maxReceiveCount,
+      },
+      api: { functionName: api.functionName, pids: () => apiFunction.pids() },
+      stop: () => {
+        stopping ??= runCleanups();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await runCleanups();
+    throw error;
+  }
+}
+
+function loadStack(source: TemplateSource | undefined, cleanups: Array<() => void>): SynthesizedStack {
+  if (source && 'appDir' in source) return readSynthesizedStack(source.appDir, source.stackName);
+  let outdir = source?.outdir;
+  if (!outdir) {
+    const temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-local-'));
+    // Last cleanup: the function processes load their code from here.
+    cleanups.push(() => fs.rmSync(temporary, { recursive: true, force: true }));
+    outdir = temporary;
+  }
+  return readSynthesizedStack(synthesizeLocalStack(outdir, source?.props));
+}
+
+function redriveMaxReceiveCount(redrivePolicy: unknown): number | undefined {
+  const policy = typeof redrivePolicy === 'string' ? JSON.parse(redrivePolicy) : redrivePolicy;
+  const count = (policy as { maxReceiveCount?: unknown } | undefined)?.maxReceiveCount;
+  return count === undefined ? undefined : Number(count);
+}

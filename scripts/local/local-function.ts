@@ -1,0 +1,256 @@
+/**
+ * A Lambda function run locally from its bundle, with Lambda's execution model:
+ *
+ * - Each instance ("execution environment") is a child process (function-host.ts) with the
+ *   function's own environment. The handlers read their config and create their SDK clients
+ *   at module init, and the API and the worker need different variables: separate processes
+ *   give each exactly its env and module state, as separate Lambda functions have.
+ * - An instance runs one invocation at a time (Powertools' BatchProcessor, logger context and
+ *   idempotency context are module-level and assume exactly that); concurrent invocations get
+ *   more instances, up to `maxConcurrency`, then wait. Instances are reused (warm starts).
+ * - A timeout kills the instance (Lambda stops the environment), so does a crash; the next
+ *   invocation gets a fresh one (cold start). A test can kill an instance by PID to simulate
+ *   a crash mid-invocation: nothing of that invocation survives except what it already wrote.
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { FromHost, InvokeContext, SerializedError, ToHost } from './function-protocol';
+
+export interface LocalFunctionOptions {
+  /** Physical function name (context.functionName, logs). */
+  readonly functionName: string;
+  /** Short label for log prefixes, e.g. `api`, `worker`. */
+  readonly label: string;
+  readonly handlerFile: string;
+  readonly exportName: string;
+  /** The complete environment of the function's processes. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly memorySize: number;
+  readonly logGroupName: string;
+  readonly maxConcurrency: number;
+  /** Every line an instance prints (stdout and stderr). */
+  readonly onLine: (label: string, line: string) => void;
+  /** The runner's own notes (cold starts, timeouts, crashes). */
+  readonly onNote?: (message: string) => void;
+}
+
+export type InvokeOutcome =
+  | { readonly ok: true; readonly value: unknown; readonly requestId: string; readonly durationMs: number }
+  | {
+    readonly ok: false;
+    /** `error`: the handler threw; `timeout`/`crash`/`init`: the environment failed. */
+    readonly kind: 'error' | 'timeout' | 'crash' | 'init';
+    readonly error: SerializedError;
+    readonly requestId: string;
+    readonly durationMs: number;
+  };
+
+/** The TypeScript host runs through tsx's loader, resolved from here (not from the child's cwd). */
+const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
+const HOST_FILE = path.join(__dirname, 'function-host.ts');
+/** Lambda allows 10 s of init; starting node + the TS loader on a busy laptop needs some slack on top. */
+const INIT_TIMEOUT_MS = 30_000;
+
+export class LocalFunction {
+  private readonly instances = new Set<Instance>();
+  private readonly idle: Instance[] = [];
+  private readonly waiting: Array<(instance: Instance | undefined) => void> = [];
+  private stopped = false;
+
+  constructor(public readonly options: LocalFunctionOptions) {}
+
+  /** Runs one invocation on an idle instance, a new one, or the next one to become free. */
+  async invoke(event: unknown): Promise<InvokeOutcome> {
+    const requestId = randomUUID();
+    const started = Date.now();
+    const instance = await this.acquire();
+    if (!instance) {
+      return { ok: false, kind: 'crash', error: { errorType: 'Runtime.Stopped', errorMessage: 'the local runner is stopping' }, requestId, durationMs: 0 };
+    }
+    try {
+      const ready = await instance.ready;
+      if (!ready.ok) {
+        return { ok: false, kind: 'init', error: ready.error, requestId, durationMs: Date.now() - started };
+      }
+      return await instance.invoke(event, requestId);
+    } finally {
+      this.release(instance);
+    }
+  }
+
+  /** PIDs of the running instances (for tests that simulate a crash). */
+  pids(): number[] {
+    return [...this.instances].map((instance) => instance.pid).filter((pid): pid is number => pid !== undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.waiting.splice(0).forEach((resume) => resume(undefined));
+    await Promise.all([...this.instances].map((instance) => instance.kill()));
+  }
+
+  private async acquire(): Promise<Instance | undefined> {
+    if (this.stopped) return undefined;
+    const idle = this.idle.pop();
+    if (idle) return idle;
+    if (this.instances.size < this.options.maxConcurrency) {
+      return this.spawn();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(instance: Instance): void {
+    const next = this.waiting.shift();
+    if (instance.alive && !this.stopped) {
+      if (next) next(instance);
+      else this.idle.push(instance);
+      return;
+    }
+    this.instances.delete(instance);
+    if (next) next(this.stopped ? undefined : this.spawn());
+  }
+
+  private spawn(): Instance {
+    const instance = new Instance(this.options, () => {
+      this.instances.delete(instance);
+      const index = this.idle.indexOf(instance);
+      if (index >= 0) this.idle.splice(index, 1);
+    });
+    this.instances.add(instance);
+    return instance;
+  }
+}
+
+type Ready = { ok: true } | { ok: false; error: SerializedError };
+
+/** One execution environment (child process). */
+class Instance {
+  public readonly ready: Promise<Ready>;
+  private readonly child: ChildProcess;
+  private pending?: { id: string; resolve: (outcome: InvokeOutcome) => void; started: number; timer: NodeJS.Timeout };
+  private exited = false;
+  /** Killed, or its init failed: never handed another invocation. */
+  private doomed = false;
+
+  constructor(private readonly options: LocalFunctionOptions, onExit: () => void) {
+    this.child = fork(HOST_FILE, [options.handlerFile, options.exportName], {
+      env: options.environment,
+      cwd: path.dirname(options.handlerFile),
+      execArgv: ['--import', TSX_LOADER],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    // Failed IPC sends to an instance that just died surface through 'exit'.
+    this.child.on('error', () => undefined);
+    for (const stream of [this.child.stdout!, this.child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => options.onLine(options.label, line));
+    }
+
+    this.ready = new Promise<Ready>((resolve) => {
+      const timer = setTimeout(() => {
+        resolve({ ok: false, error: { errorType: 'Runtime.InitTimeout', errorMessage: `init did not finish in ${INIT_TIMEOUT_MS} ms` } });
+        void this.kill();
+      }, INIT_TIMEOUT_MS);
+      this.child.on('message', (message: FromHost) => {
+        if (message.type === 'ready') {
+          clearTimeout(timer);
+          options.onNote?.(`${options.label}: new instance (pid ${this.child.pid}), init ${message.initDurationMs} ms`);
+          resolve({ ok: true });
+        } else if (message.type === 'init-error') {
+          clearTimeout(timer);
+          this.doomed = true;
+          options.onNote?.(`${options.label}: init failed: ${message.error.errorType}: ${message.error.errorMessage}`);
+          resolve({ ok: false, error: message.error });
+        } else if (message.type === 'result' && this.pending?.id === message.id) {
+          this.settle(message.ok
+            ? { ok: true, value: message.value, requestId: message.id, durationMs: Date.now() - this.pending.started }
+            : { ok: false, kind: 'error', error: message.error, requestId: message.id, durationMs: Date.now() - this.pending.started });
+        }
+      });
+      this.child.once('exit', (code, signal) => {
+        this.exited = true;
+        clearTimeout(timer);
+        onExit();
+        const error = {
+          errorType: 'Runtime.ExitError',
+          errorMessage: `Runtime exited ${signal ? `with signal: ${signal}` : `with error: exit status ${code}`}`,
+        };
+        resolve({ ok: false, error });
+        if (this.pending) {
+          options.onNote?.(`${options.label}: instance ${this.child.pid} died during request ${this.pending.id} (${error.errorMessage})`);
+          this.settle({ ok: false, kind: 'crash', error, requestId: this.pending.id, durationMs: Date.now() - this.pending.started });
+        }
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return !this.exited && !this.doomed;
+  }
+
+  invoke(event: unknown, requestId: string): Promise<InvokeOutcome> {
+    const { options } = this;
+    const context: InvokeContext = {
+      awsRequestId: requestId,
+      functionName: options.functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:${options.environment.AWS_REGION}:123456789012:function:${options.functionName}`,
+      memoryLimitInMB: String(options.memorySize),
+      logGroupName: options.logGroupName,
+      logStreamName: options.environment.AWS_LAMBDA_LOG_STREAM_NAME ?? 'local',
+      deadline: Date.now() + options.timeoutMs,
+    };
+    if (!this.alive) {
+      const error = { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited before the invocation' };
+      return Promise.resolve({ ok: false, kind: 'crash', error, requestId, durationMs: 0 });
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        // Lambda stops the environment of a timed-out invocation; so do we.
+        const seconds = (options.timeoutMs / 1000).toFixed(2);
+        options.onLine(options.label, JSON.stringify({
+          timestamp: new Date().toISOString(), level: 'ERROR', requestId, message: `Task timed out after ${seconds} seconds`,
+        }));
+        this.settle({
+          ok: false,
+          kind: 'timeout',
+          requestId,
+          durationMs: options.timeoutMs,
+          error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds} seconds` },
+        });
+        void this.kill();
+      }, options.timeoutMs);
+      this.pending = { id: requestId, resolve, started: Date.now(), timer };
+      const message: ToHost = { type: 'invoke', id: requestId, event, context };
+      this.child.send(message);
+    });
+  }
+
+  async kill(): Promise<void> {
+    this.doomed = true;
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    try {
+      process.kill(this.child.pid!, 'SIGKILL');
+    } catch {
+      return;
+    }
+    await exited;
+  }
+
+  private settle(outcome: InvokeOutcome): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    clearTimeout(pending.timer);
+    pending.resolve(outcome);
+  }
+}

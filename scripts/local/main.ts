@@ -1,0 +1,180 @@
+/**
+ * `npm run local [-- flags]`: the whole orders workflow on this machine, on moto, with the
+ * real handler bundles. Ctrl-C stops everything it started.
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { EmulatorMissingError } from './emulator';
+import { DEFAULT_API_PORT, DEFAULT_VISIBILITY_TIMEOUT_SECONDS, LocalWorkflow, startLocalWorkflow, TemplateSource } from './index';
+import { LocalOutputs } from './outputs';
+
+const USAGE = `Usage: npm run local -- [options]
+
+Runs the orders workflow locally: moto_server as the AWS APIs (bus, rule, queues, table
+provisioned from the synthesized stack), the API on http://127.0.0.1:<port>, the worker
+polling the queue. Ctrl-C stops it all.
+
+Options:
+  --port <n>                 API port on 127.0.0.1 (0 = any free port)       [${DEFAULT_API_PORT}]
+  --emulator-port <n>        port for moto_server                            [a free port]
+  --visibility-timeout <s>   main queue visibility timeout locally, seconds,
+                             or "template" for the stack's own value          [${DEFAULT_VISIBILITY_TIMEOUT_SECONDS}]
+  --app-dir <dir>            run a synthesized app (cdk.out) instead of this repo's stack
+  --stack <name>             which stack of --app-dir                        [the only one]
+  --worker-env KEY=VALUE     extra worker environment (repeatable), e.g. FAILURE_INJECTION_ENABLED=false
+  --outputs-file <file>      where to write the outputs                      [.local/outputs.json]
+  --quiet                    do not print handler and runner logs
+  --emulator-logs            also print moto's request log
+  -h, --help                 this text
+`;
+
+function parseCommandLine(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'port': { type: 'string' },
+      'emulator-port': { type: 'string' },
+      'visibility-timeout': { type: 'string' },
+      'app-dir': { type: 'string' },
+      'stack': { type: 'string' },
+      'worker-env': { type: 'string', multiple: true },
+      'outputs-file': { type: 'string' },
+      'quiet': { type: 'boolean' },
+      'emulator-logs': { type: 'boolean' },
+      'help': { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const port = (name: string, value: string | undefined) => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} must be a port number (0-65535), got "${value}"`);
+    return n;
+  };
+  const visibility = values['visibility-timeout'];
+  let visibilityTimeoutSeconds: number | 'template' | undefined;
+  if (visibility === 'template') {
+    visibilityTimeoutSeconds = 'template';
+  } else if (visibility !== undefined) {
+    const seconds = Number(visibility);
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 43_200) {
+      throw new UsageError(`--visibility-timeout must be whole seconds from 0 to 43200 or "template", got "${visibility}"`);
+    }
+    visibilityTimeoutSeconds = seconds;
+  }
+  const workerEnv: Record<string, string> = {};
+  for (const pair of values['worker-env'] ?? []) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
+    if (!match) throw new UsageError(`--worker-env expects KEY=VALUE, got "${pair}"`);
+    workerEnv[match[1]] = match[2];
+  }
+  if (values.stack !== undefined && values['app-dir'] === undefined) throw new UsageError('--stack needs --app-dir');
+  const template: TemplateSource = values['app-dir'] !== undefined
+    ? { appDir: path.resolve(values['app-dir']), stackName: values.stack }
+    : { outdir: path.resolve('.local', 'cdk.out') };
+
+  return {
+    help: values.help === true,
+    options: {
+      port: port('port', values.port) ?? DEFAULT_API_PORT,
+      emulatorPort: port('emulator-port', values['emulator-port']),
+      visibilityTimeoutSeconds,
+      workerEnv,
+      template,
+      outputsFile: path.resolve(values['outputs-file'] ?? path.join('.local', 'outputs.json')),
+      quiet: values.quiet === true,
+      emulatorLogs: values['emulator-logs'] === true,
+    },
+  };
+}
+
+class UsageError extends Error {}
+
+function banner(local: LocalWorkflow, outputsFile: string): string {
+  const outputs = local.outputs;
+  const width = Math.max(...Object.keys(outputs).map((key) => key.length));
+  const rows = (Object.keys(outputs) as Array<keyof LocalOutputs>).map((key) => `  ${key.padEnd(width)}  ${outputs[key]}`);
+  const orders = `${local.apiUrl}/orders`;
+  const relativeOutputs = path.relative(process.cwd(), outputsFile) || outputsFile;
+  const dlqAfter = local.worker.maxReceiveCount !== undefined
+    ? ` (about ${local.worker.maxReceiveCount * local.worker.visibilityTimeoutSeconds} s: ${local.worker.maxReceiveCount} receives, ${local.worker.visibilityTimeoutSeconds} s apart)`
+    : '';
+  return [
+    '',
+    `Orders workflow running locally: stack ${local.stackName}, AWS APIs emulated by moto at ${local.emulatorEndpoint}`,
+    '',
+    ...rows,
+    `  (also in ${relativeOutputs})`,
+    '',
+    'Place an order:',
+    `  curl -i -X POST ${orders} -H 'Content-Type: application/json' \\`,
+    '    -d \'{"customerId":"cust-123","items":[{"sku":"SKU-1","qty":2},{"sku":"SKU-2","qty":1}]}\'',
+    `Make one fail into the dead-letter queue${dlqAfter}:`,
+    `  curl -i -X POST ${orders} -H 'Content-Type: application/json' -d '{"items":[{"sku":"FAIL-ME","qty":1}]}'`,
+    'Replay the dead-letter queue into the main queue:',
+    `  npm run replay-dlq -- --outputs-file ${relativeOutputs}`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+
+  let local: LocalWorkflow | undefined;
+  let stopping = false;
+  let firstSignalAt = 0;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // One Ctrl-C can arrive twice (the terminal signals the group, and tsx forwards it): only a later one forces.
+      if (Date.now() - firstSignalAt < 1_000) return;
+      process.stderr.write('Stopping now.\n');
+      process.exit(130);
+    }
+    stopping = true;
+    firstSignalAt = Date.now();
+    process.stdout.write(`\n${signal}: stopping (press Ctrl-C again to force)...\n`);
+    const done = local ? local.stop() : Promise.resolve();
+    void done.then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+
+  // The bundles target Lambda's Node.js 22; the runner says so once instead of the SDK's multi-line warning.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  try {
+    local = await startLocalWorkflow(parsed.options);
+  } catch (error) {
+    if (error instanceof EmulatorMissingError) {
+      process.stderr.write(`${error.message}\n`);
+    } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(`Port ${parsed.options.port} on 127.0.0.1 is in use: stop what uses it, or pass --port <n> (0 = any free port).\n`);
+    } else {
+      process.stderr.write(`The local workflow could not start: ${(error as Error).stack ?? error}\n`);
+    }
+    return 1;
+  }
+  if (stopping) {
+    await local.stop();
+    return 0;
+  }
+  process.stdout.write(banner(local, parsed.options.outputsFile));
+  return new Promise<number>(() => undefined); // runs until a signal
+}
+
+main().then((code) => process.exit(code), (error) => {
+  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});

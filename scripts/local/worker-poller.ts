@@ -1,0 +1,182 @@
+/**
+ * The SQS event source mapping, locally: pollers receive batches from the queue (batch size
+ * and batching window from the template), invoke the function with a real-shaped SQSEvent,
+ * delete what succeeded and leave what failed. Failed messages are not touched: they become
+ * visible again when their visibility timeout expires, and SQS moves them to the DLQ on the
+ * receive after `maxReceiveCount`, exactly as in AWS.
+ */
+import { DeleteMessageBatchCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { InvokeOutcome, LocalFunction } from './local-function';
+import { batchVerdict, toSqsEvent } from './sqs-event';
+
+export interface WorkerBatchReport {
+  readonly requestId: string;
+  /** The event the function was invoked with. */
+  readonly event: SQSEvent;
+  /** `ok`, or how the invocation failed (`error`: the handler threw). */
+  readonly outcome: 'ok' | Extract<InvokeOutcome, { ok: false }>['kind'];
+  readonly failedMessageIds: readonly string[];
+  readonly deletedMessageIds: readonly string[];
+  readonly wholeBatchReason?: string;
+  readonly durationMs: number;
+}
+
+export interface WorkerPollerOptions {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly queueName: string;
+  readonly region: string;
+  readonly function: LocalFunction;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  readonly reportBatchItemFailures: boolean;
+  /** Parallel pollers, each with at most one invocation in flight. */
+  readonly concurrency: number;
+  /** From the queue's redrive policy, to say when a failing message is about to move to the DLQ. */
+  readonly maxReceiveCount?: number;
+  readonly log: (message: string) => void;
+  readonly onBatch?: (report: WorkerBatchReport) => void;
+}
+
+/** Short long-polls keep stop() prompt; with messages waiting, a receive returns at once anyway. */
+const WAIT_TIME_SECONDS = 1;
+const RECEIVE_RETRY_DELAY_MS = 1_000;
+const SQS_BATCH_LIMIT = 10;
+
+export class WorkerPoller {
+  private running = false;
+  private readonly abort = new AbortController();
+  private loops: Array<Promise<void>> = [];
+
+  constructor(private readonly options: WorkerPollerOptions) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loops = Array.from({ length: this.options.concurrency }, () => this.pollLoop());
+  }
+
+  /** Stops receiving; in-flight invocations finish (or fail when the function is stopped). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  /**
+   * One delivery of `messages` (received by the caller with their receipt handles): invoke,
+   * then delete the successes. The pollers use it; tests use it to deliver a message twice.
+   */
+  async deliver(messages: readonly Message[]): Promise<WorkerBatchReport> {
+    const { options } = this;
+    const event = toSqsEvent(messages, options.queueArn, options.region);
+    const outcome = await options.function.invoke(event);
+    const ids = messages.map((message) => message.MessageId!);
+    const verdict = batchVerdict(ids, {
+      ok: outcome.ok,
+      value: outcome.ok ? outcome.value : undefined,
+      reason: outcome.ok ? undefined : `${outcome.kind}: ${outcome.error.errorType}: ${outcome.error.errorMessage}`,
+    }, options.reportBatchItemFailures);
+
+    const succeeded = messages.filter((message) => !verdict.failed.has(message.MessageId!));
+    const deleted = await this.deleteMessages(succeeded);
+    if (verdict.failed.size > 0) this.logFailures(messages, verdict.failed, verdict.wholeBatchReason);
+
+    const report: WorkerBatchReport = {
+      requestId: outcome.requestId,
+      event,
+      outcome: outcome.ok ? 'ok' : outcome.kind,
+      failedMessageIds: [...verdict.failed],
+      deletedMessageIds: deleted,
+      wholeBatchReason: verdict.wholeBatchReason,
+      durationMs: outcome.durationMs,
+    };
+    options.onBatch?.(report);
+    return report;
+  }
+
+  private async pollLoop(): Promise<void> {
+    while (this.running) {
+      let messages: Message[];
+      try {
+        messages = await this.receiveBatch();
+      } catch (error) {
+        if (!this.running) return;
+        this.options.log(`worker poller: ReceiveMessage on ${this.options.queueName} failed (${(error as Error).name}: ${(error as Error).message}); retrying`);
+        await sleep(RECEIVE_RETRY_DELAY_MS);
+        continue;
+      }
+      if (messages.length > 0) await this.deliver(messages);
+    }
+  }
+
+  /** Up to batchSize messages; with a batching window, keeps gathering until it is full or the window closes. */
+  private async receiveBatch(): Promise<Message[]> {
+    const { batchSize, maxBatchingWindowSeconds } = this.options;
+    const messages = await this.receive(Math.min(batchSize, SQS_BATCH_LIMIT), WAIT_TIME_SECONDS);
+    if (maxBatchingWindowSeconds <= 0 || messages.length === 0) return messages;
+    const closesAt = Date.now() + maxBatchingWindowSeconds * 1000;
+    while (this.running && messages.length < batchSize && Date.now() < closesAt) {
+      const wait = Math.max(0, Math.min(WAIT_TIME_SECONDS, Math.floor((closesAt - Date.now()) / 1000)));
+      messages.push(...await this.receive(Math.min(batchSize - messages.length, SQS_BATCH_LIMIT), wait));
+    }
+    return messages;
+  }
+
+  private async receive(maxMessages: number, waitTimeSeconds: number): Promise<Message[]> {
+    const output = await this.options.sqs.send(new ReceiveMessageCommand({
+      QueueUrl: this.options.queueUrl,
+      MaxNumberOfMessages: maxMessages,
+      WaitTimeSeconds: waitTimeSeconds,
+      // What Lambda's pollers ask for: every system attribute (ApproximateReceiveCount, SentTimestamp, ...)
+      // and every message attribute.
+      AttributeNames: ['All'],
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    }), { abortSignal: this.abort.signal });
+    return output.Messages ?? [];
+  }
+
+  private async deleteMessages(messages: readonly Message[]): Promise<string[]> {
+    const deleted: string[] = [];
+    for (let start = 0; start < messages.length; start += SQS_BATCH_LIMIT) {
+      const chunk = messages.slice(start, start + SQS_BATCH_LIMIT);
+      try {
+        const output = await this.options.sqs.send(new DeleteMessageBatchCommand({
+          QueueUrl: this.options.queueUrl,
+          Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
+        }));
+        for (const entry of output.Successful ?? []) deleted.push(chunk[Number(entry.Id)].MessageId!);
+        for (const entry of output.Failed ?? []) {
+          this.options.log(`worker poller: could not delete ${chunk[Number(entry.Id)].MessageId} (${entry.Code}: ${entry.Message}); it will be delivered again`);
+        }
+      } catch (error) {
+        this.options.log(`worker poller: DeleteMessageBatch failed (${(error as Error).message}); ${chunk.length} message(s) will be delivered again`);
+      }
+    }
+    return deleted;
+  }
+
+  private logFailures(messages: readonly Message[], failed: ReadonlySet<string>, wholeBatchReason?: string): void {
+    const { maxReceiveCount, queueName } = this.options;
+    const details = messages.filter((message) => failed.has(message.MessageId!)).map((message) => {
+      const receives = Number(message.Attributes?.ApproximateReceiveCount ?? 0);
+      const last = maxReceiveCount !== undefined && receives >= maxReceiveCount ? ', moves to the DLQ on its next receive' : '';
+      return `${message.MessageId} (receive ${receives}${maxReceiveCount !== undefined ? `/${maxReceiveCount}` : ''}${last})`;
+    });
+    const why = wholeBatchReason ? `whole batch failed: ${wholeBatchReason}` : 'reported in batchItemFailures';
+    this.options.log(`worker: ${failed.size} of ${messages.length} message(s) left on ${queueName} for retry after the visibility timeout ` +
+      `(${why}): ${details.join(', ')}`);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

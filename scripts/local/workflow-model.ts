@@ -1,0 +1,176 @@
+/**
+ * Finds the parts of the orders workflow in a synthesized template by how they are wired,
+ * not by construct ids, so any stack that contains one OrdersWorkflow (this repo's, or a
+ * consumer's app such as examples/app) runs locally:
+ * - the worker: the function of the (single) SQS event source mapping, and that queue;
+ * - the dead-letter queue: the main queue's redrive target;
+ * - the API: the REST API whose method proxies (AWS_PROXY) to a function;
+ * - the bus: the bus of the rule that targets the main queue;
+ * - the idempotency table: the table the worker's environment refers to.
+ */
+import { ApiGatewayModel, lambdaFunctionOf, readApiGatewayModel } from './api-gateway';
+import { CfnResource, functionCodeDir, handlerEntry, SynthesizedStack } from './template';
+
+export interface FunctionModel {
+  readonly logicalId: string;
+  /** The physical name (`FunctionName`, or a CloudFormation-style generated one). */
+  readonly functionName: string;
+  readonly codeDir: string;
+  readonly handlerFile: string;
+  readonly exportName: string;
+  readonly timeoutSeconds: number;
+  readonly memorySize: number;
+  readonly runtime: string;
+  readonly logGroupName: string;
+  /** As in the template: values may still be Ref/Fn::GetAtt, resolved once resources exist. */
+  readonly environment: Readonly<Record<string, unknown>>;
+}
+
+export interface EventSourceModel {
+  readonly logicalId: string;
+  readonly queueLogicalId: string;
+  /** Lambda's default for SQS is 10. */
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  readonly reportBatchItemFailures: boolean;
+  readonly enabled: boolean;
+  readonly maximumConcurrency?: number;
+  readonly hasFilterCriteria: boolean;
+}
+
+export interface WorkflowModel {
+  readonly stack: SynthesizedStack;
+  readonly api: ApiGatewayModel;
+  readonly apiFunction: FunctionModel;
+  readonly workerFunction: FunctionModel;
+  readonly eventSource: EventSourceModel;
+  readonly mainQueueLogicalId: string;
+  readonly deadLetterQueueLogicalId?: string;
+  readonly idempotencyTableLogicalId?: string;
+  /** The bus of the rule that routes to the main queue: a logical id, or a name/ARN when the bus is imported. */
+  readonly eventBus?: { readonly logicalId: string } | { readonly name: string };
+}
+
+/** CloudFormation's generated physical name when a template sets none: `<stack>-<logicalId>`, bounded. */
+export function generatedName(stackName: string, logicalId: string, maxLength: number): string {
+  return `${stackName}-${logicalId}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, maxLength);
+}
+
+export function readWorkflowModel(stack: SynthesizedStack): WorkflowModel {
+  const resources = Object.entries(stack.template.Resources);
+  const ofType = (type: string) => resources.filter(([, resource]) => resource.Type === type);
+
+  const sqsMappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, mapping]) => {
+    const source = logicalIdOf(mapping.Properties?.EventSourceArn);
+    return source !== undefined && stack.template.Resources[source]?.Type === 'AWS::SQS::Queue';
+  });
+  if (sqsMappings.length !== 1) {
+    throw new Error(`Stack ${stack.stackName}: expected exactly one SQS event source mapping (the worker), found ${sqsMappings.length}. ` +
+      'The local runner runs one OrdersWorkflow per stack.');
+  }
+  const [mappingId, mapping] = sqsMappings[0];
+  const mappingProps = mapping.Properties!;
+  const mainQueueLogicalId = logicalIdOf(mappingProps.EventSourceArn)!;
+  const workerLogicalId = logicalIdOf(mappingProps.FunctionName);
+  if (!workerLogicalId) throw new Error(`${mappingId}: FunctionName must reference a function of the stack`);
+
+  const proxyMethods = ofType('AWS::ApiGateway::Method').filter(([, method]) => method.Properties?.Integration?.Type === 'AWS_PROXY');
+  const restApiIds = [...new Set(proxyMethods.map(([, method]) => logicalIdOf(method.Properties?.RestApiId)).filter(isDefined))];
+  if (restApiIds.length !== 1) {
+    throw new Error(`Stack ${stack.stackName}: expected one REST API with a Lambda proxy method, found ${restApiIds.length}.`);
+  }
+  const api = readApiGatewayModel(stack.template, restApiIds[0]);
+  const apiFunctionIds = [...new Set(proxyMethods.map(([, method]) => lambdaFunctionOf(method.Properties?.Integration?.Uri)).filter(isDefined))];
+  if (apiFunctionIds.length !== 1) {
+    throw new Error(`Stack ${stack.stackName}: expected the REST API to proxy to one function, found ${apiFunctionIds.length}.`);
+  }
+
+  const mainQueue = stack.template.Resources[mainQueueLogicalId];
+  const redrive = parseMaybeJson(mainQueue.Properties?.RedrivePolicy);
+  const deadLetterQueueLogicalId = logicalIdOf(redrive?.deadLetterTargetArn);
+
+  const workerFunction = readFunction(stack, workerLogicalId);
+  const tableRefs = Object.values(workerFunction.environment).map(logicalIdOf)
+    .filter((id): id is string => id !== undefined && stack.template.Resources[id]?.Type === 'AWS::DynamoDB::Table');
+  const tables = ofType('AWS::DynamoDB::Table');
+  const idempotencyTableLogicalId = tableRefs[0] ?? (tables.length === 1 ? tables[0][0] : undefined);
+
+  const rule = ofType('AWS::Events::Rule').find(([, candidate]) =>
+    (candidate.Properties?.Targets ?? []).some((target: any) => logicalIdOf(target.Arn) === mainQueueLogicalId));
+  const busRef = rule?.[1].Properties?.EventBusName;
+  const busLogicalId = logicalIdOf(busRef);
+  const eventBus = busLogicalId !== undefined
+    ? { logicalId: busLogicalId }
+    : { name: typeof busRef === 'string' ? busRef : 'default' };
+
+  return {
+    stack,
+    api,
+    apiFunction: readFunction(stack, apiFunctionIds[0]),
+    workerFunction,
+    eventSource: {
+      logicalId: mappingId,
+      queueLogicalId: mainQueueLogicalId,
+      batchSize: Number(mappingProps.BatchSize ?? 10),
+      maxBatchingWindowSeconds: Number(mappingProps.MaximumBatchingWindowInSeconds ?? 0),
+      reportBatchItemFailures: (mappingProps.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+      enabled: mappingProps.Enabled !== false && mappingProps.Enabled !== 'false',
+      maximumConcurrency: mappingProps.ScalingConfig?.MaximumConcurrency !== undefined
+        ? Number(mappingProps.ScalingConfig.MaximumConcurrency) : undefined,
+      hasFilterCriteria: mappingProps.FilterCriteria !== undefined,
+    },
+    mainQueueLogicalId,
+    deadLetterQueueLogicalId,
+    idempotencyTableLogicalId,
+    eventBus: rule ? eventBus : undefined,
+  };
+}
+
+function readFunction(stack: SynthesizedStack, logicalId: string): FunctionModel {
+  const resource: CfnResource | undefined = stack.template.Resources[logicalId];
+  if (resource?.Type !== 'AWS::Lambda::Function') {
+    throw new Error(`${logicalId} is not an AWS::Lambda::Function of stack ${stack.stackName}`);
+  }
+  const props = resource.Properties ?? {};
+  const functionName = typeof props.FunctionName === 'string' ? props.FunctionName : generatedName(stack.stackName, logicalId, 64);
+  const codeDir = functionCodeDir(stack, logicalId);
+  const { file, exportName } = handlerEntry(codeDir, String(props.Handler ?? 'index.handler'));
+  const logGroupId = logicalIdOf(props.LoggingConfig?.LogGroup);
+  const logGroupName = logGroupId !== undefined ? stack.template.Resources[logGroupId]?.Properties?.LogGroupName : undefined;
+  return {
+    logicalId,
+    functionName,
+    codeDir,
+    handlerFile: file,
+    exportName,
+    timeoutSeconds: Number(props.Timeout ?? 3),
+    memorySize: Number(props.MemorySize ?? 128),
+    runtime: String(props.Runtime ?? 'nodejs22.x'),
+    logGroupName: typeof logGroupName === 'string' ? logGroupName : `/aws/lambda/${functionName}`,
+    environment: props.Environment?.Variables ?? {},
+  };
+}
+
+/** The logical id in `{ Ref: X }` or `{ Fn::GetAtt: [X, ...] }`. */
+export function logicalIdOf(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
+  if (typeof record.Ref === 'string' && !record.Ref.startsWith('AWS::')) return record.Ref;
+  const getAtt = record['Fn::GetAtt'];
+  if (Array.isArray(getAtt)) return String(getAtt[0]);
+  if (typeof getAtt === 'string') return getAtt.split('.')[0];
+  return undefined;
+}
+
+function parseMaybeJson(value: unknown): any {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}
