@@ -60,7 +60,8 @@ export class HandlerFunction extends Construct {
     this.function = new lambda.Function(this, 'Function', {
       functionName,
       description: props.description,
-      code: lambda.Code.fromAsset(assetDir),
+      // Only the bundle: the esbuild metafile beside it (in a checkout) is a build diagnostic.
+      code: lambda.Code.fromAsset(assetDir, { exclude: ['*.meta.json'] }),
       handler: 'index.handler',
       runtime: settings.runtime,
       architecture: settings.architecture,

@@ -19,7 +19,7 @@ import { validateProps } from './validate-props';
 import { OrderWorker } from './worker/order-worker';
 
 /**
- * An event-driven orders pipeline:
+ * An event-driven orders pipeline from a REST API to an idempotent worker, with alarms and a dashboard.
  *
  * API Gateway `POST /orders` -> API function (validate, mint ids, PutEvents `OrderCreated`)
  * -> custom EventBridge bus -> rule -> encrypted SQS queue (DLQ after `maxReceiveCount`)
@@ -29,7 +29,7 @@ import { OrderWorker } from './worker/order-worker';
 export class OrdersWorkflow extends Construct {
   /** The REST API (`POST /orders` on stage `prod`). */
   public readonly api: apigateway.RestApi;
-  /** Base URL of the API's `prod` stage, ending in `/`; POST orders to `${apiEndpoint}orders`. */
+  /** Base URL of the API's `prod` stage, ending in `/`. POST orders to `${apiEndpoint}orders`. */
   public readonly apiEndpoint: string;
   /** Validates requests and publishes OrderCreated events. */
   public readonly apiFunction: lambda.Function;
@@ -62,6 +62,11 @@ export class OrdersWorkflow extends Construct {
   /** The saved Logs Insights queries: duplicates, worker failures, correlation by id. */
   public readonly queryDefinitions: logs.QueryDefinition[];
 
+  /**
+   * @param scope the parent construct, usually a Stack
+   * @param id the construct id; without `namePrefix` it also seeds the physical names
+   * @param props optional settings; every one has a default (see `OrdersWorkflowProps`)
+   */
   constructor(scope: Construct, id: string, props: OrdersWorkflowProps = {}) {
     super(scope, id);
     const settings = resolveProps(this, props);
