@@ -1,0 +1,342 @@
+/**
+ * The built frontend in Debian's headless Chromium, against the local workflow (`npm run
+ * local`'s runner: the real handler bundles on the moto emulator). The site is served the way
+ * CloudFront serves it: same Content-Security-Policy, a run-time /config.json, SPA fallback,
+ * from http://127.0.0.1:5173 (an origin the local API allows).
+ *
+ * Screenshots (desktop 1280x800, phone 390x844) go to test-output/screenshots/.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { launchChromium } from './support/chromium';
+import { StaticServer, startStaticServer } from './support/static-server';
+import { contentSecurityPolicy } from '../../examples/app/lib/content-security-policy';
+import { LocalWorkflow, LogLine, startLocalWorkflow } from '../../scripts/local';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const frontendDir = path.join(repoRoot, 'examples', 'frontend');
+/** Its own build output, so this test never races `npm run synth` over examples/frontend/dist. */
+const distDir = path.join(repoRoot, 'test-output', 'frontend-browser-dist');
+const screenshotDir = path.join(repoRoot, 'test-output', 'screenshots');
+/** The dev origin the API's CORS allows (scripts/local/stack.ts, examples/app DEV_ORIGINS). */
+const SITE_HOST = '127.0.0.1';
+const SITE_PORT = 5173;
+const VISIBILITY_TIMEOUT_SECONDS = 1;
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const EMULATOR = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+
+let workflow: LocalWorkflow;
+let site: StaticServer;
+let browser: Browser;
+let sqs: SQSClient;
+let dynamodb: DynamoDBClient;
+const logLines: LogLine[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  // The production build, exactly as `npm run frontend:build` makes it (Vite's CLI).
+  const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+  execFileSync(process.execPath, [vite, 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: frontendDir,
+    // jest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+
+  browser = await launchChromium();
+  workflow = await startLocalWorkflow({
+    port: 0,
+    visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
+    quiet: true,
+    onLog: (line) => logLines.push(line),
+  });
+  sqs = new SQSClient({ ...EMULATOR, endpoint: workflow.emulatorEndpoint });
+  dynamodb = new DynamoDBClient({ ...EMULATOR, endpoint: workflow.emulatorEndpoint });
+
+  try {
+    site = await startStaticServer({
+      root: distDir,
+      host: SITE_HOST,
+      port: SITE_PORT,
+      // What the CDK app writes at deploy time, pointing at the local API instead.
+      config: { apiUrl: workflow.outputs.ApiEndpoint, envName: 'local', region: 'us-east-1' },
+      contentSecurityPolicy: contentSecurityPolicy([new URL(workflow.apiUrl).origin]),
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`Port ${SITE_PORT} on ${SITE_HOST} is in use (is \`npm run frontend:dev\` running?). ` +
+        'The browser test serves the frontend there because the local API allows that origin (CORS).');
+    }
+    throw error;
+  }
+  fs.mkdirSync(screenshotDir, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  sqs?.destroy();
+  dynamodb?.destroy();
+  await workflow?.stop();
+}, 60_000);
+
+afterEach(() => {
+  // A CSP violation or an uncaught error would break the deployed site too.
+  const errors = pageErrors.splice(0);
+  expect(errors).toEqual([]);
+});
+
+/** A fresh page on the served site, with its API requests recorded. */
+async function openSite(viewport: { width: number; height: number }): Promise<{ page: Page; context: BrowserContext; apiRequests: Request[] }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const apiRequests: Request[] = [];
+  page.on('request', (request) => {
+    if (request.url().startsWith(workflow.apiUrl)) apiRequests.push(request);
+  });
+  page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    // The browser itself reports every 4xx/5xx and aborted request this way; those are expected here.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      pageErrors.push(`console: ${message.text()}`);
+    }
+  });
+  await page.goto(`${site.origin}/`);
+  await page.getByRole('heading', { name: 'AWS Orders Workflow' }).waitFor();
+  return { page, context, apiRequests };
+}
+
+async function fillItem(page: Page, number: number, sku: string, qty: string): Promise<void> {
+  await page.getByLabel(`SKU (item ${number})`).fill(sku);
+  await page.getByLabel(`Quantity (item ${number})`).fill(qty);
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      const recent = logLines.slice(-30).map((entry) => `[${entry.source}] ${entry.line}`).join('\n');
+      throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}. Last runner log lines:\n${recent}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The worker's idempotency record for an eventId (its stored result, `data`, holds the ids). */
+async function idempotencyRecord(eventId: string): Promise<Record<string, any> | undefined> {
+  const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: workflow.outputs.DynamoTableName }));
+  return Items.find((item) => item.data?.M?.eventId?.S === eventId);
+}
+
+async function dlqMessageFor(eventId: string): Promise<string | undefined> {
+  const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({
+    QueueUrl: workflow.outputs.DlqUrl,
+    MaxNumberOfMessages: 10,
+    VisibilityTimeout: 0,
+  }));
+  return Messages.map((message) => message.Body ?? '').find((body) => body.includes(eventId));
+}
+
+test('shows the env and region from config.json, and the API it talks to', async () => {
+  const { page, context } = await openSite(DESKTOP);
+  await expectText(page.getByTestId('env-name'), 'local');
+  await expectText(page.getByTestId('region'), 'us-east-1');
+  await expectText(page.getByTestId('api-url'), `${workflow.apiUrl}/orders`);
+  expect(await page.title()).toBe('AWS Orders Workflow (local)');
+  await context.close();
+});
+
+test('1. a valid order shows its orderId and eventId, and the worker processes it', async () => {
+  const { page, context, apiRequests } = await openSite(DESKTOP);
+  // Keyboard only: the focus order is customer, SKU, quantity, remove, add item, reset, submit.
+  await page.getByLabel('Customer ID').focus();
+  await page.keyboard.type('cust-123');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('SKU-1');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('2');
+  await page.keyboard.press('Tab');
+  expect(await focused(page).getAttribute('aria-label')).toBe('Remove item 1');
+  await page.keyboard.press('Tab');
+  expect(await focused(page).textContent()).toBe('Add item');
+  await page.keyboard.press('Enter'); // adds item 2 and moves the focus to its SKU
+  expect(await focused(page).getAttribute('name')).toBe('items[1].sku');
+  await page.keyboard.type('SKU-2');
+  await page.keyboard.press('Enter'); // submits the form
+
+  const orderId = await textOf(page.getByTestId('order-id'));
+  const eventId = await textOf(page.getByTestId('event-id'));
+  expect(orderId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(eventId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(eventId).not.toBe(orderId);
+  await expectText(page.getByTestId('output'), 'Order accepted (HTTP 202)');
+  // The response is announced and focused.
+  expect(await page.getByTestId('output').getAttribute('aria-live')).toBe('polite');
+  expect(await focused(page).getAttribute('id')).toBe('output-heading');
+  expect(apiRequests.filter((request) => request.method() === 'POST')).toHaveLength(1);
+  expect(JSON.parse(apiRequests.find((request) => request.method() === 'POST')!.postData()!)).toEqual({
+    customerId: 'cust-123',
+    items: [{ sku: 'SKU-1', qty: 2 }, { sku: 'SKU-2', qty: 1 }],
+  });
+
+  // Recent orders: what was sent and what came back.
+  const recent = page.getByTestId('recent-orders');
+  await expectText(recent, 'Accepted 202');
+  await expectText(recent, '2 × SKU-1, 1 × SKU-2');
+  await expectText(recent, orderId);
+
+  // The worker processed it: its idempotency record is COMPLETED.
+  const record = await eventually('the COMPLETED idempotency record', async () => {
+    const item = await idempotencyRecord(eventId);
+    return item?.status?.S === 'COMPLETED' ? item : undefined;
+  });
+  expect(record.data.M.orderId.S).toBe(orderId);
+  expect(logLines.some((entry) => entry.source === 'worker' && entry.json?.eventId === eventId)).toBe(true);
+
+  await screenshot(page, 'desktop-1-accepted');
+  await context.close();
+}, 90_000);
+
+test('2. an empty SKU and a quantity of 0 show field messages and send nothing', async () => {
+  const { page, context, apiRequests } = await openSite(DESKTOP);
+  await fillItem(page, 1, '', '0');
+  await page.getByRole('button', { name: 'Submit order' }).click();
+
+  const sku = page.getByLabel('SKU (item 1)');
+  const qty = page.getByLabel('Quantity (item 1)');
+  expect(await sku.getAttribute('aria-invalid')).toBe('true');
+  expect(await qty.getAttribute('aria-invalid')).toBe('true');
+  // The messages are next to the fields and tied to them for screen readers.
+  await expectText(page.locator(`#${await sku.getAttribute('aria-describedby')}`), 'Must not be empty');
+  await expectText(page.locator(`#${await qty.getAttribute('aria-describedby')}`), 'Must be at least 1');
+  await expectText(page.getByTestId('output'), 'Nothing was sent');
+  // The focus moved to the first invalid field.
+  expect(await focused(page).getAttribute('name')).toBe('items[0].sku');
+
+  // Removing the only item: the shared rule "at least 1 item".
+  await page.getByRole('button', { name: 'Remove item 1' }).click();
+  await page.getByRole('button', { name: 'Submit order' }).click();
+  await expectText(page.locator('#items-error'), 'Must contain at least 1 item');
+
+  await page.waitForTimeout(300);
+  expect(apiRequests).toHaveLength(0);
+  await page.getByRole('button', { name: 'Add item' }).click();
+  await fillItem(page, 1, '', '0');
+  await page.getByRole('button', { name: 'Submit order' }).click();
+  await screenshot(page, 'desktop-2-invalid');
+  expect(apiRequests).toHaveLength(0);
+  await context.close();
+});
+
+test('3. a FAIL-ME order is accepted and, after the retries, sits in the DLQ', async () => {
+  const { page, context } = await openSite(DESKTOP);
+  await fillItem(page, 1, 'FAIL-ME', '1');
+  await page.getByRole('button', { name: 'Submit order' }).click();
+  const eventId = await textOf(page.getByTestId('event-id'));
+
+  const body = await eventually('the order in the DLQ', () => dlqMessageFor(eventId), 60_000);
+  expect(JSON.parse(body)).toMatchObject({ 'detail-type': 'OrderCreated', 'detail': { eventId, items: [{ sku: 'FAIL-ME', qty: 1 }] } });
+  // A failed attempt never leaves a COMPLETED record behind.
+  expect((await idempotencyRecord(eventId))?.status?.S).not.toBe('COMPLETED');
+  await context.close();
+}, 90_000);
+
+test('4. a 400 from the server (client validation bypassed) shows the server\'s field errors', async () => {
+  const { page, context, apiRequests } = await openSite(DESKTOP);
+  // The form is valid; the request on the wire is not (rewritten after the client checked it).
+  await page.route('**/orders', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    return route.continue({
+      postData: JSON.stringify({ items: [{ sku: '', qty: 0 }], customerId: 'c'.repeat(129), coupon: 'FREE' }),
+    });
+  });
+  await fillItem(page, 1, 'SKU-1', '1');
+  await page.getByRole('button', { name: 'Submit order' }).click();
+
+  const serverErrors = page.getByTestId('server-errors');
+  await expectText(page.getByTestId('output'), 'The API rejected the order (HTTP 400)');
+  await expectText(serverErrors, 'items[0].sku: Must not be empty');
+  await expectText(serverErrors, 'items[0].qty: Must be at least 1');
+  await expectText(serverErrors, 'customerId: Must be at most 128 characters');
+  await expectText(serverErrors, 'coupon: Is not an allowed field');
+  // Errors for fields the form has are shown next to them too.
+  expect(await page.getByLabel('SKU (item 1)').getAttribute('aria-invalid')).toBe('true');
+  await expectText(page.getByTestId('recent-orders'), 'Rejected 400');
+  expect(apiRequests.filter((request) => request.method() === 'POST')).toHaveLength(1);
+  await screenshot(page, 'desktop-4-server-400');
+  await context.close();
+});
+
+test('network errors and 5xx answers show a clear message', async () => {
+  const { page, context } = await openSite(DESKTOP);
+  await fillItem(page, 1, 'SKU-1', '1');
+
+  await page.route('**/orders', (route) => route.abort('connectionrefused'));
+  await page.getByRole('button', { name: 'Submit order' }).click();
+  await expectText(page.getByTestId('output'), 'Could not reach the API');
+  await page.unroute('**/orders');
+
+  await page.route('**/orders', (route) => route.fulfill({
+    status: 502,
+    contentType: 'application/json',
+    headers: { 'Access-Control-Allow-Origin': site.origin },
+    body: JSON.stringify({ message: 'The order could not be accepted; please retry', requestId: 'req-123' }),
+  }));
+  await page.getByRole('button', { name: 'Submit order' }).click();
+  await expectText(page.getByTestId('output'), 'The API failed (HTTP 502)');
+  await expectText(page.getByTestId('output'), 'req-123');
+  await context.close();
+});
+
+test('phone width: the layout stacks and still works', async () => {
+  const { page, context } = await openSite(PHONE);
+  await fillItem(page, 1, 'SKU-PHONE', '3');
+  await page.getByRole('button', { name: 'Add item' }).click();
+  await fillItem(page, 2, '', '0');
+  await page.getByRole('button', { name: 'Submit order' }).click();
+  await screenshot(page, 'phone-2-invalid');
+
+  await page.getByLabel('SKU (item 2)').fill('SKU-2');
+  await page.getByLabel('Quantity (item 2)').fill('1');
+  await page.getByRole('button', { name: 'Submit order' }).click();
+  await textOf(page.getByTestId('event-id'));
+  // Nothing overflows sideways.
+  expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+  await screenshot(page, 'phone-1-accepted');
+  await context.close();
+});
+
+/** The element that has the keyboard focus. */
+function focused(page: Page) {
+  return page.locator(':focus');
+}
+
+async function textOf(locator: ReturnType<Page['getByTestId']>): Promise<string> {
+  await locator.waitFor({ timeout: 15_000 });
+  return (await locator.textContent())?.trim() ?? '';
+}
+
+/** Waits until the element contains the text (case-sensitive), then passes. */
+async function expectText(locator: ReturnType<Page['getByTestId']>, text: string): Promise<void> {
+  await locator.first().waitFor({ timeout: 15_000 });
+  const deadline = Date.now() + 15_000;
+  let content = '';
+  while (Date.now() < deadline) {
+    content = (await locator.first().textContent()) ?? '';
+    if (content.includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(content).toContain(text);
+}
