@@ -64,7 +64,7 @@ export interface LocalWorkflowOptions {
   readonly apiEnv?: Readonly<Record<string, string>>;
   /** Start the SQS pollers at once. `false`: call `worker.startPolling()` or `worker.deliver()` yourself. @default true */
   readonly pollQueue?: boolean;
-  /** Parallel pollers (each one invocation at a time). @default the mapping's MaximumConcurrency, else 2 */
+  /** Parallel pollers (each one invocation at a time). @default the mapping's MaximumConcurrency, else 5 */
   readonly workerConcurrency?: number;
   /** Most API function instances at once (further requests wait for one). @default 4 */
   readonly apiConcurrency?: number;
@@ -111,7 +111,11 @@ export interface LocalWorkflow {
 
 export const DEFAULT_API_PORT = 3000;
 export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 2;
-const DEFAULT_WORKER_CONCURRENCY = 2;
+/**
+ * Lambda starts an SQS event source mapping with five concurrent batches. Locally this also
+ * keeps the queue short, which matters: moto scans the whole queue on every receive.
+ */
+const DEFAULT_WORKER_CONCURRENCY = 5;
 const DEFAULT_API_CONCURRENCY = 4;
 
 export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Promise<LocalWorkflow> {
