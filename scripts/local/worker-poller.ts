@@ -49,6 +49,13 @@ export class WorkerPoller {
   private running = false;
   private readonly abort = new AbortController();
   private loops: Array<Promise<void>> = [];
+  /**
+   * One ReceiveMessage at a time across the pollers: moto's receive is not atomic, and two
+   * concurrent receives can both take the same visible message (real SQS does not do that
+   * within a visibility timeout). Receives are quick, so the pollers still overlap on the
+   * invocations, which is where the time goes.
+   */
+  private receiving: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: WorkerPollerOptions) {}
 
@@ -130,7 +137,13 @@ export class WorkerPoller {
     return messages;
   }
 
-  private async receive(maxMessages: number, waitTimeSeconds: number): Promise<Message[]> {
+  private receive(maxMessages: number, waitTimeSeconds: number): Promise<Message[]> {
+    const turn = this.receiving.then(() => this.receiveNow(maxMessages, waitTimeSeconds));
+    this.receiving = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async receiveNow(maxMessages: number, waitTimeSeconds: number): Promise<Message[]> {
     const output = await this.options.sqs.send(new ReceiveMessageCommand({
       QueueUrl: this.options.queueUrl,
       MaxNumberOfMessages: maxMessages,
