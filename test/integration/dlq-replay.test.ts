@@ -1,0 +1,270 @@
+/**
+ * Issue 3, scenario 6, and the DLQ replay tool against the emulator: the replay logic with a
+ * real SQS client (partial failures, dry run, --max, interruption: nothing lost), and the
+ * bundled CLI's exit codes and messages.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  CreateQueueCommand, GetQueueAttributesCommand, MessageAttributeValue, SendMessageBatchCommand, SendMessageBatchCommandOutput,
+  SendMessageBatchRequestEntry, SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
+  FAILING_ORDER, GOOD_ORDER, idempotencyRecord, postOrder, queueDepth, receiveAll, RunningWorkflow, runWorkflow,
+  useEmulator, useSynthesizedStack, waitFor,
+} from './support/harness';
+import { emulatorClientConfig } from '../../scripts/local/aws-clients';
+import { resetEmulator } from '../../scripts/local/emulator';
+import { replayDeadLetterQueue } from '../../tools/replay-dlq/replay';
+
+jest.setTimeout(90_000);
+
+const CLI_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'tools', 'replay-dlq', 'cli', 'index.js');
+const emulator = useEmulator();
+const withFailureInjection = useSynthesizedStack();
+const withoutFailureInjection = useSynthesizedStack({ failureInjection: false });
+
+describe('6. replay after a fix', () => {
+  const runs: RunningWorkflow[] = [];
+  afterEach(async () => {
+    await Promise.all(runs.splice(0).map((run) => run.stop()));
+  });
+
+  test('FAIL-ME orders in the DLQ, failure injection turned off, replay -> DLQ empty, every order processed once', async () => {
+    const first = await runWorkflow(emulator.endpoint(), withFailureInjection(), { visibilityTimeoutSeconds: 1 });
+    runs.push(first);
+    const outputs = first.local.outputs;
+    const failing: string[] = [];
+    for (let index = 0; index < 3; index++) failing.push((await postOrder(first.local.apiUrl, { ...FAILING_ORDER, orderId: `fail-${index}` })).body.eventId);
+    const good = (await postOrder(first.local.apiUrl, GOOD_ORDER)).body.eventId;
+    await waitFor('the three FAIL-ME orders in the DLQ', async () => (await queueDepth(first.sqs, outputs.DlqUrl)) === 3, 40_000);
+    await waitFor('the main queue to be empty', async () => (await queueDepth(first.sqs, outputs.MainQueueUrl)) === 0);
+    await first.stop();
+    runs.splice(0);
+
+    // The fix: the same stack with failureInjection: false, "deployed" over the same emulator state.
+    const second = await runWorkflow(emulator.endpoint(), withoutFailureInjection(), { visibilityTimeoutSeconds: 1 }, false);
+    runs.push(second);
+    expect(second.local.outputs).toEqual({ ...outputs, ApiEndpoint: expect.any(String) }); // same queues, bus and table
+    const result = await replayDeadLetterQueue({ sqs: second.sqs, dlqUrl: outputs.DlqUrl, mainQueueUrl: outputs.MainQueueUrl });
+    expect(result).toMatchObject({ received: 3, replayed: 3, failed: 0, left: 0, failures: [] });
+
+    for (const eventId of failing) {
+      await waitFor(`${eventId} COMPLETED`, async () => (await idempotencyRecord(second.dynamodb, outputs.DynamoTableName, eventId))?.status === 'COMPLETED');
+    }
+    await waitFor('the main queue to be empty', async () => (await queueDepth(second.sqs, outputs.MainQueueUrl)) === 0);
+    expect(await queueDepth(second.sqs, outputs.DlqUrl)).toBe(0);
+    const processed = [...first.logs, ...second.logs].filter((line) => line.source === 'worker' && line.json?.msg === 'order_processed')
+      .map((line) => line.json!.eventId);
+    expect(processed.sort()).toEqual([...failing, good].sort());
+    expect(second.logged('worker', 'duplicate')).toHaveLength(0);
+  });
+});
+
+describe('the replay tool', () => {
+  let sqs: SQSClient;
+  beforeAll(() => {
+    sqs = new SQSClient(emulatorClientConfig(emulator.endpoint()));
+  });
+  afterAll(() => sqs.destroy());
+  beforeEach(() => resetEmulator(emulator.endpoint()));
+
+  async function createQueue(name: string, attributes: Record<string, string> = {}): Promise<string> {
+    return (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
+  }
+
+  const ATTRIBUTES: Record<string, MessageAttributeValue> = {
+    traceparent: { DataType: 'String', StringValue: '00-abc-def-01' },
+    attempt: { DataType: 'Number', StringValue: '5' },
+    blob: { DataType: 'Binary', BinaryValue: Uint8Array.from([1, 2, 3, 250]) },
+  };
+
+  async function fill(queueUrl: string, bodies: string[]): Promise<void> {
+    for (let start = 0; start < bodies.length; start += 10) {
+      const entries: SendMessageBatchRequestEntry[] = bodies.slice(start, start + 10)
+        .map((body, index) => ({ Id: String(index), MessageBody: body, MessageAttributes: ATTRIBUTES }));
+      const output = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+      expect(output.Failed ?? []).toEqual([]);
+    }
+  }
+
+  const bodiesOf = (messages: Array<{ Body?: string }>) => messages.map((message) => message.Body!).sort();
+  const numbered = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix}-${String(index).padStart(2, '0')}`);
+
+  test('keeps bodies and message attributes; deletes from the DLQ only what was sent', async () => {
+    const dlq = await createQueue('replay-dlq');
+    const main = await createQueue('replay-main');
+    const bodies = numbered('order', 23);
+    await fill(dlq, bodies);
+    const progress: string[] = [];
+    const result = await replayDeadLetterQueue({ sqs, dlqUrl: dlq, mainQueueUrl: main, onProgress: (event) => progress.push(event.kind) });
+    expect(result).toMatchObject({ received: 23, replayed: 23, failed: 0, left: 0, stoppedBy: 'empty' });
+    expect(progress.filter((kind) => kind === 'batch')).toHaveLength(3); // 10 + 10 + 3
+    const replayed = await receiveAll(sqs, main);
+    expect(bodiesOf(replayed)).toEqual(bodies);
+    for (const message of replayed) {
+      expect(message.MessageAttributes).toEqual({
+        traceparent: expect.objectContaining({ DataType: 'String', StringValue: '00-abc-def-01' }),
+        attempt: expect.objectContaining({ DataType: 'Number', StringValue: '5' }),
+        blob: expect.objectContaining({ DataType: 'Binary', BinaryValue: Uint8Array.from([1, 2, 3, 250]) }),
+      });
+    }
+  });
+
+  test('partial failure (SQS rejects oversized messages): those stay in the DLQ, visible, and are reported; nothing is lost', async () => {
+    const dlq = await createQueue('replay-dlq');
+    // The main queue takes at most 1 KiB per message: the two big ones cannot be replayed there.
+    const main = await createQueue('replay-main', { MaximumMessageSize: '1024' });
+    const small = numbered('small', 8);
+    const big = ['big-1', 'big-2'].map((name) => `${name}:${'x'.repeat(2_000)}`);
+    await fill(dlq, [...small.slice(0, 4), big[0], ...small.slice(4), big[1]]);
+
+    const failures: string[] = [];
+    const result = await replayDeadLetterQueue({
+      sqs,
+      dlqUrl: dlq,
+      mainQueueUrl: main,
+      onProgress: (event) => event.kind === 'failure' && failures.push(`${event.failure.stage}:${event.failure.code}`),
+    });
+    expect(result).toMatchObject({ received: 10, replayed: 8, failed: 2, left: 2 });
+    expect(failures).toEqual(['send:InvalidParameterValue', 'send:InvalidParameterValue']);
+    expect(bodiesOf(await receiveAll(sqs, main))).toEqual(small);
+    // Still in the DLQ and visible right away (handed back, not left to time out).
+    expect(bodiesOf(await receiveAll(sqs, dlq))).toEqual([...big].sort());
+  });
+
+  test('partial failure reported per entry by SendMessageBatch: only the sent entries are deleted', async () => {
+    const dlq = await createQueue('replay-dlq');
+    const main = await createQueue('replay-main');
+    const bodies = [...numbered('ok', 5), 'reject-me-1', 'reject-me-2'];
+    await fill(dlq, bodies);
+    // SQS answering some entries with Failed (as it does for throttling or internal errors): a
+    // middleware takes them out of the request before it leaves and reports them failed.
+    const flaky = new SQSClient(emulatorClientConfig(emulator.endpoint()));
+    flaky.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName !== 'SendMessageBatchCommand') return next(args);
+      const input = args.input as { Entries: SendMessageBatchRequestEntry[] };
+      const rejected = input.Entries.filter((entry) => entry.MessageBody!.startsWith('reject-me'));
+      input.Entries = input.Entries.filter((entry) => !rejected.includes(entry));
+      const result = await next(args);
+      const output = result.output as SendMessageBatchCommandOutput;
+      output.Failed = [...output.Failed ?? [], ...rejected.map((entry) => ({ Id: entry.Id!, SenderFault: false, Code: 'InternalError', Message: 'try again' }))];
+      return result;
+    }, { step: 'initialize', name: 'rejectSomeEntries' });
+
+    const result = await replayDeadLetterQueue({ sqs: flaky, dlqUrl: dlq, mainQueueUrl: main });
+    flaky.destroy();
+    expect(result).toMatchObject({ received: 7, replayed: 5, failed: 2, left: 2 });
+    expect(result.failures.map((failure) => [failure.stage, failure.code])).toEqual([['send', 'InternalError'], ['send', 'InternalError']]);
+    expect(bodiesOf(await receiveAll(sqs, main))).toEqual(numbered('ok', 5));
+    expect(bodiesOf(await receiveAll(sqs, dlq))).toEqual(['reject-me-1', 'reject-me-2']);
+  });
+
+  test('--dry-run counts and changes nothing; --max bounds the replay; an interrupted run loses nothing', async () => {
+    const dlq = await createQueue('replay-dlq');
+    const main = await createQueue('replay-main');
+    const bodies = numbered('m', 25);
+    await fill(dlq, bodies);
+
+    const dry = await replayDeadLetterQueue({ sqs, dlqUrl: dlq, mainQueueUrl: main, dryRun: true });
+    expect(dry).toMatchObject({ dryRun: true, received: 25, replayed: 0, failed: 0, left: 25 });
+    expect(await queueDepth(sqs, main)).toBe(0);
+    expect(await visibleCount(sqs, dlq)).toBe(25);
+
+    const bounded = await replayDeadLetterQueue({ sqs, dlqUrl: dlq, mainQueueUrl: main, max: 12 });
+    expect(bounded).toMatchObject({ received: 12, replayed: 12, left: 13, stoppedBy: 'max' });
+
+    // Interrupted after the first batch (Ctrl-C in the CLI): that batch is done, the rest untouched.
+    const controller = new AbortController();
+    const interrupted = await replayDeadLetterQueue({
+      sqs,
+      dlqUrl: dlq,
+      mainQueueUrl: main,
+      signal: controller.signal,
+      onProgress: (event) => event.kind === 'batch' && controller.abort(),
+    });
+    expect(interrupted).toMatchObject({ received: 10, replayed: 10, left: 3, stoppedBy: 'interrupted' });
+    expect(await visibleCount(sqs, dlq)).toBe(3);
+    const everywhere = [...await receiveAll(sqs, main), ...await receiveAll(sqs, dlq)];
+    expect(bodiesOf(everywhere)).toEqual(bodies);
+  });
+
+  describe('the bundled CLI (orders-workflow-replay-dlq)', () => {
+    beforeAll(() => {
+      if (!fs.existsSync(CLI_BUNDLE)) throw new Error(`${CLI_BUNDLE} is missing: run \`npx projen bundle\` first`);
+    });
+
+    /** Runs the bin with only the variables given (no credentials, no profile, no region from this shell). */
+    function cli(args: string[], env: Record<string, string> = {}) {
+      const result = spawnSync(process.execPath, [CLI_BUNDLE, ...args], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+    }
+
+    test('exit 2 with a clear message for a missing, malformed or non-existent queue URL, and nothing touched', async () => {
+      const dlq = await createQueue('replay-dlq');
+      const main = await createQueue('replay-main');
+      await fill(dlq, ['untouched']);
+      const endpoint = emulator.endpoint();
+
+      const missing = cli(['--endpoint', endpoint, '--main-queue-url', main]);
+      expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('The DLQ URL is missing: pass --dlq-url or DLQ_URL') });
+
+      const malformed = cli(['--dlq-url', 'orders-dlq', '--main-queue-url', main, '--endpoint', endpoint]);
+      expect(malformed.code).toBe(2);
+      expect(malformed.stderr).toContain('The DLQ URL "orders-dlq" is not an SQS queue URL');
+
+      const badPath = cli([], { DLQ_URL: `${endpoint}/orders-dlq`, MAIN_QUEUE_URL: main, AWS_ENDPOINT_URL: endpoint });
+      expect(badPath.code).toBe(2);
+      expect(badPath.stderr).toContain('its path is not /<account-id>/<queue-name>');
+
+      const absent = cli(['--dlq-url', dlq, '--main-queue-url', `${endpoint}/123456789012/no-such-queue`, '--endpoint', endpoint]);
+      expect(absent.code).toBe(2);
+      expect(absent.stderr).toContain(`The main queue ${endpoint}/123456789012/no-such-queue does not exist`);
+
+      const same = cli(['--dlq-url', dlq, '--main-queue-url', dlq, '--endpoint', endpoint]);
+      expect(same).toMatchObject({ code: 2, stderr: expect.stringContaining('same URL') });
+
+      expect(cli(['--help']).stdout).toContain('Usage: orders-workflow-replay-dlq');
+      expect(await visibleCount(sqs, dlq)).toBe(1);
+    });
+
+    test('progress and final counts; exit 1 when some messages failed, 0 when all were replayed (env or outputs file)', async () => {
+      const dlq = await createQueue('replay-dlq');
+      const main = await createQueue('replay-main', { MaximumMessageSize: '1024' });
+      await fill(dlq, [...numbered('small', 3), `big:${'x'.repeat(2_000)}`]);
+      const env = { DLQ_URL: dlq, MAIN_QUEUE_URL: main, AWS_ENDPOINT_URL: emulator.endpoint() };
+
+      const dryRun = cli(['--dry-run'], env);
+      expect(dryRun.code).toBe(0);
+      expect(dryRun.stdout).toContain('Dry run done (the DLQ has no more visible messages): received 4, would replay 4, left in DLQ 4');
+
+      const partial = cli([], env);
+      expect(partial.code).toBe(1);
+      expect(partial.stdout).toMatch(/batch 1: received 4, replayed 3, failed 1/);
+      expect(partial.stdout).toContain('not sent, stays in the DLQ');
+      expect(partial.stdout).toContain('received 4, replayed 3, failed 1, left in DLQ 1');
+
+      // The big one, once the main queue accepts it (as after a fix), from an outputs file.
+      await sqs.send(new CreateQueueCommand({ QueueName: 'replay-main-large' }));
+      const outputsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'replay-')), 'outputs.json');
+      fs.writeFileSync(outputsFile, JSON.stringify({
+        OrdersStack: { DlqUrl: dlq, MainQueueUrl: main.replace('replay-main', 'replay-main-large'), EmulatorEndpoint: emulator.endpoint() },
+      }));
+      const done = cli(['--outputs-file', outputsFile]);
+      expect(done.code).toBe(0);
+      expect(done.stdout).toContain('received 1, replayed 1, failed 0, left in DLQ 0');
+      fs.rmSync(path.dirname(outputsFile), { recursive: true, force: true });
+    });
+  });
+});
+
+async function visibleCount(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  return Number(Attributes.ApproximateNumberOfMessages ?? 0);
+}
