@@ -12,8 +12,12 @@ export function watchQueueDepth(sqs: SQSClient, queueUrl: string, queueName: str
   let inFlight: Promise<void> = Promise.resolve();
   const check = async () => {
     try {
-      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
-      const depth = Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }));
+      // In flight counts too: a message someone is reading (a replay dry run) is still in the queue.
+      const depth = Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
       if (running && depth !== last) {
         log(`${queueName} now holds ${depth} message(s)${depth > last ? ` (+${depth - last})` : ''}`);
         last = depth;

@@ -145,6 +145,8 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
       cleanups.push(() => emulator.stop());
       emulatorEndpoint = emulator.endpoint;
       logs.local(`emulator: moto_server pid ${emulator.pid} at ${emulator.endpoint}`);
+    } else {
+      logs.local(`emulator: the one running at ${emulatorEndpoint} (its state is reused and kept)`);
     }
     const clients: EmulatorClients = createEmulatorClients(emulatorEndpoint);
     cleanups.push(() => clients.destroy());

@@ -17,6 +17,8 @@ polling the queue. Ctrl-C stops it all.
 Options:
   --port <n>                 API port on 127.0.0.1 (0 = any free port)       [${DEFAULT_API_PORT}]
   --emulator-port <n>        port for moto_server                            [a free port]
+  --emulator-endpoint <url>  use a moto that is already running (kept, with its queues and
+                             messages, when the runner stops), e.g. http://127.0.0.1:5000
   --visibility-timeout <s>   main queue visibility timeout locally, seconds,
                              or "template" for the stack's own value          [${DEFAULT_VISIBILITY_TIMEOUT_SECONDS}]
   --app-dir <dir>            run a synthesized app (cdk.out) instead of this repo's stack
@@ -34,6 +36,7 @@ function parseCommandLine(argv: string[]) {
     options: {
       'port': { type: 'string' },
       'emulator-port': { type: 'string' },
+      'emulator-endpoint': { type: 'string' },
       'visibility-timeout': { type: 'string' },
       'app-dir': { type: 'string' },
       'stack': { type: 'string' },
@@ -70,6 +73,14 @@ function parseCommandLine(argv: string[]) {
     workerEnv[match[1]] = match[2];
   }
   if (values.stack !== undefined && values['app-dir'] === undefined) throw new UsageError('--stack needs --app-dir');
+  const emulatorEndpoint = values['emulator-endpoint'];
+  if (emulatorEndpoint !== undefined) {
+    const url = URL.canParse(emulatorEndpoint) ? new URL(emulatorEndpoint) : undefined;
+    if (!url || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+      throw new UsageError(`--emulator-endpoint must be a URL on this machine (127.0.0.1 or localhost), got "${emulatorEndpoint}"`);
+    }
+    if (values['emulator-port'] !== undefined) throw new UsageError('--emulator-port and --emulator-endpoint exclude each other');
+  }
   const template: TemplateSource = values['app-dir'] !== undefined
     ? { appDir: path.resolve(values['app-dir']), stackName: values.stack }
     : { outdir: path.resolve('.local', 'cdk.out') };
@@ -79,6 +90,7 @@ function parseCommandLine(argv: string[]) {
     options: {
       port: port('port', values.port) ?? DEFAULT_API_PORT,
       emulatorPort: port('emulator-port', values['emulator-port']),
+      emulatorEndpoint: emulatorEndpoint?.replace(/\/+$/, ''),
       visibilityTimeoutSeconds,
       workerEnv,
       template,
@@ -147,7 +159,10 @@ async function main(): Promise<number> {
     firstSignalAt = Date.now();
     process.stdout.write(`\n${signal}: stopping (press Ctrl-C again to force)...\n`);
     const done = local ? local.stop() : Promise.resolve();
-    void done.then(() => process.exit(0), () => process.exit(1));
+    void done.then(() => {
+      process.stdout.write('Stopped.\n');
+      process.exit(0);
+    }, () => process.exit(1));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -56,6 +56,7 @@ export class WorkerPoller {
    * invocations, which is where the time goes.
    */
   private receiving: Promise<unknown> = Promise.resolve();
+  private lastReceiveError?: { message: string; at: number };
 
   constructor(private readonly options: WorkerPollerOptions) {}
 
@@ -116,7 +117,7 @@ export class WorkerPoller {
         messages = await this.receiveBatch();
       } catch (error) {
         if (!this.running) return;
-        this.options.log(`worker poller: ReceiveMessage on ${this.options.queueName} failed (${(error as Error).name}: ${(error as Error).message}); retrying`);
+        this.logReceiveError(error as Error);
         await sleep(RECEIVE_RETRY_DELAY_MS);
         continue;
       }
@@ -155,6 +156,15 @@ export class WorkerPoller {
       MessageAttributeNames: ['All'],
     }), { abortSignal: this.abort.signal });
     return output.Messages ?? [];
+  }
+
+  /** Once per distinct error and at most every 10 s: an emulator that went away is one line, not five per second. */
+  private logReceiveError(error: Error): void {
+    const message = `${error.name}: ${error.message}`;
+    const now = Date.now();
+    if (this.lastReceiveError?.message === message && now - this.lastReceiveError.at < 10_000) return;
+    this.lastReceiveError = { message, at: now };
+    this.options.log(`worker poller: ReceiveMessage on ${this.options.queueName} failed (${message}); retrying every second`);
   }
 
   private async deleteMessages(messages: readonly Message[]): Promise<string[]> {

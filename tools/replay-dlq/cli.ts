@@ -219,6 +219,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
 }
 
 if (require.main === module) {
+  // The SDK is bundled into this bin, so its "future versions need Node 22" notice concerns the
+  // next release of this package, not the user: keep it out of the tool's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
   let interrupts = 0;
   const interrupt = () => {
