@@ -209,11 +209,12 @@ project.tasks.tryFind('docgen')!.reset('tsx projenrc/docgen.ts API.md');
 // and the package bin: tools/replay-dlq/, bundled with the SQS client inlined so the installed bin
 // needs no dependency. Its target is node20: it runs on the user's machine, not on Lambda.
 {
-  project.addTask('local', {
+  const local = project.addTask('local', {
     description: 'Run the whole workflow locally on moto (API on http://127.0.0.1:3000); `npm run local -- --help` for options',
-    exec: 'tsx scripts/local/main.ts',
-    receiveArgs: true,
   });
+  // A fresh clone has no assets/ (git-ignored): `npm ci && npm run local` must build the bundles it runs.
+  local.spawn(project.bundler.bundleTask);
+  local.exec('tsx scripts/local/main.ts', { receiveArgs: true });
   project.addTask('replay-dlq', {
     description: 'Send the DLQ\'s messages back to the main queue; `npm run replay-dlq -- --help` for options',
     exec: 'tsx tools/replay-dlq/cli.ts',
@@ -237,6 +238,8 @@ project.tasks.tryFind('docgen')!.reset('tsx projenrc/docgen.ts API.md');
     project.eslint?.addOverride({ files: ['tools/**'], rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] } });
   }
   project.npmignore?.exclude('/scripts/', '/tools/', '/.local/');
+  // The integration tests run the bundles (handlers and this CLI): `npm ci && npm test` builds them first.
+  project.testTask.prependSpawn(project.bundler.bundleTask);
 }
 
 project.synth();
