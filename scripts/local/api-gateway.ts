@@ -3,6 +3,7 @@
  * routes (resources and methods), the CORS preflight mock and the gateway responses.
  * Pure: no I/O here, api-server.ts does the HTTP.
  */
+import { placeholderFor } from './intrinsics';
 import { CfnTemplate } from './template';
 
 export type ApiMethod =
@@ -101,7 +102,7 @@ function readMethod(props: Record<string, any>): ApiMethod | undefined {
   if (integration.Type === 'MOCK') {
     const response = (integration.IntegrationResponses ?? []).find((candidate: any) => !candidate.SelectionPattern)
       ?? integration.IntegrationResponses?.[0] ?? {};
-    const template = String(Object.values(response.ResponseTemplates ?? {})[0] ?? '');
+    const template = literal(Object.values(response.ResponseTemplates ?? {})[0]) ?? '';
     return {
       kind: 'mock',
       statusCode: Number(response.StatusCode ?? 200),
@@ -132,12 +133,30 @@ export function lambdaFunctionOf(uri: unknown): string | undefined {
 /** `{ "x.header.Name": "'value'" }` -> `{ Name: value }` (static values are single-quoted). */
 function staticHeaders(parameters: Record<string, unknown> | undefined, prefix: string): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(parameters ?? {})) {
-    if (!key.startsWith(prefix) || typeof value !== 'string') continue;
+  for (const [key, parameter] of Object.entries(parameters ?? {})) {
+    const value = literal(parameter);
+    if (!key.startsWith(prefix) || value === undefined) continue;
     const quoted = /^'(.*)'$/s.exec(value);
     if (quoted) headers[key.slice(prefix.length)] = quoted[1];
   }
   return headers;
+}
+
+/**
+ * A string, or a Fn::Join of strings and references: API Gateway settings may name resources
+ * (a consumer's CloudFront domain as the allowed origin). The API model is read before
+ * anything exists, and those resources are not emulated, so references become placeholders.
+ */
+function literal(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const join = (value as Record<string, unknown> | null)?.['Fn::Join'];
+  if (!Array.isArray(join) || typeof join[0] !== 'string' || !Array.isArray(join[1])) return undefined;
+  return join[1].map((part: unknown) => {
+    if (typeof part === 'string') return part;
+    const getAtt = (part as Record<string, unknown> | null)?.['Fn::GetAtt'];
+    const ref = (part as Record<string, unknown> | null)?.Ref;
+    return Array.isArray(getAtt) ? placeholderFor(String(getAtt[0]), String(getAtt[1])) : placeholderFor(String(ref ?? 'token'), undefined);
+  }).join(join[0]);
 }
 
 /**

@@ -6,7 +6,7 @@
  * region must never reach a handler, so a local run can only ever talk to the emulator.
  */
 import { DUMMY_CREDENTIALS, LOCAL_REGION } from './aws-clients';
-import { resolveString, ResolveContext } from './intrinsics';
+import { placeholderFor, resolveString, ResolveContext } from './intrinsics';
 import { FunctionModel } from './workflow-model';
 
 export interface HandlerEnvOptions {
@@ -14,12 +14,23 @@ export interface HandlerEnvOptions {
   readonly resolveContext: ResolveContext;
   /** Applied last (e.g. `FAILURE_INJECTION_ENABLED: 'false'`, or a test's own endpoint). */
   readonly overrides?: Readonly<Record<string, string>>;
+  /** Told about each reference to a resource that is not emulated, and the stand-in used. */
+  readonly onPlaceholder?: (variable: string, reference: string, placeholder: string) => void;
 }
+
 
 export function handlerEnvironment(fn: FunctionModel, options: HandlerEnvOptions): Record<string, string> {
   const fromTemplate: Record<string, string> = {};
   for (const [name, value] of Object.entries(fn.environment)) {
-    fromTemplate[name] = resolveString(value, options.resolveContext, `${fn.logicalId} environment ${name}`);
+    const context = {
+      ...options.resolveContext,
+      fallback: (logicalId: string, attribute: string | undefined) => {
+        const placeholder = placeholderFor(logicalId, attribute);
+        options.onPlaceholder?.(`${fn.functionName} ${name}`, attribute ? `${logicalId}.${attribute}` : logicalId, placeholder);
+        return placeholder;
+      },
+    };
+    fromTemplate[name] = resolveString(value, context, `${fn.logicalId} environment ${name}`);
   }
   const nodeMajor = Number(process.versions.node.split('.')[0]);
   return {

@@ -179,7 +179,12 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
     }
     const onLine = (label: string, line: string) => logs.write(label, line);
     const onNote = (message: string) => logs.local(message);
-    const envOptions = { emulatorEndpoint, resolveContext: provisioned.resolveContext };
+    const envOptions = {
+      emulatorEndpoint,
+      resolveContext: provisioned.resolveContext,
+      onPlaceholder: (variable: string, reference: string, placeholder: string) =>
+        logs.local(`${variable}: ${reference} is not emulated; locally it is "${placeholder}"`),
+    };
 
     const workerFunction = new LocalFunction({
       functionName: worker.functionName,

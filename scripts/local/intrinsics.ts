@@ -16,10 +16,24 @@ export interface ResolveContext {
   readonly stackName: string;
   readonly parameters?: Record<string, { readonly Default?: unknown }>;
   physical(logicalId: string): PhysicalResource | undefined;
+  /**
+   * A stand-in for a resource that does not exist locally (a CloudFront distribution's domain in
+   * a function's environment, say). Without it, such a reference is an error.
+   */
+  fallback?(logicalId: string, attribute: string | undefined): string | undefined;
 }
 
 export class UnresolvableError extends Error {
   public readonly name = 'UnresolvableError';
+}
+
+/**
+ * A reference to a resource that does not exist locally (a consumer's stack may put its
+ * CloudFront domain into CORS_ALLOW_ORIGINS) becomes a name in the reserved `.invalid` domain:
+ * visibly fake, and it can never match anything real.
+ */
+export function placeholderFor(logicalId: string, attribute: string | undefined): string {
+  return `${[logicalId, attribute].filter(Boolean).join('-').toLowerCase()}.not-emulated.invalid`;
 }
 
 /** Marks `AWS::NoValue`: the property is dropped, as CloudFormation does. */
@@ -91,8 +105,10 @@ function ref(name: string, ctx: ResolveContext, where: string): unknown {
   const parameter = ctx.parameters?.[name];
   if (parameter !== undefined) return parameter.Default;
   const physical = ctx.physical(name);
-  if (!physical) throw new UnresolvableError(`${where}: Ref ${name}: that resource is not created locally`);
-  return physical.ref;
+  if (physical) return physical.ref;
+  const stand = ctx.fallback?.(name, undefined);
+  if (stand === undefined) throw new UnresolvableError(`${where}: Ref ${name}: that resource is not created locally`);
+  return stand;
 }
 
 function getAtt(argument: unknown, ctx: ResolveContext, where: string): string {
@@ -100,7 +116,7 @@ function getAtt(argument: unknown, ctx: ResolveContext, where: string): string {
     ? [argument.slice(0, argument.indexOf('.')), argument.slice(argument.indexOf('.') + 1)]
     : (argument as [string, string]);
   const physical = ctx.physical(logicalId);
-  const value = physical?.attributes[attribute];
+  const value = physical?.attributes[attribute] ?? (physical ? undefined : ctx.fallback?.(logicalId, attribute));
   if (value === undefined) {
     throw new UnresolvableError(`${where}: Fn::GetAtt ${logicalId}.${attribute}: not available locally`);
   }
