@@ -5,6 +5,7 @@
  * Built from scratch rather than inherited: the developer's AWS_PROFILE, real credentials or
  * region must never reach a handler, so a local run can only ever talk to the emulator.
  */
+import * as path from 'node:path';
 import { DUMMY_CREDENTIALS, LOCAL_REGION } from './aws-clients';
 import { placeholderFor, resolveString, ResolveContext } from './intrinsics';
 import { FunctionModel } from './workflow-model';
@@ -52,6 +53,10 @@ export function handlerEnvironment(fn: FunctionModel, options: HandlerEnvOptions
     AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
     // SDK v3 sends every client to this endpoint (no code change in the handlers).
     AWS_ENDPOINT_URL: options.emulatorEndpoint,
+    // Nothing from ~/.aws (profiles, service endpoints) and no instance metadata lookups.
+    AWS_CONFIG_FILE: path.join(fn.codeDir, '.no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(fn.codeDir, '.no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
     // The bundles target Lambda's nodejs22.x; on an older local Node the SDK would warn once per process.
     ...(nodeMajor < 22 ? { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } : {}),
     ...fromTemplate,

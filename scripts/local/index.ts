@@ -39,7 +39,10 @@ export type { WorkerBatchReport } from './worker-poller';
 
 /** Which synthesized stack to run. */
 export type TemplateSource =
-  /** This repo's stack (scripts/local/stack.ts), synthesized in-process; `props` override its settings. */
+  /**
+   * This repo's stack (scripts/local/stack.ts), synthesized in-process; `props` override its
+   * settings. `outdir` (replaced if it holds an earlier assembly) defaults to a temporary directory.
+   */
   | { readonly props?: OrdersWorkflowProps; readonly outdir?: string }
   /** Any app already synthesized (`cdk synth` output dir), e.g. examples/app: the stack with one OrdersWorkflow. */
   | { readonly appDir: string; readonly stackName?: string };
@@ -287,6 +290,10 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
 function loadStack(source: TemplateSource | undefined, cleanups: Array<() => void>): SynthesizedStack {
   if (source && 'appDir' in source) return readSynthesizedStack(source.appDir, source.stackName);
   let outdir = source?.outdir;
+  if (outdir && fs.existsSync(path.join(outdir, 'manifest.json'))) {
+    // A previous run's assembly: replaced, so old asset copies do not pile up.
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
   if (!outdir) {
     const temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-local-'));
     // Last cleanup: the function processes load their code from here.
