@@ -112,6 +112,11 @@ project.tryFindObjectFile('tsconfig.dev.json')!.addOverride('include', [
   'src/**/*.ts', 'lambda/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts',
 ]);
 
+// The npm registry this project's machines reach has unrs-resolver 1.13.0 (eslint's import
+// resolver) only for linux, so a lock file written here lacks the other platforms' optional
+// bindings and `npm ci` rejects it. 1.12.2 is complete for every platform.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // Lambda sources are not part of the jsii compilation: type-check them (and tests) explicitly.
 project.addTask('typecheck', {
   description: 'Type-check src, lambda, test and scripts with tsconfig.dev.json',
