@@ -102,7 +102,10 @@ test('4. a worker crash between the idempotency claim and completion: the order 
   expect(completed.eventId).toBe(eventId);
   await waitFor('the main queue to be empty', async () => (await queueDepth(run!.sqs, local.outputs.MainQueueUrl)) === 0);
 
-  const deliveries = run.batches.filter((batch) => batch.event.Records.some((item) => item.body.includes(eventId)));
+  // Batch reports arrive once each invocation has returned and its deletes are done.
+  const deliveriesOf = () => run!.batches.filter((batch) => batch.event.Records.some((item) => item.body.includes(eventId)));
+  await waitFor('the successful delivery reported', () => deliveriesOf().some((batch) => batch.outcome === 'ok'));
+  const deliveries = deliveriesOf();
   expect(deliveries[0]).toMatchObject({ outcome: 'crash', deletedMessageIds: [] });
   expect(deliveries[deliveries.length - 1]).toMatchObject({ outcome: 'ok', failedMessageIds: [] });
   expect(deliveries.length).toBeLessThanOrEqual(local.worker.maxReceiveCount!);

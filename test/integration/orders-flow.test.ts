@@ -40,7 +40,10 @@ test('1. a valid order: 202, the documented OrderCreated event reaches the queue
   expect(record).toMatchObject({ status: 'COMPLETED', eventId });
 
   // What reached the queue is what the worker was invoked with: a real-shaped SQS record...
-  const delivered = run.batches.flatMap((batch) => batch.event.Records).filter((item) => eventIdOf(item.body) === eventId);
+  // (The record is COMPLETED during the invocation; the batch report comes once it has returned.)
+  const deliveredRecords = () => run!.batches.flatMap((batch) => batch.event.Records).filter((item) => eventIdOf(item.body) === eventId);
+  await waitFor('the worker batch report', async () => deliveredRecords().length > 0);
+  const delivered = deliveredRecords();
   expect(delivered).toHaveLength(1);
   const sqsRecord = delivered[0];
   expect(sqsRecord).toMatchObject({
@@ -122,9 +125,11 @@ test('2b. the same event published twice (two SQS messages) is processed once; t
     run!.logged('worker', 'order_processed', detail.eventId).length === 1 && run!.logged('worker', 'duplicate', detail.eventId).length === 1);
   await waitFor('the main queue to be empty', async () => (await queueDepth(run!.sqs, local.outputs.MainQueueUrl)) === 0);
 
-  const messageIds = new Set(run.batches.flatMap((batch) => batch.event.Records).filter((item) => eventIdOf(item.body) === detail.eventId)
-    .map((item) => item.messageId));
-  expect(messageIds.size).toBe(2);
+  // Batch reports arrive once each invocation has returned and its deletes are done.
+  const deliveredIds = () => new Set(run!.batches.flatMap((batch) => batch.event.Records)
+    .filter((item) => eventIdOf(item.body) === detail.eventId).map((item) => item.messageId));
+  await waitFor('both deliveries reported', () => deliveredIds().size >= 2);
+  expect(deliveredIds().size).toBe(2);
   expect(run.logged('worker', 'order_processed', detail.eventId)).toHaveLength(1);
   expect(run.logged('worker', 'duplicate', detail.eventId)).toHaveLength(1);
   expect((await idempotencyRecord(run.dynamodb, local.outputs.DynamoTableName, detail.eventId))?.status).toBe('COMPLETED');
