@@ -23,6 +23,8 @@ export class OrderAlarms extends Construct {
     super(scope, id);
     const { settings } = props;
     const name = (suffix: string) => settings.namePrefix && `${settings.namePrefix}-${suffix}`;
+    // One breaching period is enough for all three; no data (an idle system) is not a problem.
+    const evaluation = { evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
 
     this.deadLetterQueueAlarm = props.deadLetterQueue
       .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
@@ -31,8 +33,7 @@ export class OrderAlarms extends Construct {
         alarmDescription: 'Orders are parked in the dead-letter queue: inspect them, fix the cause, then replay.',
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        ...evaluation,
       });
 
     this.workerErrorsAlarm = props.workerFunction
@@ -42,8 +43,7 @@ export class OrderAlarms extends Construct {
         alarmDescription: 'The orders worker Lambda failed at least once in 5 minutes.',
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        ...evaluation,
       });
 
     this.queueAgeAlarm = props.mainQueue
@@ -53,8 +53,7 @@ export class OrderAlarms extends Construct {
         alarmDescription: `The oldest order in the main queue is older than ${settings.queueAgeAlarmThreshold.toSeconds()} seconds.`,
         threshold: settings.queueAgeAlarmThreshold.toSeconds(),
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        ...evaluation,
       });
 
     if (props.alarmActions.length > 0) {
