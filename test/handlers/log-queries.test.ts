@@ -91,6 +91,11 @@ test('the runbook queries find exactly the lines they are meant to', async () =>
   expect(failed).toMatchObject({ outcome: 'failed', eventId: poisoned.eventId, orderId: poisoned.orderId, errorMessage: expect.stringContaining('FAIL-ME') });
   expectFieldsPresent(FAILURES_QUERY, failed);
   expect(workerLines.filter((line) => logLineMatches(FAILURES_QUERY, line))).toEqual([failed]);
+  // Each condition on its own finds the line: the level one in particular must match Powertools'
+  // capitals, so an ERROR from anywhere in the worker is found even without msg processing_failed.
+  for (const condition of FAILURES_QUERY.anyOf) {
+    expect(logLineMatches({ ...FAILURES_QUERY, anyOf: [condition] }, failed)).toBe(true);
+  }
 
   // A plain processed line matches neither.
   expect(logLineMatches(DUPLICATES_QUERY, processed)).toBe(false);
