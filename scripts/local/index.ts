@@ -189,34 +189,35 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
         logs.local(`${variable}: ${reference} is not emulated; locally it is "${placeholder}"`),
     };
 
-    const workerFunction = new LocalFunction({
-      functionName: worker.functionName,
-      label: 'worker',
-      handlerFile: worker.handlerFile,
-      exportName: worker.exportName,
-      environment: handlerEnvironment(worker, { ...envOptions, overrides: options.workerEnv }),
-      timeoutMs: workerTimeout * 1000,
-      memorySize: worker.memorySize,
-      logGroupName: worker.logGroupName,
-      maxConcurrency: options.workerConcurrency ?? model.eventSource.maximumConcurrency ?? DEFAULT_WORKER_CONCURRENCY,
+    // One local instance pool per function: the template's settings, plus what differs locally.
+    const localFunction = (fn: typeof worker, label: 'api' | 'worker', local: {
+      overrides?: Record<string, string>; timeoutSeconds: number; maxConcurrency: number;
+    }) => new LocalFunction({
+      functionName: fn.functionName,
+      label,
+      handlerFile: fn.handlerFile,
+      exportName: fn.exportName,
+      environment: handlerEnvironment(fn, { ...envOptions, overrides: local.overrides }),
+      timeoutMs: local.timeoutSeconds * 1000,
+      memorySize: fn.memorySize,
+      logGroupName: fn.logGroupName,
+      maxConcurrency: local.maxConcurrency,
       onLine,
       onNote,
+    });
+
+    const workerFunction = localFunction(worker, 'worker', {
+      overrides: options.workerEnv,
+      timeoutSeconds: workerTimeout,
+      maxConcurrency: options.workerConcurrency ?? model.eventSource.maximumConcurrency ?? DEFAULT_WORKER_CONCURRENCY,
     });
     cleanups.push(() => workerFunction.stop());
 
     const api = model.apiFunction;
-    const apiFunction = new LocalFunction({
-      functionName: api.functionName,
-      label: 'api',
-      handlerFile: api.handlerFile,
-      exportName: api.exportName,
-      environment: handlerEnvironment(api, { ...envOptions, overrides: options.apiEnv }),
-      timeoutMs: api.timeoutSeconds * 1000,
-      memorySize: api.memorySize,
-      logGroupName: api.logGroupName,
+    const apiFunction = localFunction(api, 'api', {
+      overrides: options.apiEnv,
+      timeoutSeconds: api.timeoutSeconds,
       maxConcurrency: options.apiConcurrency ?? DEFAULT_API_CONCURRENCY,
-      onLine,
-      onNote,
     });
     cleanups.push(() => apiFunction.stop());
 
