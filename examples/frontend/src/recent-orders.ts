@@ -1,14 +1,21 @@
 import type { OrderItem } from '../../../lambda/shared/order-contract';
-import type { SubmitResult } from './api';
+import { SUBMIT_RESULT_KINDS, type SubmitResult } from './api';
 
-/** One submission of this browser session: what was sent and what came back. */
+/**
+ * One order of this browser session: what was sent and the API's latest answer. Retries of
+ * one Idempotency-Key are one order, so they update its entry instead of adding one.
+ */
 export interface RecentOrder {
   readonly id: number;
-  /** ISO timestamp of the submission. */
+  /** ISO timestamp of the latest attempt. */
   readonly submittedAt: string;
   readonly customerId?: string;
   readonly items: readonly OrderItem[];
   readonly result: SubmitResult;
+  /** Absent in entries a previous version of the app stored. */
+  readonly idempotencyKey?: string;
+  /** How many requests were sent under the key; 1 when absent. */
+  readonly attempts?: number;
 }
 
 const STORAGE_KEY = 'orders-workflow.recent-orders';
@@ -32,10 +39,16 @@ export function saveRecentOrders(orders: readonly RecentOrder[]): void {
   }
 }
 
-/** Newest first, at most MAX_RECENT_ORDERS. */
-export function addRecentOrder(orders: readonly RecentOrder[], order: Omit<RecentOrder, 'id'>): RecentOrder[] {
-  const id = orders.reduce((max, entry) => Math.max(max, entry.id), 0) + 1;
-  return [{ ...order, id }, ...orders].slice(0, MAX_RECENT_ORDERS);
+/**
+ * Records an attempt, newest first, at most MAX_RECENT_ORDERS. An attempt under a key already
+ * listed replaces that entry (moved to the top, attempts counted).
+ */
+export function recordAttempt(orders: readonly RecentOrder[], attempt: Omit<RecentOrder, 'id' | 'attempts'>): RecentOrder[] {
+  const previous = attempt.idempotencyKey === undefined ? undefined : orders.find((entry) => entry.idempotencyKey === attempt.idempotencyKey);
+  const others = previous === undefined ? orders : orders.filter((entry) => entry !== previous);
+  const id = previous?.id ?? orders.reduce((max, entry) => Math.max(max, entry.id), 0) + 1;
+  const attempts = (previous?.attempts ?? (previous ? 1 : 0)) + 1;
+  return [{ ...attempt, id, attempts }, ...others].slice(0, MAX_RECENT_ORDERS);
 }
 
 /** Storage is shared with whatever else ran on this origin: render only entries of the expected shape. */
@@ -45,6 +58,8 @@ function isRecentOrder(value: unknown): value is RecentOrder {
     && typeof entry.id === 'number'
     && typeof entry.submittedAt === 'string'
     && Array.isArray(entry.items)
+    && (entry.idempotencyKey === undefined || typeof entry.idempotencyKey === 'string')
+    && (entry.attempts === undefined || typeof entry.attempts === 'number')
     && typeof entry.result === 'object' && entry.result !== null
-    && ['accepted', 'rejected', 'failed'].includes((entry.result as { kind?: unknown }).kind as string);
+    && SUBMIT_RESULT_KINDS.includes((entry.result as { kind?: unknown }).kind as SubmitResult['kind']);
 }

@@ -1,4 +1,4 @@
-import type { FormEvent } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { FAILURE_INJECTION_SKU, ORDER_LIMITS } from '../../../../lambda/shared/order-contract';
 import type { ErrorsByPath, ItemDraft, OrderDraft } from '../order-draft';
 import { FieldErrors } from './FieldErrors';
@@ -10,6 +10,8 @@ interface OrderFormProps {
   /** Messages to show next to fields, by API path (client rules, or the server's 400). */
   readonly errors: ErrorsByPath;
   readonly submitting: boolean;
+  /** Shown above the buttons: what Submit will do with the form as it is now. */
+  readonly notice?: ReactNode;
   readonly onCustomerIdChange: (customerId: string) => void;
   readonly onItemChange: (key: string, change: Partial<Pick<ItemDraft, 'sku' | 'qty'>>) => void;
   readonly onAddItem: () => void;
@@ -95,14 +97,17 @@ export function OrderForm(props: OrderFormProps) {
         {atItemLimit && <p className="form-field__hint">An order holds at most {ORDER_LIMITS.maxItems} items.</p>}
       </fieldset>
 
-      <div className="form-actions">
-        <button type="button" className="btn btn--link" disabled={submitting} onClick={props.onReset}>
-          Reset
-        </button>
-        <button type="submit" className="btn btn--primary" disabled={submitting}>
-          {submitting && <Spinner />}
-          Submit order
-        </button>
+      <div>
+        {props.notice}
+        <div className="form-actions">
+          <button type="button" className="btn btn--link" disabled={submitting} onClick={props.onReset}>
+            Reset
+          </button>
+          <button type="submit" className="btn btn--primary" disabled={submitting}>
+            {submitting && <Spinner />}
+            Submit order
+          </button>
+        </div>
       </div>
     </form>
   );

@@ -43,25 +43,43 @@ export function RecentOrders({ orders, onClear }: RecentOrdersProps) {
   );
 }
 
+const BADGE_LABELS: Record<RecentOrder['result']['kind'], string> = {
+  'accepted': 'Accepted',
+  'rejected': 'Rejected',
+  'uncertain': 'Unconfirmed',
+  'in-progress': 'In progress',
+  'key-reused': 'Key reused',
+  'failed': 'Failed',
+};
+
 function StatusBadge({ order }: { readonly order: RecentOrder }) {
   const { result } = order;
-  const status = 'status' in result && result.status !== undefined ? ` ${result.status}` : '';
-  const label = result.kind === 'accepted' ? 'Accepted' : result.kind === 'rejected' ? 'Rejected' : 'Failed';
-  return <span className={`badge badge--${result.kind}`}>{label}{status}</span>;
+  const status = result.status !== undefined ? ` ${result.status}` : '';
+  return <span className={`badge badge--${result.kind}`}>{BADGE_LABELS[result.kind]}{status}</span>;
 }
 
 function ResultLine({ order }: { readonly order: RecentOrder }) {
   const { result } = order;
+  const attempts = (order.attempts ?? 1) > 1 ? <p className="muted">{order.attempts} attempts with the same Idempotency-Key</p> : null;
   switch (result.kind) {
     case 'accepted':
       return (
-        <dl className="key-values key-values--compact">
-          <div><dt>Order ID</dt><dd><code>{result.orderId}</code></dd></div>
-          <div><dt>Event ID</dt><dd><code>{result.eventId}</code></dd></div>
-        </dl>
+        <>
+          <dl className="key-values key-values--compact">
+            <div><dt>Order ID</dt><dd><code>{result.orderId}</code></dd></div>
+            <div><dt>Event ID</dt><dd><code>{result.eventId}</code></dd></div>
+          </dl>
+          {attempts}
+        </>
       );
     case 'rejected':
       return <p className="muted">{result.message}: {result.errors.map((error) => error.path).join(', ') || 'no field details'}</p>;
+    case 'uncertain':
+      return <>{attempts}<p className="muted">{result.title}: may or may not have been accepted</p></>;
+    case 'in-progress':
+      return <>{attempts}<p className="muted">Still being processed</p></>;
+    case 'key-reused':
+      return <p className="muted">Not accepted: the key was used for a different order</p>;
     case 'failed':
       return <p className="muted">{result.title}</p>;
   }

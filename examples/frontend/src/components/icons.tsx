@@ -29,3 +29,12 @@ export function InfoIcon() {
 export function Spinner() {
   return <span className="spinner" aria-hidden="true" />;
 }
+
+export function WarningIcon() {
+  return (
+    <svg className="icon icon--warning" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <path d="M8 1.5L15 14.5H1z" fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round" />
+      <path d="M8 6v4M8 11.5v1.5" stroke="currentColor" strokeWidth="2" />
+    </svg>
+  );
+}
