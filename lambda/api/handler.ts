@@ -1,17 +1,30 @@
 /**
- * POST /orders: validate the order, publish one OrderCreated event, answer 202 with the ids.
+ * POST /orders: validate the order, publish one OrderCreated event, answer 202 with the ids;
+ * a retry with the same deduplication key gets the first answer again instead of a second order.
  */
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyPersistenceLayerError,
+  IdempotencyValidationError,
+} from '@aws-lambda-powertools/idempotency';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { readApiConfig } from './config';
-import { corsHeaders, headerValue, jsonResponse } from './http';
-import { buildOrderCreatedDetail } from './order-created';
-import { publishOrderCreated } from './publish';
+import { createOrderCreation, OrderNotPublishedError } from './create-order';
+import { corsHeaders, Headers, headerValue, isJsonContentType, jsonResponse } from './http';
+import { DeduplicationKey, deduplicationKey, readIdempotencyKeyHeader } from './idempotency-key';
 import { readJsonBody } from './request-body';
 import { errorMessageOf, LOG_EVENTS, logger, logOutcome } from '../shared/log';
-import { ErrorResponse, FieldError, OrderAccepted } from '../shared/order-contract';
+import { ErrorResponse, FieldError, OrderAccepted, OrderRequest } from '../shared/order-contract';
 import { validateOrderRequest } from '../shared/order-validation';
 
 const config = readApiConfig(process.env);
+const orders = createOrderCreation(config);
+
+/**
+ * With authorization `none` the API cannot tell callers apart, so they share one key space.
+ * (Authorized modes scope keys per caller: two callers never share a key.)
+ */
+const ANONYMOUS_SCOPE = 'anonymous';
 
 /**
  * Bounds the 400 body and its log line: a 64 KiB body of unknown keys could otherwise
@@ -20,6 +33,7 @@ const config = readApiConfig(process.env);
 const MAX_REPORTED_ERRORS = 500;
 /** Paths only, and few: a log line must stay one CloudWatch event (256 KiB) and carry no order data. */
 const MAX_LOGGED_PATHS = 20;
+const RETRY_IS_SAFE = 'retrying with the same Idempotency-Key is safe';
 
 export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
   logger.addContext(context);
@@ -28,7 +42,7 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
   if (event.httpMethod === 'OPTIONS') {
     // API Gateway answers preflights itself; this only runs if a proxy route forwards one.
     const preflight = Object.keys(cors).length > 0
-      ? { ...cors, 'Access-Control-Allow-Methods': 'POST,OPTIONS', 'Access-Control-Allow-Headers': 'Content-Type' }
+      ? { ...cors, 'Access-Control-Allow-Methods': 'POST,OPTIONS', 'Access-Control-Allow-Headers': 'Content-Type,Idempotency-Key' }
       : {};
     return jsonResponse(204, undefined, preflight);
   }
@@ -36,25 +50,64 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
     logOutcome('info', LOG_EVENTS.methodNotAllowed, { httpMethod: event.httpMethod });
     return jsonResponse(405, { message: 'Method not allowed' } satisfies ErrorResponse, { ...cors, Allow: 'POST' });
   }
+  const contentType = headerValue(event.headers, 'content-type');
+  if (!isJsonContentType(contentType)) {
+    logOutcome('info', LOG_EVENTS.unsupportedMediaType, { contentType: contentType?.slice(0, 100) });
+    const message = 'Content-Type must be application/json';
+    return jsonResponse(415, { message } satisfies ErrorResponse, cors);
+  }
 
+  const keyHeader = readIdempotencyKeyHeader(event.headers);
   const body = readJsonBody(event);
   const validation = body.ok ? validateOrderRequest(body.value) : body;
-  if (!validation.ok) {
-    return rejectInvalid(validation.errors, cors);
+  if (!keyHeader.ok || !validation.ok) {
+    return rejectInvalid([...(keyHeader.ok ? [] : keyHeader.errors), ...(validation.ok ? [] : validation.errors)], cors);
   }
 
-  const detail = buildOrderCreatedDetail(validation.value);
-  const ids = { eventId: detail.eventId, orderId: detail.orderId };
+  const request = validation.value;
+  const key = deduplicationKey(ANONYMOUS_SCOPE, keyHeader.header, request);
+  // Bounds a claim to this invocation's remaining time: if this process dies holding it, a
+  // retry can take the key over once the invocation would have timed out.
+  orders.idempotencyConfig.registerLambdaContext(context);
   try {
-    await publishOrderCreated(detail, config);
+    const { accepted, replayed, itemCount } = await orders.create(request, key?.value);
+    if (replayed) {
+      logOutcome('info', LOG_EVENTS.idempotentReplay, { ...accepted });
+      return jsonResponse(202, accepted satisfies OrderAccepted, { ...cors, 'Idempotent-Replayed': 'true' });
+    }
+    logOutcome('info', LOG_EVENTS.orderAccepted, { ...accepted, itemCount, deduplicated: key !== undefined });
+    return jsonResponse(202, accepted satisfies OrderAccepted, cors);
   } catch (error) {
-    logOutcome('error', LOG_EVENTS.publishFailed, { ...ids, errorMessage: errorMessageOf(error), error });
-    const failure: ErrorResponse = { message: 'The order could not be accepted; please retry', requestId: context.awsRequestId };
-    return jsonResponse(502, failure, cors);
+    return answerFailure(error, request, key, context, cors);
   }
-  logOutcome('info', LOG_EVENTS.orderAccepted, { ...ids, itemCount: detail.items.length });
-  return jsonResponse(202, ids satisfies OrderAccepted, cors);
 };
+
+async function answerFailure(
+  error: unknown, request: OrderRequest, key: DeduplicationKey | undefined, context: Context, cors: Headers,
+): Promise<APIGatewayProxyResult> {
+  const keyName = key?.source ?? 'Idempotency-Key';
+  if (error instanceof IdempotencyValidationError) {
+    logOutcome('info', LOG_EVENTS.idempotencyKeyReused, { keySource: keyName });
+    const message = `This ${keyName} was already used for a different order. Send a new ${keyName} for a new order.`;
+    return jsonResponse(422, { message } satisfies ErrorResponse, cors);
+  }
+  if (error instanceof IdempotencyAlreadyInProgressError && key !== undefined) {
+    const retryAfter = await orders.secondsUntilClaimExpires(request, key.value);
+    logOutcome('info', LOG_EVENTS.requestInProgress, { keySource: keyName, retryAfter });
+    const message = `A request with this ${keyName} is still being processed; retry after ${retryAfter} s.`;
+    return jsonResponse(409, { message } satisfies ErrorResponse, { ...cors, 'Retry-After': String(retryAfter) });
+  }
+  const requestId = context.awsRequestId;
+  if (error instanceof IdempotencyPersistenceLayerError) {
+    logOutcome('error', LOG_EVENTS.storeFailed, { errorMessage: errorMessageOf(error), cause: errorMessageOf(error.cause), error });
+    const failure: ErrorResponse = { message: `The order could not be accepted; ${RETRY_IS_SAFE}`, requestId };
+    return jsonResponse(503, failure, cors);
+  }
+  const ids = error instanceof OrderNotPublishedError ? error.ids : {};
+  logOutcome('error', LOG_EVENTS.publishFailed, { ...ids, errorMessage: errorMessageOf(error), error });
+  const failure: ErrorResponse = { message: `The order could not be published; ${RETRY_IS_SAFE}`, requestId };
+  return jsonResponse(502, failure, cors);
+}
 
 function rejectInvalid(allErrors: FieldError[], cors: Record<string, string>): APIGatewayProxyResult {
   const errors = allErrors.slice(0, MAX_REPORTED_ERRORS);

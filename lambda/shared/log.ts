@@ -10,6 +10,11 @@ export const logger = new Logger();
 
 export const LOG_EVENTS = {
   validationFailed: { msg: 'validation_failed', outcome: 'rejected' },
+  unsupportedMediaType: { msg: 'unsupported_media_type', outcome: 'rejected' },
+  idempotencyKeyReused: { msg: 'idempotency_key_reused', outcome: 'rejected' },
+  requestInProgress: { msg: 'request_in_progress', outcome: 'rejected' },
+  idempotentReplay: { msg: 'idempotent_replay', outcome: 'replayed' },
+  storeFailed: { msg: 'store_failed', outcome: 'error' },
   methodNotAllowed: { msg: 'method_not_allowed', outcome: 'rejected' },
   orderAccepted: { msg: 'order_accepted', outcome: 'published' },
   publishFailed: { msg: 'publish_failed', outcome: 'error' },

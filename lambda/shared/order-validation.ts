@@ -12,12 +12,20 @@ function typeError(expected: string) {
   return (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${expected}`);
 }
 
+/**
+ * A UTF-16 surrogate that is not half of a pair. JSON allows `"\ud800"`, but such a string
+ * is not valid Unicode: it cannot be encoded as UTF-8 (DynamoDB and other services reject or
+ * mangle it), so it must never be published or stored.
+ */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 /** Non-empty after trimming, but not trimmed: the value is published exactly as sent. */
 function nonBlankString(maxLength: number) {
   return z
     .string({ error: typeError('a string') })
     .max(maxLength, `must be at most ${maxLength} characters`)
-    .refine((value) => value.trim().length > 0, 'must not be empty');
+    .refine((value) => value.trim().length > 0, 'must not be empty')
+    .refine((value) => !LONE_SURROGATE.test(value), 'must be well-formed Unicode (no unpaired surrogates)');
 }
 
 const qtySchema = z
@@ -38,19 +46,13 @@ export const orderItemFields = {
 /** orderId, customerId and eventId. */
 export const identifierSchema = nonBlankString(maxIdLength);
 
-/**
- * The item-count limit is a refinement rather than `.max()`: zod checks an array's
- * length before its elements and stops there, and a 101-item order should still learn
- * which of its items are bad.
- */
+const TOO_MANY_ITEMS = `must contain at most ${maxItems} items`;
+
 const itemsSchema = (item: z.ZodType<OrderItem>) =>
   z
     .array(item, { error: typeError('an array of items') })
     .min(1, 'must contain at least 1 item')
-    .refine((items) => items.length <= maxItems, {
-      error: `must contain at most ${maxItems} items`,
-      when: (payload) => Array.isArray(payload.value),
-    });
+    .max(maxItems, TOO_MANY_ITEMS);
 
 export const orderItemsSchema = itemsSchema(z.object(orderItemFields, { error: 'must be an object' }));
 
@@ -67,13 +69,38 @@ export type OrderValidationResult =
   | { readonly ok: true; readonly value: OrderRequest }
   | { readonly ok: false; readonly errors: FieldError[] };
 
-/** Validates a parsed JSON value as an order request and reports every bad field. */
+/**
+ * Validates a parsed JSON value as an order request and reports every bad field.
+ *
+ * The item count is checked first and always reported; then only the first `maxItems` items
+ * are validated, so the work per request stays bounded however many items are sent, and an
+ * order one item too long still learns which of its items are bad.
+ */
 export function validateOrderRequest(input: unknown): OrderValidationResult {
-  const result = orderRequestSchema.safeParse(input);
-  if (result.success) {
+  const items = isPlainObject(input) ? input.items : undefined;
+  const tooMany = Array.isArray(items) && items.length > maxItems;
+  const bounded = tooMany ? { ...input as object, items: items.slice(0, maxItems) } : input;
+  const result = orderRequestSchema.safeParse(bounded);
+  if (result.success && !tooMany) {
     return { ok: true, value: result.data };
   }
-  return { ok: false, errors: toFieldErrors(result.error.issues) };
+  const countError: FieldError[] = tooMany ? [{ path: 'items', message: TOO_MANY_ITEMS }] : [];
+  return { ok: false, errors: [...countError, ...(result.success ? [] : toFieldErrors(result.error.issues))] };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Unknown keys are chosen by the client and echoed in the 400 body and the log line: each is
+ * cut to this many characters, so a response never echoes more than a bounded slice of them.
+ */
+export const MAX_ECHOED_KEY_LENGTH = 40;
+
+function echoedKey(key: string): string {
+  const characters = Array.from(key);
+  return characters.length <= MAX_ECHOED_KEY_LENGTH ? key : `${characters.slice(0, MAX_ECHOED_KEY_LENGTH).join('')}…`;
 }
 
 /**
@@ -83,7 +110,7 @@ export function validateOrderRequest(input: unknown): OrderValidationResult {
 export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
   return issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'is not an allowed field' }));
+      return issue.keys.map((key) => ({ path: formatPath([...issue.path, echoedKey(key)]), message: 'is not an allowed field' }));
     }
     return [{ path: formatPath(issue.path), message: issue.message }];
   });

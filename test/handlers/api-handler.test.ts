@@ -87,14 +87,16 @@ describe('a valid order', () => {
     expect(publishedDetails(api)[0].items).toEqual([{ sku: 'SKU-B64', qty: 3 }]);
   });
 
-  test('gives every request a fresh eventId, even for the same orderId', async () => {
-    const order = { orderId: 'order-retry', items: [{ sku: 'SKU-1', qty: 1 }] };
+  test('gives every request without a deduplication key fresh ids', async () => {
+    const order = { items: [{ sku: 'SKU-1', qty: 1 }] };
+    api.dynamoDb.resetHistory();
     const first = json(await api.handler(postJson(order), lambdaContext()));
     const second = json(await api.handler(postJson(order), lambdaContext()));
 
     expect(first.eventId).not.toBe(second.eventId);
-    expect(first.orderId).toBe(second.orderId);
+    expect(first.orderId).not.toBe(second.orderId);
     expect(publishedDetails(api).map((detail) => detail.eventId)).toEqual([first.eventId, second.eventId]);
+    expect(api.dynamoDb.calls()).toHaveLength(0);
   });
 
   test('accepts every limit exactly', async () => {
@@ -197,7 +199,7 @@ describe('methods other than POST', () => {
     expect(result.headers).toMatchObject({
       'Access-Control-Allow-Origin': 'https://shop.example',
       'Access-Control-Allow-Methods': 'POST,OPTIONS',
-      'Access-Control-Allow-Headers': 'Content-Type',
+      'Access-Control-Allow-Headers': 'Content-Type,Idempotency-Key',
       'Vary': 'Origin',
     });
   });
@@ -288,11 +290,22 @@ describe('configuration', () => {
   });
 
   test('defaults come from the contract', () => {
-    expect(readApiConfig({ EVENT_BUS_NAME: 'bus' })).toEqual({
+    expect(readApiConfig({ EVENT_BUS_NAME: 'bus', ORDERS_TABLE_NAME: 'orders' })).toEqual({
       eventBusName: 'bus',
       eventSource: 'myapp.orders',
       eventDetailType: 'OrderCreated',
       corsAllowOrigins: [],
+      ordersTableName: 'orders',
+      idempotencyWindowSeconds: 86_400,
     });
+  });
+
+  test('a missing ORDERS_TABLE_NAME or a malformed window fails the cold start with a clear message', () => {
+    expect(() => loadApiHandler({ ORDERS_TABLE_NAME: undefined })).toThrow(/ORDERS_TABLE_NAME must be set/);
+    for (const window of ['0', '-5', '1.5', 'a day']) {
+      expect(() => readApiConfig({ EVENT_BUS_NAME: 'bus', ORDERS_TABLE_NAME: 'orders', IDEMPOTENCY_WINDOW_SECONDS: window }))
+        .toThrow(`IDEMPOTENCY_WINDOW_SECONDS must be a positive whole number of seconds, got "${window}"`);
+    }
+    expect(readApiConfig({ EVENT_BUS_NAME: 'bus', ORDERS_TABLE_NAME: 'orders', IDEMPOTENCY_WINDOW_SECONDS: '60' }).idempotencyWindowSeconds).toBe(60);
   });
 });

@@ -178,3 +178,54 @@ test('a flood of unknown fields is capped in the response and the log line', asy
   expect(line.errorCount).toBe(600);
   expect(line.errorPaths).toHaveLength(20);
 });
+
+test('the item count is checked first and always reported; only the first 100 items are validated', async () => {
+  const small = { sku: 'A', qty: 1 };
+  const items = Array.from({ length: 3_000 }, (_, index) => (index === 3 || index === 150 ? { sku: '', qty: 1 } : small));
+  const event = postJson({ items });
+  expect(Buffer.byteLength(event.body!)).toBeLessThanOrEqual(ORDER_LIMITS.maxBodyBytes);
+
+  const started = performance.now();
+  const result = await invoke(event);
+  const elapsed = performance.now() - started;
+
+  expect(result.statusCode).toBe(400);
+  expect(result.json.errors).toEqual([
+    { path: 'items', message: 'must contain at most 100 items' },
+    { path: 'items[3].sku', message: 'must not be empty' },
+  ]);
+  expect(elapsed).toBeLessThan(500);
+});
+
+test.each([
+  ['sku', 'items[0].sku', { items: [{ sku: 'A\ud800B', qty: 1 }] }],
+  ['customerId', 'customerId', { customerId: '\udfffc', items: [item] }],
+  ['orderId', 'orderId', { orderId: 'o\ud83d', items: [item] }],
+])('a lone surrogate in %s is a 400 (not well-formed Unicode) and nothing is published', async (_field, path, order) => {
+  const result = await invoke(apiEvent({ body: JSON.stringify(order) }));
+
+  expect(result.statusCode).toBe(400);
+  expect(result.json.errors).toEqual([{ path, message: 'must be well-formed Unicode (no unpaired surrogates)' }]);
+  expect(api.eventBridge.calls()).toHaveLength(0);
+});
+
+test('a surrogate PAIR (an emoji) is well-formed and accepted', async () => {
+  api.eventBridge.on(api.PutEventsCommand).resolves({ FailedEntryCount: 0 });
+  const result = await invoke(postJson({ customerId: 'fan-😀', items: [{ sku: 'SKU-😀', qty: 1 }] }));
+
+  expect(result.statusCode).toBe(202);
+});
+
+test('unknown key names are echoed cut to 40 characters, so a 400 never echoes more than a bounded slice of them', async () => {
+  const long = 'x'.repeat(5_000);
+  const result = await invoke(postJson({ items: [{ ...item, [long]: 1 }], [`${long}y`]: 1 }));
+
+  expect(result.statusCode).toBe(400);
+  expect(result.json.errors).toHaveLength(2);
+  for (const error of result.json.errors) {
+    expect(error.message).toBe('is not an allowed field');
+    expect(error.path).toContain(`${'x'.repeat(40)}…`);
+    expect(error.path).not.toContain('x'.repeat(41));
+  }
+  expect(result.body.length).toBeLessThan(300);
+});

@@ -12,7 +12,7 @@ import type {
   PutItemCommandInput,
   UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { LoadedWorker } from './load-handlers';
+import type { MockedDynamoDb } from './load-handlers';
 
 type Item = Record<string, AttributeValue>;
 type Names = Record<string, string> | undefined;
@@ -30,7 +30,7 @@ export interface FakeTableOptions {
 export class FakeIdempotencyTable {
   readonly items = new Map<string, Item>();
 
-  constructor(private readonly worker: LoadedWorker, private readonly options: FakeTableOptions = {}) {
+  constructor(private readonly worker: MockedDynamoDb, private readonly options: FakeTableOptions = {}) {
     const { dynamoDb, sdk } = worker;
     dynamoDb.on(sdk.PutItemCommand).callsFake(async (input) => this.putItem(input));
     dynamoDb.on(sdk.UpdateItemCommand).callsFake(async (input) => this.updateItem(input));

@@ -28,6 +28,8 @@ const BASE_ENV: Env = {
 
 export const API_ENV: Env = {
   EVENT_BUS_NAME: 'orders-bus',
+  ORDERS_TABLE_NAME: 'orders-table',
+  IDEMPOTENCY_WINDOW_SECONDS: undefined,
   EVENT_SOURCE: undefined,
   EVENT_DETAIL_TYPE: undefined,
   CORS_ALLOW_ORIGINS: undefined,
@@ -78,8 +80,10 @@ export function loadApiHandler(env: Env = {}) {
     isolated(() => {
       const sdk = jest.requireActual<EventBridgeModule>('@aws-sdk/client-eventbridge');
       const eventBridge = mockClient(sdk.EventBridgeClient);
+      const dynamoDbSdk = jest.requireActual<DynamoDBModule>('@aws-sdk/client-dynamodb');
+      const dynamoDb = mockClient(dynamoDbSdk.DynamoDBClient);
       const { handler } = jest.requireActual<typeof ApiHandler>('../../../lambda/api/handler');
-      return { handler, eventBridge, PutEventsCommand: sdk.PutEventsCommand };
+      return { handler, eventBridge, PutEventsCommand: sdk.PutEventsCommand, dynamoDb, sdk: dynamoDbSdk };
     }),
   );
 }
@@ -97,4 +101,6 @@ export function loadWorkerHandler(env: Env = {}) {
 }
 
 export type LoadedApi = ReturnType<typeof loadApiHandler>;
+/** What an in-memory table (fake-idempotency-table.ts) needs: a mocked DynamoDB client and the SDK module it came from. */
+export type MockedDynamoDb = Pick<LoadedWorker, 'dynamoDb' | 'sdk'>;
 export type LoadedWorker = ReturnType<typeof loadWorkerHandler>;

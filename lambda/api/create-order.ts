@@ -1,0 +1,104 @@
+/**
+ * Creating an order: publish one OrderCreated event and answer with its ids, at most once per
+ * deduplication key within the window (Powertools idempotency on the orders table).
+ *
+ * Powertools gives the contract's table almost verbatim: a conditional IN_PROGRESS claim (a
+ * concurrent retry gets IdempotencyAlreadyInProgressError -> 409), the stored response for a
+ * completed key (-> replay), a payload hash (a different body -> IdempotencyValidationError ->
+ * 422), and a claim released when publishing throws (-> 5xx, and the retry publishes). The
+ * claim expires with the invocation's remaining time, so a process that died holding it
+ * blocks its key for at most the function timeout.
+ */
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ApiConfig } from './config';
+import { buildOrderCreatedDetail } from './order-created';
+import { publishOrderCreated } from './publish';
+import { OrderAccepted, OrderRequest } from '../shared/order-contract';
+
+/** The payload Powertools hashes: `key` is the idempotency key, `request` is validated against the stored hash. */
+export interface KeyedRequest {
+  readonly key: string;
+  readonly request: OrderRequest;
+}
+
+export interface CreateResult {
+  readonly accepted: OrderAccepted;
+  /** The stored answer of an earlier request with the same key and body. */
+  readonly replayed: boolean;
+  readonly itemCount: number;
+}
+
+/** PutEvents failed or refused the event: nothing was published (the claim, if any, is released). */
+export class OrderNotPublishedError extends Error {
+  /** Explicit: the bundle is minified, so the class's own name is not kept. */
+  public readonly name = 'OrderNotPublishedError';
+  constructor(public readonly ids: OrderAccepted, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/**
+ * Fixed rather than Powertools' default (the function name), so a retry that arrives after a
+ * deploy renamed the function still finds its key.
+ */
+const IDEMPOTENCY_KEY_PREFIX = 'orders-api.create';
+
+/** Built once at cold start: clients and configuration live for the container. */
+export function createOrderCreation(config: ApiConfig) {
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: config.ordersTableName,
+    awsSdkV3Client: new DynamoDBClient({}),
+  });
+  const idempotencyConfig = new IdempotencyConfig({
+    eventKeyJmesPath: 'key',
+    payloadValidationJmesPath: 'request',
+    throwOnNoIdempotencyKey: true,
+    expiresAfterSeconds: config.idempotencyWindowSeconds,
+    // Called only when Powertools answers from a COMPLETED record instead of running the function.
+    responseHook: (response) => ({ ...(response as object), replayed: true }),
+  });
+
+  const publish = async (request: OrderRequest, key?: string): Promise<OrderAccepted> => {
+    const detail = buildOrderCreatedDetail(request, key);
+    const ids = { orderId: detail.orderId, eventId: detail.eventId };
+    try {
+      await publishOrderCreated(detail, config);
+    } catch (error) {
+      throw new OrderNotPublishedError(ids, error);
+    }
+    return ids;
+  };
+
+  const publishOnce = makeIdempotent(
+    async (input: KeyedRequest): Promise<OrderAccepted> => publish(input.request, input.key),
+    { persistenceStore, config: idempotencyConfig, keyPrefix: IDEMPOTENCY_KEY_PREFIX },
+  );
+
+  return {
+    idempotencyConfig,
+    /** Publishes (or replays) the order; throws Powertools' errors for a reused or busy key. */
+    async create(request: OrderRequest, key: string | undefined): Promise<CreateResult> {
+      const itemCount = request.items.length;
+      if (key === undefined) {
+        return { accepted: await publish(request), replayed: false, itemCount };
+      }
+      const { replayed, ...accepted } = (await publishOnce({ key, request })) as OrderAccepted & { replayed?: true };
+      return { accepted, replayed: replayed === true, itemCount };
+    },
+    /**
+     * Seconds until the claim that made a request 409 expires (the first request finishes or
+     * its invocation times out), for `Retry-After`. Best effort: 1 when it cannot be read.
+     */
+    async secondsUntilClaimExpires(request: OrderRequest, key: string): Promise<number> {
+      try {
+        const record = await persistenceStore.getRecord({ key, request } as unknown as Parameters<typeof persistenceStore.getRecord>[0]);
+        const expiresAt = record.inProgressExpiryTimestamp;
+        return expiresAt === undefined ? 1 : Math.max(1, Math.ceil((expiresAt - Date.now()) / 1000));
+      } catch {
+        return 1;
+      }
+    },
+  };
+}
