@@ -14,6 +14,8 @@ export interface LocalOutputs {
   readonly MainQueueUrl: string;
   readonly DlqUrl: string;
   readonly DynamoTableName: string;
+  /** The API's request-deduplication (and, later, order state) table, when the stack has one. */
+  readonly OrdersTableName?: string;
   /** Point SDK clients and the replay tool here (`AWS_ENDPOINT_URL` / `--endpoint`). */
   readonly EmulatorEndpoint: string;
 }
@@ -27,6 +29,7 @@ export function localOutputs(model: WorkflowModel, provisioned: ProvisionedStack
     MainQueueUrl: refOf(model.mainQueueLogicalId),
     DlqUrl: refOf(model.deadLetterQueueLogicalId),
     DynamoTableName: refOf(model.idempotencyTableLogicalId),
+    ...(model.ordersTableLogicalId !== undefined ? { OrdersTableName: refOf(model.ordersTableLogicalId) } : {}),
     EmulatorEndpoint: emulatorEndpoint,
   };
 }

@@ -47,6 +47,8 @@ export interface WorkflowModel {
   readonly mainQueueLogicalId: string;
   readonly deadLetterQueueLogicalId?: string;
   readonly idempotencyTableLogicalId?: string;
+  /** The table the API function keeps its request-deduplication records in (`ORDERS_TABLE_NAME`). */
+  readonly ordersTableLogicalId?: string;
   /** The bus of the rule that routes to the main queue: a logical id, or a name/ARN when the bus is imported. */
   readonly eventBus?: { readonly logicalId: string } | { readonly name: string };
 }
@@ -90,10 +92,15 @@ export function readWorkflowModel(stack: SynthesizedStack): WorkflowModel {
   const deadLetterQueueLogicalId = logicalIdOf(redrive?.deadLetterTargetArn);
 
   const workerFunction = readFunction(stack, workerLogicalId);
-  const tableRefs = Object.values(workerFunction.environment).map(logicalIdOf)
-    .filter((id): id is string => id !== undefined && stack.template.Resources[id]?.Type === 'AWS::DynamoDB::Table');
+  const apiFunction = readFunction(stack, apiFunctionIds[0]);
+  const tableOf = (value: unknown) => {
+    const id = logicalIdOf(value);
+    return id !== undefined && stack.template.Resources[id]?.Type === 'AWS::DynamoDB::Table' ? id : undefined;
+  };
+  const tableRefs = Object.values(workerFunction.environment).map(tableOf).filter(isDefined);
   const tables = ofType('AWS::DynamoDB::Table');
   const idempotencyTableLogicalId = tableRefs[0] ?? (tables.length === 1 ? tables[0][0] : undefined);
+  const ordersTableLogicalId = tableOf(apiFunction.environment.ORDERS_TABLE_NAME);
 
   const rule = ofType('AWS::Events::Rule').find(([, candidate]) =>
     (candidate.Properties?.Targets ?? []).some((target: any) => logicalIdOf(target.Arn) === mainQueueLogicalId));
@@ -106,7 +113,7 @@ export function readWorkflowModel(stack: SynthesizedStack): WorkflowModel {
   return {
     stack,
     api,
-    apiFunction: readFunction(stack, apiFunctionIds[0]),
+    apiFunction,
     workerFunction,
     eventSource: {
       logicalId: mappingId,
@@ -122,6 +129,7 @@ export function readWorkflowModel(stack: SynthesizedStack): WorkflowModel {
     mainQueueLogicalId,
     deadLetterQueueLogicalId,
     idempotencyTableLogicalId,
+    ordersTableLogicalId,
     eventBus: rule ? eventBus : undefined,
   };
 }

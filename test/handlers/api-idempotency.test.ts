@@ -208,7 +208,7 @@ describe('when publishing or the store fails', () => {
   });
 
   test('a store that cannot be written is a 503 and nothing is published', async () => {
-    const { api, post } = setUp();
+    const { api } = setUp();
     api.dynamoDb.on(api.sdk.PutItemCommand).rejects(new Error('ProvisionedThroughputExceededException'));
     const context = lambdaContext();
 

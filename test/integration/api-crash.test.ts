@@ -1,0 +1,80 @@
+/**
+ * The create contract's invariant under a crash (HTTP-CONTRACT.md, POST /orders): the API
+ * process dies AFTER PutEvents and BEFORE it answers (and before it records completion). The
+ * client sees a 5xx, retries with the same Idempotency-Key, and the order is still processed
+ * exactly once.
+ *
+ * Why it holds: the dead invocation's claim blocks the key until that invocation would have
+ * timed out (409 + Retry-After meanwhile); then the retry takes the key over and publishes
+ * the same eventId again (ids are derived from the key and the body), which the worker drops
+ * as a duplicate. Real processes, real bundles, moto; the crash is a SIGKILL of the API
+ * function's process at the moment moto has answered PutEvents.
+ */
+import { randomUUID } from 'node:crypto';
+import { Duration } from 'aws-cdk-lib';
+import { startCrashProxy, CrashProxy } from './support/crash-proxy';
+import { GOOD_ORDER, postOrder, PostResult, queueDepth, RunningWorkflow, runWorkflow, useEmulator, useSynthesizedStack, waitFor } from './support/harness';
+
+jest.setTimeout(90_000);
+
+const API_TIMEOUT_SECONDS = 6;
+const emulator = useEmulator();
+const appDir = useSynthesizedStack({ apiTimeout: Duration.seconds(API_TIMEOUT_SECONDS) });
+let run: RunningWorkflow | undefined;
+let proxy: CrashProxy | undefined;
+
+afterEach(async () => {
+  await run?.stop();
+  await proxy?.close();
+});
+
+test('the API dies after PutEvents, before answering: the retry with the same key is processed exactly once', async () => {
+  let killed: number[] = [];
+  proxy = await startCrashProxy(emulator.endpoint(), 'AWSEvents.PutEvents', async () => {
+    killed = run!.local.api.pids();
+    for (const pid of killed) process.kill(pid, 'SIGKILL');
+  });
+  run = await runWorkflow(emulator.endpoint(), appDir(), { apiEnv: { AWS_ENDPOINT_URL: proxy.url }, apiConcurrency: 1 });
+  const { local } = run;
+  const key = `draft-${randomUUID()}`;
+  const post = () => postOrder(local.apiUrl, GOOD_ORDER, { 'Idempotency-Key': key });
+
+  // 1. The crash: API Gateway answers 502 for a function that died; the event is on the bus.
+  const crashed = await post();
+  const crashedAt = Date.now();
+  expect(crashed.status).toBe(502);
+  expect(killed.length).toBe(1);
+  expect(proxy.targets.filter((target) => target === 'AWSEvents.PutEvents')).toHaveLength(1);
+
+  // 2. An immediate retry finds the dead invocation's claim: 409, retry after at most the API timeout.
+  const busy = await post();
+  expect(busy.status).toBe(409);
+  const retryAfter = Number(busy.headers.get('retry-after'));
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(API_TIMEOUT_SECONDS);
+
+  // 3. Retrying as told, the key is taken over once the claim has expired: 202, not a replay.
+  const accepted = await waitFor('the retry to be accepted', async () => {
+    const result: PostResult = await post();
+    if (result.status !== 202 && result.status !== 409) throw new Error(`unexpected ${result.status}: ${JSON.stringify(result.body)}`);
+    return result.status === 202 && result;
+  }, 20_000, 500);
+  expect(Date.now() - crashedAt).toBeLessThanOrEqual((API_TIMEOUT_SECONDS + 5) * 1000);
+  expect(accepted.headers.get('idempotent-replayed')).toBeNull();
+  const { eventId, orderId } = accepted.body;
+  expect(proxy.targets.filter((target) => target === 'AWSEvents.PutEvents')).toHaveLength(2);
+
+  // 4. From now on, the stored answer.
+  const replay = await post();
+  expect(replay.status).toBe(202);
+  expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  expect(replay.body).toEqual({ eventId, orderId });
+
+  // 5. The worker got the event twice (same eventId) and processed it once.
+  await waitFor('the second copy to be dropped as a duplicate', () => run!.logged('worker', 'duplicate', eventId).length === 1, 30_000);
+  await waitFor('the main queue to be empty', async () => (await queueDepth(run!.sqs, local.outputs.MainQueueUrl)) === 0);
+  expect(run.logged('worker', 'order_processed', eventId)).toEqual([expect.objectContaining({ orderId })]);
+  expect(run.logged('api', 'order_accepted')).toHaveLength(1);
+  expect(run.logged('api', 'idempotent_replay')).toHaveLength(1);
+  expect(await queueDepth(run.sqs, local.outputs.DlqUrl)).toBe(0);
+});
