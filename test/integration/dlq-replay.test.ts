@@ -1,32 +1,32 @@
 /**
  * Issue 3, scenario 6, and the DLQ replay tool against the emulator: the replay logic with a
  * real SQS client (partial failures, dry run, --max, interruption: nothing lost), and the
- * bundled CLI's exit codes and messages.
+ * bundled CLI's exit codes and messages. The tool's safety checks (queues that belong together,
+ * plain HTTP, FIFO, Ctrl-C) have their own files: dlq-replay-cli.test.ts, dlq-replay-fifo.test.ts.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  CreateQueueCommand, GetQueueAttributesCommand, MessageAttributeValue, SendMessageBatchCommand, SendMessageBatchCommandOutput,
-  SendMessageBatchRequestEntry, SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommandOutput, SendMessageBatchRequestEntry, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   FAILING_ORDER, GOOD_ORDER, idempotencyRecord, postOrder, queueDepth, receiveAll, RunningWorkflow, runWorkflow,
   useEmulator, useSynthesizedStack, waitFor,
 } from './support/harness';
+import {
+  assertCliBundleBuilt, bodiesOf, createQueuePair, fill, numbered, runReplayCli as cli, visibleCount,
+} from './support/replay-dlq';
 import { emulatorClientConfig } from '../../scripts/local/aws-clients';
 import { resetEmulator } from '../../scripts/local/emulator';
 import { replayDeadLetterQueue } from '../../tools/replay-dlq/replay';
 
 jest.setTimeout(90_000);
 
-const CLI_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'tools', 'replay-dlq', 'cli', 'index.js');
 const emulator = useEmulator();
-const withFailureInjection = useSynthesizedStack();
-const withoutFailureInjection = useSynthesizedStack({ failureInjection: false });
 
 describe('6. replay after a fix', () => {
+  // Synthesized here, not for the whole file: the replay tool's tests below need no stack.
+  const withFailureInjection = useSynthesizedStack();
+  const withoutFailureInjection = useSynthesizedStack({ failureInjection: false });
   const runs: RunningWorkflow[] = [];
   afterEach(async () => {
     await Promise.all(runs.splice(0).map((run) => run.stop()));
@@ -71,33 +71,10 @@ describe('the replay tool', () => {
   afterAll(() => sqs.destroy());
   beforeEach(() => resetEmulator(emulator.endpoint()));
 
-  async function createQueue(name: string, attributes: Record<string, string> = {}): Promise<string> {
-    return (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
-  }
-
-  const ATTRIBUTES: Record<string, MessageAttributeValue> = {
-    traceparent: { DataType: 'String', StringValue: '00-abc-def-01' },
-    attempt: { DataType: 'Number', StringValue: '5' },
-    blob: { DataType: 'Binary', BinaryValue: Uint8Array.from([1, 2, 3, 250]) },
-  };
-
-  async function fill(queueUrl: string, bodies: string[]): Promise<void> {
-    for (let start = 0; start < bodies.length; start += 10) {
-      const entries: SendMessageBatchRequestEntry[] = bodies.slice(start, start + 10)
-        .map((body, index) => ({ Id: String(index), MessageBody: body, MessageAttributes: ATTRIBUTES }));
-      const output = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-      expect(output.Failed ?? []).toEqual([]);
-    }
-  }
-
-  const bodiesOf = (messages: Array<{ Body?: string }>) => messages.map((message) => message.Body!).sort();
-  const numbered = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix}-${String(index).padStart(2, '0')}`);
-
   test('keeps bodies and message attributes; deletes from the DLQ only what was sent', async () => {
-    const dlq = await createQueue('replay-dlq');
-    const main = await createQueue('replay-main');
+    const { dlq, main } = await createQueuePair(sqs, 'replay');
     const bodies = numbered('order', 23);
-    await fill(dlq, bodies);
+    await fill(sqs, dlq, bodies);
     const progress: string[] = [];
     const result = await replayDeadLetterQueue({ sqs, dlqUrl: dlq, mainQueueUrl: main, onProgress: (event) => progress.push(event.kind) });
     expect(result).toMatchObject({ received: 23, replayed: 23, failed: 0, left: 0, stoppedBy: 'empty' });
@@ -114,12 +91,11 @@ describe('the replay tool', () => {
   });
 
   test('partial failure (SQS rejects oversized messages): those stay in the DLQ, visible, and are reported; nothing is lost', async () => {
-    const dlq = await createQueue('replay-dlq');
     // The main queue takes at most 1 KiB per message: the two big ones cannot be replayed there.
-    const main = await createQueue('replay-main', { MaximumMessageSize: '1024' });
+    const { dlq, main } = await createQueuePair(sqs, 'replay', { mainAttributes: { MaximumMessageSize: '1024' } });
     const small = numbered('small', 8);
     const big = ['big-1', 'big-2'].map((name) => `${name}:${'x'.repeat(2_000)}`);
-    await fill(dlq, [...small.slice(0, 4), big[0], ...small.slice(4), big[1]]);
+    await fill(sqs, dlq, [...small.slice(0, 4), big[0], ...small.slice(4), big[1]]);
 
     const failures: string[] = [];
     const result = await replayDeadLetterQueue({
@@ -136,10 +112,9 @@ describe('the replay tool', () => {
   });
 
   test('partial failure reported per entry by SendMessageBatch: only the sent entries are deleted', async () => {
-    const dlq = await createQueue('replay-dlq');
-    const main = await createQueue('replay-main');
+    const { dlq, main } = await createQueuePair(sqs, 'replay');
     const bodies = [...numbered('ok', 5), 'reject-me-1', 'reject-me-2'];
-    await fill(dlq, bodies);
+    await fill(sqs, dlq, bodies);
     // SQS answering some entries with Failed (as it does for throttling or internal errors): a
     // middleware takes them out of the request before it leaves and reports them failed.
     const flaky = new SQSClient(emulatorClientConfig(emulator.endpoint()));
@@ -163,10 +138,9 @@ describe('the replay tool', () => {
   });
 
   test('--dry-run counts and changes nothing; --max bounds the replay; an interrupted run loses nothing', async () => {
-    const dlq = await createQueue('replay-dlq');
-    const main = await createQueue('replay-main');
+    const { dlq, main } = await createQueuePair(sqs, 'replay');
     const bodies = numbered('m', 25);
-    await fill(dlq, bodies);
+    await fill(sqs, dlq, bodies);
 
     const dry = await replayDeadLetterQueue({ sqs, dlqUrl: dlq, mainQueueUrl: main, dryRun: true });
     expect(dry).toMatchObject({ dryRun: true, received: 25, replayed: 0, failed: 0, left: 25 });
@@ -192,24 +166,11 @@ describe('the replay tool', () => {
   });
 
   describe('the bundled CLI (orders-workflow-replay-dlq)', () => {
-    beforeAll(() => {
-      if (!fs.existsSync(CLI_BUNDLE)) throw new Error(`${CLI_BUNDLE} is missing: run \`npx projen bundle\` first`);
-    });
-
-    /** Runs the bin with only the variables given (no credentials, no profile, no region from this shell). */
-    function cli(args: string[], env: Record<string, string> = {}) {
-      const result = spawnSync(process.execPath, [CLI_BUNDLE, ...args], {
-        env: { PATH: process.env.PATH ?? '', ...env },
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-    }
+    beforeAll(assertCliBundleBuilt);
 
     test('exit 2 with a clear message for a missing, malformed or non-existent queue URL, and nothing touched', async () => {
-      const dlq = await createQueue('replay-dlq');
-      const main = await createQueue('replay-main');
-      await fill(dlq, ['untouched']);
+      const { dlq, main } = await createQueuePair(sqs, 'replay');
+      await fill(sqs, dlq, ['untouched']);
       const endpoint = emulator.endpoint();
 
       const missing = cli(['--endpoint', endpoint, '--main-queue-url', main]);
@@ -217,7 +178,7 @@ describe('the replay tool', () => {
 
       const malformed = cli(['--dlq-url', 'orders-dlq', '--main-queue-url', main, '--endpoint', endpoint]);
       expect(malformed.code).toBe(2);
-      expect(malformed.stderr).toContain('The DLQ URL "orders-dlq" is not an SQS queue URL');
+      expect(malformed.stderr).toContain('The DLQ URL "orders-dlq" cannot be used: it is not a URL');
 
       const badPath = cli([], { DLQ_URL: `${endpoint}/orders-dlq`, MAIN_QUEUE_URL: main, AWS_ENDPOINT_URL: endpoint });
       expect(badPath.code).toBe(2);
@@ -230,14 +191,18 @@ describe('the replay tool', () => {
       const same = cli(['--dlq-url', dlq, '--main-queue-url', dlq, '--endpoint', endpoint]);
       expect(same).toMatchObject({ code: 2, stderr: expect.stringContaining('same URL') });
 
+      for (const [flag, value] of [['--max', '0'], ['--wait-seconds', '21'], ['--wait-seconds', '']]) {
+        const outOfRange = cli(['--dlq-url', dlq, '--main-queue-url', main, '--endpoint', endpoint, flag, value]);
+        expect(outOfRange).toMatchObject({ code: 2, stderr: expect.stringContaining(`${flag} must be a whole number`) });
+      }
+
       expect(cli(['--help']).stdout).toContain('Usage: orders-workflow-replay-dlq');
       expect(await visibleCount(sqs, dlq)).toBe(1);
     });
 
     test('progress and final counts; exit 1 when some messages failed, 0 when all were replayed (env or outputs file)', async () => {
-      const dlq = await createQueue('replay-dlq');
-      const main = await createQueue('replay-main', { MaximumMessageSize: '1024' });
-      await fill(dlq, [...numbered('small', 3), `big:${'x'.repeat(2_000)}`]);
+      const { dlq, main } = await createQueuePair(sqs, 'replay', { mainAttributes: { MaximumMessageSize: '1024' } });
+      await fill(sqs, dlq, [...numbered('small', 3), `big:${'x'.repeat(2_000)}`]);
       const env = { DLQ_URL: dlq, MAIN_QUEUE_URL: main, AWS_ENDPOINT_URL: emulator.endpoint() };
 
       const dryRun = cli(['--dry-run'], env);
@@ -248,23 +213,19 @@ describe('the replay tool', () => {
       expect(partial.code).toBe(1);
       expect(partial.stdout).toMatch(/batch 1: received 4, replayed 3, failed 1/);
       expect(partial.stdout).toContain('not sent, stays in the DLQ');
-      expect(partial.stdout).toContain('received 4, replayed 3, failed 1, left in DLQ 1');
+      expect(partial.stdout).toContain('Stopped with failures (the DLQ has no more visible messages): received 4, replayed 3, failed 1, left in DLQ 1');
+      expect(partial.stdout).not.toContain('Done');
 
       // The big one, once the main queue accepts it (as after a fix), from an outputs file.
-      await sqs.send(new CreateQueueCommand({ QueueName: 'replay-main-large' }));
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: main, Attributes: { MaximumMessageSize: '262144' } }));
       const outputsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'replay-')), 'outputs.json');
       fs.writeFileSync(outputsFile, JSON.stringify({
-        OrdersStack: { DlqUrl: dlq, MainQueueUrl: main.replace('replay-main', 'replay-main-large'), EmulatorEndpoint: emulator.endpoint() },
+        OrdersStack: { DlqUrl: dlq, MainQueueUrl: main, EmulatorEndpoint: emulator.endpoint() },
       }));
       const done = cli(['--outputs-file', outputsFile]);
       expect(done.code).toBe(0);
-      expect(done.stdout).toContain('received 1, replayed 1, failed 0, left in DLQ 0');
+      expect(done.stdout).toContain('Done (the DLQ has no more visible messages): received 1, replayed 1, failed 0, left in DLQ 0');
       fs.rmSync(path.dirname(outputsFile), { recursive: true, force: true });
     });
   });
 });
-
-async function visibleCount(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
-  return Number(Attributes.ApproximateNumberOfMessages ?? 0);
-}

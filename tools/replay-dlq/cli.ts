@@ -1,19 +1,23 @@
 /**
  * orders-workflow-replay-dlq: sends the messages of the orders dead-letter queue back to the
- * main queue. Exit codes: 0 all replayed (or nothing to do), 1 some messages failed (they are
- * still in the DLQ), 2 bad usage or configuration (nothing was touched), 130 interrupted.
+ * main queue. Exit codes (exit-codes.ts): 0 done, 1 some moved but some failed or the run
+ * stopped early, 2 nothing moved, 130 interrupted (143 on SIGTERM).
  */
-import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
-import { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
-import { isLoopbackEndpoint, parseQueueUrl, QueueUrl } from './queue-url';
-import { QueueNotFoundError, replayDeadLetterQueue, ReplayProgress, ReplayResult } from './replay';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { clientConfig, Config, ConfigError, readConfig } from './config';
+import { EXIT_DONE, EXIT_UNTOUCHED, exitCodeOf, interruptedExitCode } from './exit-codes';
+import { QueueMismatchError, QueueNotFoundError, replayDeadLetterQueue, ReplayProgress, ReplayResult } from './replay';
 
 const USAGE = `Usage: orders-workflow-replay-dlq [options]
 
 Moves the messages of the dead-letter queue back to the main queue (batches of 10, message
 attributes kept). A message is deleted from the DLQ only once it was sent; one that could
 not be sent stays in the DLQ and is reported.
+
+Before anything is received it checks that the main queue's RedrivePolicy names this DLQ,
+and refuses otherwise. Into a FIFO queue each message keeps its group id and is sent with a
+new deduplication id (dlq-replay:<its id in the DLQ>): SQS would silently drop a send with
+the original one for 5 minutes.
 
 Options (flags win over the environment):
   --dlq-url <url>          the DLQ                              [env DLQ_URL]
@@ -23,11 +27,24 @@ Options (flags win over the environment):
   --endpoint <url>         SQS endpoint, e.g. an emulator       [env AWS_ENDPOINT_URL]
   --region <region>        [env AWS_REGION, else from the queue URL]
   --max <n>                replay at most n messages            [all]
+  --wait-seconds <0-20>    long poll of each receive; the run ends at the first receive
+                           that finds nothing                   [1]
   --dry-run                count only: send and delete nothing, leave messages visible
+  --force                  replay even if the main queue's RedrivePolicy names another
+                           DLQ, or none
   -h, --help               this text
 
-Exit codes: 0 done, 1 some messages failed (still in the DLQ), 2 usage or configuration
-error (nothing touched), 130 interrupted (unfinished messages stay in the DLQ).
+Plain http:// (queue URLs or endpoint) is refused unless the host is this machine
+(127.0.0.0/8, localhost, [::1]).
+
+Exit codes:
+  0    done: every message received was replayed (or the DLQ was empty)
+  1    some messages were replayed, but others failed (still in the DLQ) or the run
+       stopped early on an error
+  2    nothing was moved: bad arguments, queues that do not exist or do not belong
+       together, or every send failed; the queues are as they were
+  130  interrupted (Ctrl-C), also while waiting for messages; 143 on SIGTERM. What was
+       not replayed stays in the DLQ.
 `;
 
 export interface CliIo {
@@ -35,107 +52,14 @@ export interface CliIo {
   readonly err: (text: string) => void;
 }
 
-class ConfigError extends Error {}
-
-interface Config {
-  readonly dlq: QueueUrl;
-  readonly main: QueueUrl;
-  readonly endpoint?: string;
-  readonly region: string;
-  readonly max?: number;
-  readonly dryRun: boolean;
-}
-
-function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        'dlq-url': { type: 'string' },
-        'main-queue-url': { type: 'string' },
-        'outputs-file': { type: 'string' },
-        'endpoint': { type: 'string' },
-        'region': { type: 'string' },
-        'max': { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        'help': { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
-  if (values.help) return 'help';
-
-  const outputs = values['outputs-file'] !== undefined ? readOutputsFile(values['outputs-file']) : {};
-  const dlq = queueUrl('DLQ', values['dlq-url'] ?? env.DLQ_URL ?? outputs.DlqUrl, '--dlq-url or DLQ_URL');
-  const main = queueUrl('main queue', values['main-queue-url'] ?? env.MAIN_QUEUE_URL ?? outputs.MainQueueUrl, '--main-queue-url or MAIN_QUEUE_URL');
-  if (dlq.url === main.url) throw new ConfigError(`The DLQ and the main queue are the same URL (${dlq.url}).`);
-
-  const endpoint = values.endpoint ?? (env.AWS_ENDPOINT_URL || undefined) ?? outputs.EmulatorEndpoint;
-  if (endpoint !== undefined) {
-    try {
-      new URL(endpoint);
-    } catch {
-      throw new ConfigError(`--endpoint "${endpoint}" is not a URL.`);
-    }
-  }
-  const region = values.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined) ?? main.region ?? dlq.region
-    ?? (endpoint !== undefined && isLoopbackEndpoint(endpoint) ? 'us-east-1' : undefined);
-  if (!region) throw new ConfigError('Cannot tell the AWS region: pass --region or set AWS_REGION.');
-
-  let max: number | undefined;
-  if (values.max !== undefined) {
-    max = Number(values.max);
-    if (!Number.isSafeInteger(max) || max < 1) throw new ConfigError(`--max must be a whole number >= 1, got "${values.max}".`);
-  }
-  return { dlq, main, endpoint, region, max, dryRun: values['dry-run'] === true };
-}
-
-function queueUrl(role: string, value: string | undefined, source: string): QueueUrl {
-  if (value === undefined || value.trim() === '') {
-    throw new ConfigError(`The ${role} URL is missing: pass ${source} (see --help).`);
-  }
-  const parsed = parseQueueUrl(value);
-  if ('error' in parsed) {
-    throw new ConfigError(`The ${role} URL "${value}" is not an SQS queue URL: ${parsed.error}. ` +
-      'Expected https://sqs.<region>.amazonaws.com/<account-id>/<queue-name>.');
-  }
-  return parsed;
-}
-
-/**
- * `.local/outputs.json` (flat) or `cdk deploy --outputs-file` output ({ stack: { key: value } }):
- * the one object that has both MainQueueUrl and DlqUrl.
- */
-function readOutputsFile(file: string): Record<string, string | undefined> {
-  let data: unknown;
-  try {
-    data = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`Cannot read the outputs file ${file}: ${(error as Error).message}`);
-  }
-  const hasUrls = (candidate: unknown): candidate is Record<string, string> =>
-    typeof candidate === 'object' && candidate !== null && 'MainQueueUrl' in candidate && 'DlqUrl' in candidate;
-  if (hasUrls(data)) return data;
-  const stacks = Object.values((data ?? {}) as Record<string, unknown>).filter(hasUrls);
-  if (stacks.length === 1) return stacks[0];
-  throw new ConfigError(`${file} has ${stacks.length === 0 ? 'no' : 'several'} sets of MainQueueUrl and DlqUrl outputs; pass the URLs instead.`);
-}
-
-function clientConfig(config: Config, env: NodeJS.ProcessEnv): SQSClientConfig {
-  const emulator = config.endpoint !== undefined && isLoopbackEndpoint(config.endpoint);
-  const hasCredentials = ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']
-    .some((name) => Boolean(env[name]));
-  return {
-    region: config.region,
-    ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
-    // An emulator on this machine accepts any credentials; real AWS always goes through the default chain.
-    ...(emulator && !hasCredentials ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  };
-}
+const STOPPED_BY: Record<ReplayResult['stoppedBy'], string> = {
+  'empty': 'the DLQ has no more visible messages',
+  'max': 'reached --max',
+  'interrupted': 'interrupted',
+  'all-seen': 'only messages already handled in this run are left',
+  'failing': 'nothing could be sent in several batches in a row',
+  'error': 'an error',
+};
 
 function describeProgress(progress: ReplayProgress, dryRun: boolean): string {
   switch (progress.kind) {
@@ -154,20 +78,37 @@ function describeProgress(progress: ReplayProgress, dryRun: boolean): string {
   }
 }
 
-function summary(result: ReplayResult): string {
+/** The last line: "Done" only for exit 0, so a log never says done about a run that was not. */
+function summary(result: ReplayResult, code: number): string {
   const left = result.left === undefined ? 'unknown' : String(result.left);
-  const why = {
-    'empty': 'the DLQ has no more visible messages',
-    'max': 'reached --max',
-    'interrupted': 'interrupted',
-    'all-seen': 'only messages already handled in this run are left',
-    'failing': 'nothing could be sent in several batches in a row',
-  }[result.stoppedBy];
-  return result.dryRun
-    ? `Dry run done (${why}): received ${result.received}, would replay ${result.received}, left in DLQ ${left}`
-    : `Done (${why}): received ${result.received}, replayed ${result.replayed}, failed ${result.failed}, left in DLQ ${left}`;
+  if (result.dryRun) {
+    const counts = `received ${result.received}, would replay ${result.received}, left in DLQ ${left}`;
+    return code === EXIT_DONE ? `Dry run done (${STOPPED_BY[result.stoppedBy]}): ${counts}` : `Dry run stopped (${STOPPED_BY[result.stoppedBy]}): ${counts}`;
+  }
+  const counts = `received ${result.received}, replayed ${result.replayed}, failed ${result.failed}, left in DLQ ${left}`;
+  if (result.stoppedBy === 'interrupted') return `Interrupted: ${counts}. Messages not replayed are still in the DLQ.`;
+  if (code === EXIT_DONE) return `Done (${STOPPED_BY[result.stoppedBy]}): ${counts}`;
+  if (code === EXIT_UNTOUCHED) return `Nothing replayed (${STOPPED_BY[result.stoppedBy]}): ${counts}`;
+  return `Stopped with failures (${STOPPED_BY[result.stoppedBy]}): ${counts}`;
 }
 
+function describeError(error: unknown, where: string): string {
+  const name = (error as Error).name;
+  return (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' || name === 'TimeoutError'
+    ? `could not reach SQS${where}`
+    : `${name}: ${(error as Error).message}`;
+}
+
+/** The signal that aborted `signal` (its reason), if it was aborted. */
+function interruption(signal: AbortSignal | undefined): NodeJS.Signals | undefined {
+  if (!signal?.aborted) return undefined;
+  return signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+}
+
+/**
+ * `signal` stops the run; abort it with the signal's name ('SIGINT', 'SIGTERM') as the reason
+ * to get that signal's exit code.
+ */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, signal?: AbortSignal): Promise<number> {
   let config: Config | 'help';
   try {
@@ -175,44 +116,53 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
   } catch (error) {
     if (error instanceof ConfigError) {
       io.err(`Error: ${error.message}\n`);
-      return 2;
+      return EXIT_UNTOUCHED;
     }
     throw error;
   }
   if (config === 'help') {
     io.out(USAGE);
-    return 0;
+    return EXIT_DONE;
   }
+  const options = config;
 
-  const sqs = new SQSClient(clientConfig(config, env));
-  const where = config.endpoint !== undefined ? ` via ${config.endpoint}` : '';
-  io.out(`${config.dryRun ? 'Dry run: counting' : 'Replaying'} ${config.dlq.queueName} -> ${config.main.queueName}${where}` +
-    `${config.max !== undefined ? `, at most ${config.max} message(s)` : ''}\n`);
-  if (config.dryRun) io.out('Nothing is sent or deleted; received messages are made visible again at the end.\n');
+  const sqs = new SQSClient(clientConfig(options, env));
+  const where = options.endpoint !== undefined ? ` via ${options.endpoint}` : '';
   try {
     const result = await replayDeadLetterQueue({
       sqs,
-      dlqUrl: config.dlq.url,
-      mainQueueUrl: config.main.url,
-      dryRun: config.dryRun,
-      max: config.max,
+      dlqUrl: options.dlq.url,
+      mainQueueUrl: options.main.url,
+      dryRun: options.dryRun,
+      max: options.max,
+      force: options.force,
+      waitTimeSeconds: options.waitSeconds,
       signal,
-      onProgress: (progress) => io.out(`${describeProgress(progress, config.dryRun)}\n`),
+      onStart: ({ dlq, main }) => {
+        if (main.deadLetterTargetArn !== dlq.arn) {
+          io.err(`Warning (--force): the main queue's RedrivePolicy names ${main.deadLetterTargetArn ?? 'no DLQ'}, not ${dlq.arn}; replaying anyway.\n`);
+        }
+        io.out(`${options.dryRun ? 'Dry run: counting' : 'Replaying'} ${options.dlq.queueName} -> ${options.main.queueName}${where}` +
+          `${options.max !== undefined ? `, at most ${options.max} message(s)` : ''}\n`);
+        if (options.dryRun) io.out('Nothing is sent or deleted; received messages are made visible again at the end.\n');
+      },
+      onProgress: (progress) => io.out(`${describeProgress(progress, options.dryRun)}\n`),
     });
-    io.out(`${summary(result)}\n`);
-    if (result.stoppedBy === 'interrupted') return 130;
-    return result.failed > 0 ? 1 : 0;
-  } catch (error) {
-    if (error instanceof QueueNotFoundError) {
-      io.err(`Error: ${error.message}\n`);
-      return 2;
+    const code = exitCodeOf(result, interruption(signal));
+    if (result.error !== undefined) {
+      io.err(`Error: ${describeError(result.error, where)}. The run stopped here; messages not yet replayed stay in the DLQ.\n`);
     }
-    const name = (error as Error).name;
-    const reason = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' || name === 'TimeoutError'
-      ? `could not reach SQS${where}`
-      : `${name}: ${(error as Error).message}`;
-    io.err(`Error: ${reason}. Nothing was replayed after this point; messages not yet replayed stay in the DLQ.\n`);
-    return 2;
+    io.out(`${summary(result, code)}\n`);
+    return code;
+  } catch (error) {
+    // Thrown only before the first receive: nothing was touched.
+    const interruptedBy = interruption(signal);
+    if (error instanceof QueueNotFoundError || error instanceof QueueMismatchError) {
+      io.err(`Error: ${error.message} Nothing was touched.\n`);
+    } else {
+      io.err(`Error: ${describeError(error, where)}. Nothing was touched.\n`);
+    }
+    return interruptedBy !== undefined ? interruptedExitCode(interruptedBy) : EXIT_UNTOUCHED;
   } finally {
     sqs.destroy();
   }
@@ -223,15 +173,14 @@ if (require.main === module) {
   // next release of this package, not the user: keep it out of the tool's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
-  let interrupts = 0;
-  const interrupt = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write('Interrupted: finishing the current batch, then handing back what is held...\n');
-      controller.abort();
+  const interrupt = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      process.stderr.write(`Interrupted (${signal}): stopping after the send in progress (if any) and handing back what is held...\n`);
+      controller.abort(signal);
     } else {
+      // Held messages are not lost: they become visible again when their hold expires.
       process.stderr.write('Stopping now: messages taken from the DLQ become visible again within 30 s.\n');
-      process.exit(130);
+      process.exit(interruptedExitCode(controller.signal.reason as NodeJS.Signals));
     }
   };
   process.on('SIGINT', interrupt);
@@ -241,6 +190,6 @@ if (require.main === module) {
     err: (text) => process.stderr.write(text),
   }, controller.signal).then((code) => process.exit(code), (error) => {
     process.stderr.write(`${(error as Error).stack ?? error}\n`);
-    process.exit(2);
+    process.exit(controller.signal.aborted ? interruptedExitCode(controller.signal.reason as NodeJS.Signals) : EXIT_UNTOUCHED);
   });
 }

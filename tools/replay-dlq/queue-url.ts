@@ -15,6 +15,13 @@ export interface QueueUrl {
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const FIFO_QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
 
+/**
+ * Plain HTTP is only for an emulator on this machine. Without `--endpoint` the SDK sends each
+ * request to the queue URL's own host (its `useQueueUrlAsEndpoint`), so an `http://` URL
+ * elsewhere would carry signed requests, and the order bodies, over the network unencrypted.
+ */
+export const PLAIN_HTTP_RULE = 'plain http:// is only allowed on this machine (127.0.0.0/8, localhost or [::1]); use https://';
+
 /** Why `value` is not a queue URL, or the parsed URL. */
 export function parseQueueUrl(value: string): QueueUrl | { readonly error: string } {
   let url: URL;
@@ -24,6 +31,7 @@ export function parseQueueUrl(value: string): QueueUrl | { readonly error: strin
     return { error: 'it is not a URL' };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { error: `its scheme is ${url.protocol}, not https:` };
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return { error: PLAIN_HTTP_RULE };
   const segments = url.pathname.split('/').filter((segment) => segment.length > 0);
   if (segments.length !== 2) return { error: 'its path is not /<account-id>/<queue-name>' };
   const [accountId, queueName] = segments;
@@ -31,6 +39,19 @@ export function parseQueueUrl(value: string): QueueUrl | { readonly error: strin
   const fifo = queueName.endsWith('.fifo');
   if (!(fifo ? FIFO_QUEUE_NAME : QUEUE_NAME).test(queueName)) return { error: `"${queueName}" is not a valid queue name` };
   return { url: url.toString().replace(/\/$/, ''), accountId, queueName, region: regionOfHost(url.hostname), fifo };
+}
+
+/** Why `value` cannot be the SQS endpoint, or undefined when it can. */
+export function endpointProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'it is not a URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `its scheme is ${url.protocol}, not https:`;
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return PLAIN_HTTP_RULE;
+  return undefined;
 }
 
 /** `sqs.eu-west-1.amazonaws.com`, `sqs.us-gov-west-1.amazonaws.com`, legacy `eu-west-1.queue.amazonaws.com`. */
@@ -42,9 +63,16 @@ function regionOfHost(host: string): string | undefined {
 /** An endpoint on this machine: an emulator, never a real account. */
 export function isLoopbackEndpoint(endpoint: string): boolean {
   try {
-    const host = new URL(endpoint).hostname;
-    return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+    return isLoopbackHost(new URL(endpoint).hostname);
   } catch {
     return false;
   }
+}
+
+/**
+ * `URL` has already normalised the host: `127.1` and `0x7f.0.0.1` read as `127.0.0.1`, and an
+ * IPv6 host keeps its brackets (`[::1]`, also for `[0:0:0:0:0:0:0:1]`).
+ */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -1,27 +1,24 @@
 /**
  * Moves messages from a dead-letter queue back to the queue it protects, losing none:
  *
+ * - nothing is received before both queues were found and the main queue's RedrivePolicy was
+ *   seen to name this DLQ (unless `force`);
  * - a message is deleted from the DLQ only after SendMessageBatch reported it sent;
  * - a message that could not be sent stays in the DLQ (made visible again at the end);
  * - a message received but not yet handled when the tool stops (Ctrl-C, a crash, an error)
  *   becomes visible again by itself when its visibility timeout (`holdSeconds`) expires.
  *
- * The body, the message attributes and, for FIFO queues, the group and deduplication ids
- * are kept. A message deleted after sending might, if the delete fails, be replayed twice by
- * a later run: that is SQS's at-least-once delivery, which the worker's idempotency absorbs.
+ * The body, the message attributes, the trace header and, for FIFO queues, the group id are
+ * kept; a FIFO replay gets a deduplication id of its own (see `replayDeduplicationId`). A message
+ * deleted after sending might, if the delete fails, be replayed twice by a later run: that is
+ * SQS's at-least-once delivery, which the worker's idempotency absorbs.
  */
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  Message,
-  MessageAttributeValue,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SendMessageBatchCommandOutput,
-  SendMessageBatchRequestEntry,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { deleteFromDlq, release, sendToMainQueue, SQS_BATCH_LIMIT } from './batches';
+import { checkRedrivePolicy, describeQueues, QueueInfo, queueDepth } from './queues';
+
+export { QueueMismatchError, QueueNotFoundError } from './queues';
+export { replayDeduplicationId } from './batches';
 
 export interface ReplayOptions {
   readonly sqs: SQSClient;
@@ -31,12 +28,22 @@ export interface ReplayOptions {
   readonly dryRun?: boolean;
   /** Take at most this many messages from the DLQ. @default no limit (until the DLQ is empty) */
   readonly max?: number;
+  /**
+   * Replay even if the main queue's RedrivePolicy does not name this DLQ.
+   * @default false (throw QueueMismatchError before anything is received)
+   */
+  readonly force?: boolean;
   /** Long poll of each receive: short, so an empty DLQ ends the run quickly. @default 1 */
   readonly waitTimeSeconds?: number;
   /** Visibility timeout of received messages while they are being replayed. @default 30 (dry run: 120) */
   readonly holdSeconds?: number;
-  /** Stops after the batch in progress; what is held is released. */
+  /**
+   * Stops the run: a receive in progress is abandoned at once, a send or delete in progress is
+   * finished (its outcome must be known to delete only what was sent), and what is held is released.
+   */
   readonly signal?: AbortSignal;
+  /** Called once the queues were checked, before the first receive. */
+  readonly onStart?: (queues: { readonly dlq: QueueInfo; readonly main: QueueInfo }) => void;
   readonly onProgress?: (progress: ReplayProgress) => void;
 }
 
@@ -67,57 +74,23 @@ export interface ReplayResult extends ReplayCounts {
   /** Messages in the DLQ at the end (visible and in flight); undefined if the count could not be read. */
   readonly left?: number;
   readonly failures: readonly ReplayFailure[];
-  /** Why the run ended. */
-  readonly stoppedBy: 'empty' | 'max' | 'interrupted' | 'all-seen' | 'failing';
+  /**
+   * Why the run ended. `interrupted` whenever the signal was aborted, whatever else happened;
+   * `error` when an SQS call failed in a way that stopped the run (see `error`).
+   */
+  readonly stoppedBy: 'empty' | 'max' | 'interrupted' | 'all-seen' | 'failing' | 'error';
+  /** What stopped the run early (also set when an interruption came with it). */
+  readonly error?: unknown;
 }
 
-/** One of the queues does not exist (or is not visible to these credentials). */
-export class QueueNotFoundError extends Error {
-  public readonly name = 'QueueNotFoundError';
-  constructor(public readonly role: 'DLQ' | 'main queue', public readonly queueUrl: string) {
-    super(`The ${role} ${queueUrl} does not exist (check the URL, the region and the account).`);
-  }
-}
-
-const SQS_BATCH_LIMIT = 10;
 /** Batches in a row in which nothing could be sent: the main queue is not taking messages, so stop. */
 const MAX_FAILED_BATCHES_IN_A_ROW = 3;
 
-export interface QueueInfo {
-  readonly url: string;
-  readonly arn: string;
-  readonly fifo: boolean;
-  readonly depth: number;
-}
-
-/** Both queues exist: checked before anything is received, so a wrong URL changes nothing. */
-export async function describeQueues(sqs: SQSClient, dlqUrl: string, mainQueueUrl: string): Promise<{ dlq: QueueInfo; main: QueueInfo }> {
-  return { dlq: await describeQueue(sqs, dlqUrl, 'DLQ'), main: await describeQueue(sqs, mainQueueUrl, 'main queue') };
-}
-
-async function describeQueue(sqs: SQSClient, url: string, role: 'DLQ' | 'main queue'): Promise<QueueInfo> {
-  try {
-    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ['QueueArn', 'FifoQueue', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }));
-    return {
-      url,
-      arn: Attributes.QueueArn ?? '',
-      fifo: Attributes.FifoQueue === 'true',
-      depth: Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-    };
-  } catch (error) {
-    if (isQueueNotFound(error)) throw new QueueNotFoundError(role, url);
-    throw error;
-  }
-}
-
-export function isQueueNotFound(error: unknown): boolean {
-  const name = (error as Error | undefined)?.name;
-  return name === 'QueueDoesNotExist' || name === 'AWS.SimpleQueueService.NonExistentQueue';
-}
-
+/**
+ * Throws (with nothing received) when a queue is missing, when the queues do not belong
+ * together (QueueMismatchError), or when SQS cannot be reached; later errors end the run with
+ * `stoppedBy: 'error'`, so the counts of what was already moved are not lost with them.
+ */
 export async function replayDeadLetterQueue(options: ReplayOptions): Promise<ReplayResult> {
   const { sqs, dlqUrl, mainQueueUrl } = options;
   const dryRun = options.dryRun === true;
@@ -125,6 +98,8 @@ export async function replayDeadLetterQueue(options: ReplayOptions): Promise<Rep
   if (!(max >= 0)) throw new RangeError(`max must be a number >= 0, got ${options.max}`);
   if (dlqUrl === mainQueueUrl) throw new Error('The DLQ and the main queue are the same queue: nothing to replay.');
   const queues = await describeQueues(sqs, dlqUrl, mainQueueUrl);
+  if (options.force !== true) checkRedrivePolicy(queues.dlq, queues.main);
+  options.onStart?.(queues);
 
   // Messages we hold invisible and must hand back (dry run, failed sends and deletes), by id.
   const held = new Map<string, string>();
@@ -135,6 +110,7 @@ export async function replayDeadLetterQueue(options: ReplayOptions): Promise<Rep
   let batch = 0;
   let failedBatchesInARow = 0;
   let stoppedBy: ReplayResult['stoppedBy'] = 'empty';
+  let error: unknown;
   const fail = (failure: ReplayFailure) => {
     failures.push(failure);
     options.onProgress?.({ kind: 'failure', failure });
@@ -142,16 +118,18 @@ export async function replayDeadLetterQueue(options: ReplayOptions): Promise<Rep
 
   try {
     for (;;) {
-      if (options.signal?.aborted) {
-        stoppedBy = 'interrupted';
-        break;
-      }
+      if (options.signal?.aborted) break;
       const wanted = Math.min(SQS_BATCH_LIMIT, max - received);
       if (wanted <= 0) {
         stoppedBy = 'max';
         break;
       }
       const messages = await receive(options, wanted, dryRun);
+      if (options.signal?.aborted) {
+        // The answer raced the abort: these were not handled, so they go back now.
+        for (const message of messages) held.set(message.MessageId!, message.ReceiptHandle!);
+        break;
+      }
       if (messages.length === 0) break;
 
       // A message seen before is one we hold (its hold expired) or one that failed again after
@@ -203,13 +181,20 @@ export async function replayDeadLetterQueue(options: ReplayOptions): Promise<Rep
         break;
       }
     }
+  } catch (caught) {
+    // Sends and deletes report per message, so this is a receive (or an onProgress callback):
+    // nothing of that batch was taken, and what was already moved stays moved.
+    error = caught;
+    stoppedBy = 'error';
   } finally {
     // Also on errors: what we hold is handed back now rather than after the hold expires.
-    const released = await release(sqs, dlqUrl, held);
+    const released = await release(sqs, dlqUrl, [...held.values()]);
     if (released > 0) options.onProgress?.({ kind: 'released', count: released });
   }
 
-  return { dryRun, received, replayed, failed: failures.length, failures, left: await depth(sqs, dlqUrl), stoppedBy };
+  const left = await queueDepth(sqs, dlqUrl);
+  if (options.signal?.aborted) stoppedBy = 'interrupted';
+  return { dryRun, received, replayed, failed: failures.length, failures, left, stoppedBy, ...(error !== undefined ? { error } : {}) };
 }
 
 async function receive(options: ReplayOptions, maxMessages: number, dryRun: boolean): Promise<Message[]> {
@@ -225,132 +210,8 @@ async function receive(options: ReplayOptions, maxMessages: number, dryRun: bool
     }), { abortSignal: options.signal });
     return output.Messages ?? [];
   } catch (error) {
-    // Interrupted while waiting: anything the receive took comes back after the hold.
+    // Abandoned on purpose: if SQS had already taken messages for us, they come back after the hold.
     if (options.signal?.aborted) return [];
     throw error;
   }
-}
-
-interface EntryFailure {
-  readonly message: Message;
-  readonly code: string;
-  readonly text: string;
-}
-
-interface SendResults {
-  readonly sent: Message[];
-  readonly notSent: EntryFailure[];
-}
-
-async function sendToMainQueue(sqs: SQSClient, queueUrl: string, fifo: boolean, messages: Message[]): Promise<SendResults> {
-  const entries = messages.map((message, index) => toSendEntry(message, String(index), fifo));
-  try {
-    return sortResults(messages, await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })));
-  } catch (error) {
-    if (!isRejectedRequest(error)) {
-      // Unknown outcome (network, throttling after retries): keep them all in the DLQ. If SQS did
-      // take some, a later replay sends them again and the worker ignores the duplicates.
-      return { sent: [], notSent: messages.map((message) => failureOf(message, error)) };
-    }
-    // SQS rejected the whole batch (one entry too large, say): nothing was sent, so each
-    // message gets its own try and only the bad ones stay behind.
-    const sent: Message[] = [];
-    const notSent: EntryFailure[] = [];
-    for (const [index, message] of messages.entries()) {
-      try {
-        const one = sortResults([message], await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: [{ ...entries[index], Id: '0' }] })));
-        sent.push(...one.sent);
-        notSent.push(...one.notSent);
-      } catch (entryError) {
-        notSent.push(failureOf(message, entryError));
-      }
-    }
-    return { sent, notSent };
-  }
-}
-
-function sortResults(messages: Message[], output: SendMessageBatchCommandOutput): SendResults {
-  const sent = (output.Successful ?? []).map((entry) => messages[Number(entry.Id)]);
-  const notSent = (output.Failed ?? []).map((entry) => ({
-    message: messages[Number(entry.Id)], code: entry.Code ?? 'Unknown', text: entry.Message ?? '',
-  }));
-  // An entry in neither list was not confirmed: treat it as not sent (it stays in the DLQ).
-  const answered = new Set([...sent, ...notSent.map((failure) => failure.message)]);
-  for (const message of messages) {
-    if (!answered.has(message)) notSent.push({ message, code: 'NoResult', text: 'SendMessageBatch did not report this entry' });
-  }
-  return { sent, notSent };
-}
-
-function toSendEntry(message: Message, id: string, fifo: boolean): SendMessageBatchRequestEntry {
-  const attributes: Record<string, MessageAttributeValue> = {};
-  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    // The list fields are reserved by SQS and must not be sent.
-    attributes[name] = { DataType: value.DataType, StringValue: value.StringValue, BinaryValue: value.BinaryValue };
-  }
-  const trace = message.Attributes?.AWSTraceHeader;
-  return {
-    Id: id,
-    MessageBody: message.Body ?? '',
-    MessageAttributes: Object.keys(attributes).length > 0 ? attributes : undefined,
-    MessageSystemAttributes: trace ? { AWSTraceHeader: { DataType: 'String', StringValue: trace } } : undefined,
-    ...(fifo ? {
-      MessageGroupId: message.Attributes?.MessageGroupId ?? 'dlq-replay',
-      MessageDeduplicationId: message.Attributes?.MessageDeduplicationId ?? message.MessageId,
-    } : {}),
-  };
-}
-
-async function deleteFromDlq(sqs: SQSClient, dlqUrl: string, messages: Message[]): Promise<EntryFailure[]> {
-  if (messages.length === 0) return [];
-  try {
-    const output = await sqs.send(new DeleteMessageBatchCommand({
-      QueueUrl: dlqUrl,
-      Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
-    }));
-    return (output.Failed ?? []).map((entry) => ({ message: messages[Number(entry.Id)], code: entry.Code ?? 'Unknown', text: entry.Message ?? '' }));
-  } catch (error) {
-    return messages.map((message) => failureOf(message, error));
-  }
-}
-
-/** Makes held messages visible again, so they are in the DLQ for the next run or a human. */
-async function release(sqs: SQSClient, dlqUrl: string, held: Map<string, string>): Promise<number> {
-  const handles = [...held.values()];
-  let released = 0;
-  for (let start = 0; start < handles.length; start += SQS_BATCH_LIMIT) {
-    const chunk = handles.slice(start, start + SQS_BATCH_LIMIT);
-    try {
-      const output = await sqs.send(new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: dlqUrl,
-        Entries: chunk.map((receiptHandle, index) => ({ Id: String(index), ReceiptHandle: receiptHandle, VisibilityTimeout: 0 })),
-      }));
-      released += output.Successful?.length ?? 0;
-    } catch {
-      // They become visible anyway when the hold expires.
-    }
-  }
-  return released;
-}
-
-async function depth(sqs: SQSClient, queueUrl: string): Promise<number | undefined> {
-  try {
-    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }));
-    return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A 4xx: SQS refused the request, so nothing in it was sent. */
-function isRejectedRequest(error: unknown): boolean {
-  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-  return status !== undefined && status >= 400 && status < 500 && !isQueueNotFound(error);
-}
-
-function failureOf(message: Message, error: unknown): EntryFailure {
-  return { message, code: (error as Error)?.name ?? 'Error', text: (error as Error)?.message ?? String(error) };
 }
