@@ -5,7 +5,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { readWorkerConfig } from './config';
-import { createIdempotentOrderProcessing, RecordResult } from './idempotency';
+import { ClaimReleaseFailedError, createIdempotentOrderProcessing, RecordResult } from './idempotency';
 import { InvalidOrderEventError, parseOrderCreatedRecord } from './order-event';
 import { errorMessageOf, LOG_EVENTS, logger, logOutcome } from '../shared/log';
 
@@ -30,11 +30,24 @@ async function handleRecord(record: SQSRecord): Promise<RecordResult> {
       ...known,
       messageId: record.messageId,
       receiveCount: record.attributes?.ApproximateReceiveCount,
-      errorMessage: errorMessageOf(error),
-      error,
+      ...failureFields(error),
     });
     throw error;
   }
+}
+
+/** `errorMessage` is always the failure that decided the record; a failed claim release comes second. */
+function failureFields(error: unknown): Record<string, unknown> {
+  if (error instanceof ClaimReleaseFailedError) {
+    const release = error.releaseError;
+    return {
+      errorMessage: errorMessageOf(error.processingError),
+      error: error.processingError,
+      releaseErrorMessage: `${errorMessageOf(release)}${release instanceof Error && release.cause !== undefined ? `: ${errorMessageOf(release.cause)}` : ''}`,
+      releaseError: release,
+    };
+  }
+  return { errorMessage: errorMessageOf(error), error };
 }
 
 /**

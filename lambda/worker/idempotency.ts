@@ -2,7 +2,7 @@
  * At most one successful processing per eventId on top of SQS at-least-once delivery
  * (Powertools idempotency, DynamoDB table: partition key `id`, TTL attribute `expiration`).
  */
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyConfig, IdempotencyRecordStatus, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
@@ -19,6 +19,49 @@ export type RecordResult = ProcessResult & { readonly replayed?: true };
  */
 const IDEMPOTENCY_KEY_PREFIX = 'orders-worker.order-created';
 
+/**
+ * What must be identical for a second message with the same eventId to count as the same
+ * order. Powertools stores a hash of it with the claim and throws IdempotencyValidationError
+ * when a later message with that eventId hashes differently, so a producer bug (or an
+ * attacker) reusing an eventId for another order fails loudly and lands in the DLQ instead
+ * of being acknowledged as a duplicate and silently dropped.
+ *
+ * Deliberately NOT the whole detail: the API derives eventId from the client's idempotency
+ * key and body, and when the API dies after PutEvents and the client retries, it publishes
+ * the SAME eventId again with a LATER `createdAt` (and a new envelope id and time). That
+ * second event is the same order and must be deduplicated, so `createdAt` and the envelope
+ * stay out of the hash. `customerId` is null in the hash when absent.
+ */
+export const PAYLOAD_VALIDATION_JMESPATH = 'powertools_json(body).detail.[orderId, customerId, items]';
+
+/**
+ * The business step threw and then Powertools could not release its claim (DeleteItem
+ * failed). Powertools reports only the release failure; this keeps the failure that
+ * actually decided the order's fate. The claim stays IN_PROGRESS until this invocation's
+ * deadline passes, so the retry waits for it rather than running twice.
+ */
+export class ClaimReleaseFailedError extends Error {
+  /** Explicit: the bundle is minified, so the class's own name is not kept. */
+  public readonly name = 'ClaimReleaseFailedError';
+  constructor(public readonly processingError: unknown, public readonly releaseError: unknown) {
+    super(processingError instanceof Error ? processingError.message : String(processingError), { cause: processingError });
+  }
+}
+
+/**
+ * A message reuses an eventId that was claimed for a different order. Never processed,
+ * never acknowledged: it fails on every delivery and ends in the DLQ for a human.
+ */
+export class EventIdConflictError extends Error {
+  /** Explicit: the bundle is minified, so the class's own name is not kept. */
+  public readonly name = 'EventIdConflictError';
+  constructor(validationError: Error) {
+    super('eventId already used for a different order: its orderId, customerId or items differ from the event first ' +
+      `claimed under this eventId, so it is neither processed nor treated as a duplicate (${validationError.name}: ${validationError.message})`,
+    { cause: validationError });
+  }
+}
+
 /** Built once at cold start; the handler only registers each invocation's context. */
 export function createIdempotentOrderProcessing(config: WorkerConfig) {
   const persistenceStore = new DynamoDBPersistenceLayer({
@@ -30,6 +73,7 @@ export function createIdempotentOrderProcessing(config: WorkerConfig) {
     // The producer's id, not the SQS messageId: EventBridge or a DLQ replay can deliver
     // the same event as a new message.
     eventKeyJmesPath: 'powertools_json(body).detail.eventId',
+    payloadValidationJmesPath: PAYLOAD_VALIDATION_JMESPATH,
     throwOnNoIdempotencyKey: true,
     expiresAfterSeconds: config.idempotencyExpirySeconds,
     // Powertools v2 calls responseHook only when it returns the stored result of a
@@ -43,14 +87,57 @@ export function createIdempotentOrderProcessing(config: WorkerConfig) {
         : { replayed: true },
   });
 
+  // What the business step threw, per record object: Powertools replaces it when the
+  // release of the claim fails too. Weak, so a record's entry goes with the record.
+  const processingErrors = new WeakMap<SQSRecord, unknown>();
+
   // The record is the hashed payload (it is what eventKeyJmesPath reads). It is parsed
   // again in here rather than passed as a second argument, because makeIdempotent
   // inspects a second argument for a Lambda context.
-  const processOnce = makeIdempotent(
-    async (record: SQSRecord): Promise<RecordResult> =>
-      processOrder(parseOrderCreatedRecord(record.body), { failureInjectionEnabled: config.failureInjectionEnabled }),
+  const processIdempotently = makeIdempotent(
+    async (record: SQSRecord): Promise<RecordResult> => {
+      try {
+        return await processOrder(parseOrderCreatedRecord(record.body), { failureInjectionEnabled: config.failureInjectionEnabled });
+      } catch (error) {
+        processingErrors.set(record, error);
+        throw error;
+      }
+    },
     { persistenceStore, config: idempotencyConfig, keyPrefix: IDEMPOTENCY_KEY_PREFIX },
   );
 
+  async function processOnce(record: SQSRecord): Promise<RecordResult> {
+    try {
+      return await processIdempotently(record);
+    } catch (error) {
+      const processingError = processingErrors.get(record);
+      // After the business step has thrown, the only error Powertools raises in its place
+      // is the failed release (IdempotencyPersistenceLayerError): keep both.
+      if (processingError !== undefined && error !== processingError) {
+        throw new ClaimReleaseFailedError(processingError, error);
+      }
+      if (error instanceof Error && error.name === 'IdempotencyValidationError') {
+        const legacy = completedWithoutPayloadHash(error);
+        if (legacy) return legacy;
+        throw new EventIdConflictError(error);
+      }
+      throw error;
+    } finally {
+      processingErrors.delete(record);
+    }
+  }
+
   return { idempotencyConfig, processOnce };
+}
+
+/**
+ * A COMPLETED record written before payload validation existed has no hash to compare, so
+ * Powertools rejects every redelivery of its event. Such an event was processed; its
+ * redelivery is a duplicate like any other, not a conflict to park in the DLQ. (Records
+ * written since carry the hash; the old ones expire with the idempotency window.)
+ */
+function completedWithoutPayloadHash(error: Error): RecordResult | undefined {
+  const stored = (error as { existingRecord?: { payloadHash?: string; getStatus(): string; getResponse(): unknown } }).existingRecord;
+  if (!stored || stored.payloadHash || stored.getStatus() !== IdempotencyRecordStatus.COMPLETED) return undefined;
+  return { ...(stored.getResponse() as ProcessResult), replayed: true };
 }

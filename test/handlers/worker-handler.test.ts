@@ -287,6 +287,33 @@ describe('a failure after the claim', () => {
     expect(logs.withMsg('processing_failed')[0].errorMessage).toMatch(/already an execution in progress/);
   });
 
+  test('when releasing the claim fails too, the log keeps the processing error first and the release failure second', async () => {
+    const { worker, run, table, processOrder } = setUp();
+    const { detail, record } = good();
+    processOrder.mockRejectedValueOnce(new Error('downstream timeout'));
+    worker.dynamoDb.on(worker.sdk.DeleteItemCommand).rejects(new Error('ServiceUnavailable: try again'));
+
+    const response = await run(record, good().record);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    const [line] = logs.withMsg('processing_failed');
+    expect(line).toMatchObject({
+      level: 'ERROR',
+      eventId: detail.eventId,
+      errorMessage: 'downstream timeout',
+      error: expect.objectContaining({ name: 'Error', message: 'downstream timeout' }),
+      releaseErrorMessage: 'Failed to delete record from idempotency store: ServiceUnavailable: try again',
+      releaseError: expect.objectContaining({ name: 'IdempotencyPersistenceLayerError' }),
+    });
+    // The claim was not released: it stays IN_PROGRESS until the invocation's deadline, so a
+    // redelivery before then is retried later instead of running the order a second time.
+    const claim = table.records().find((item) => item.status === 'INPROGRESS');
+    expect(claim).toBeDefined();
+    const early = await run(sqsRecord(record.body, record.messageId, 2), good().record);
+    expect(early.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(logs.withMsg('processing_failed')[1].errorMessage).toMatch(/already an execution in progress/);
+  });
+
   test('an idempotency store outage fails the record before any processing', async () => {
     const { worker, run, processOrder } = setUp();
     worker.dynamoDb.on(worker.sdk.PutItemCommand).rejects(new Error('ProvisionedThroughputExceededException'));
@@ -308,7 +335,7 @@ describe('the claim written to the table', () => {
     const claim = calls.put()[0].args[0].input;
     expect(claim.TableName).toBe('orders-idempotency');
     const [record] = table.records();
-    expect(Object.keys(record).sort()).toEqual(['data', 'expiration', 'id', 'in_progress_expiration', 'status']);
+    expect(Object.keys(record).sort()).toEqual(['data', 'expiration', 'id', 'in_progress_expiration', 'status', 'validation']);
     // A fixed prefix (not the function name) and Powertools' md5 of the eventId, base64.
     expect(record.id).toMatch(/^orders-worker\.order-created#[A-Za-z0-9+/]{22}==$/);
     expect(record.expiration).toBeGreaterThanOrEqual(Math.floor(before / 1000) + 3600);
@@ -319,15 +346,91 @@ describe('the claim written to the table', () => {
     expect(record.data).toEqual({ orderId: expect.any(String), eventId: expect.any(String), processedAt: expect.any(String) });
   });
 
-  test('is keyed on the event, not the message: same eventId in a different envelope is the same key', async () => {
-    const { run, table } = setUp();
-    const detail = orderDetail();
+  test('is keyed on the event, not the message: the API republishing an eventId later (new envelope, later createdAt) is a duplicate', async () => {
+    const { run, table, processOrder } = setUp();
+    const detail = orderDetail({ createdAt: '2030-01-01T00:00:00.000Z' });
 
     await run(sqsRecord(envelope(detail)));
-    await run(sqsRecord(envelope({ ...detail, customerId: 'someone-else' })));
+    // What the API sends when it died after PutEvents and the client retried with the same key and body.
+    const republished = await run(sqsRecord(envelope({ ...detail, createdAt: '2030-01-01T00:00:07.000Z' })));
 
+    expect(republished.batchItemFailures).toEqual([]);
     expect(table.items.size).toBe(1);
+    expect(processOrder).toHaveBeenCalledTimes(1);
     expect(logs.withMsg('duplicate')).toHaveLength(1);
+    expect(logs.withMsg('processing_failed')).toHaveLength(0);
+  });
+});
+
+describe('an eventId reused for a different order', () => {
+  const changes: Array<[string, (detail: ReturnType<typeof orderDetail>) => Partial<ReturnType<typeof orderDetail>>]> = [
+    ['another orderId', () => ({ orderId: 'order-someone-else' })],
+    ['another customerId', () => ({ customerId: 'someone-else' })],
+    ['no customerId', () => ({ customerId: undefined })],
+    ['another qty', (detail) => ({ items: [{ ...detail.items[0], qty: detail.items[0].qty + 1 }] })],
+    ['another sku', (detail) => ({ items: [{ ...detail.items[0], sku: 'SKU-OTHER' }] })],
+    ['one more item', (detail) => ({ items: [...detail.items, { sku: 'SKU-2', qty: 1 }] })],
+  ];
+
+  test.each(changes)('(%s) fails loudly on every delivery, is never processed and never acknowledged', async (_case, change) => {
+    const { run, processOrder, table } = setUp();
+    const { detail, record } = good();
+    await run(record);
+    const conflicting = sqsRecord(envelope({ ...detail, ...change(detail) }));
+
+    for (let receiveCount = 1; receiveCount <= 3; receiveCount++) {
+      const response = await run(sqsRecord(conflicting.body, conflicting.messageId, receiveCount), good().record);
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: conflicting.messageId }]);
+    }
+
+    expect(processOrder.mock.calls.filter(([processed]) => processed.eventId === detail.eventId)).toHaveLength(1);
+    expect(logs.withMsg('duplicate')).toHaveLength(0);
+    const failures = logs.withMsg('processing_failed');
+    expect(failures).toHaveLength(3);
+    expect(failures[0]).toMatchObject({
+      level: 'ERROR',
+      eventId: detail.eventId,
+      messageId: conflicting.messageId,
+      errorMessage: expect.stringMatching(/^eventId already used for a different order: .*IdempotencyValidationError/),
+      error: expect.objectContaining({ name: 'EventIdConflictError', cause: expect.objectContaining({ name: 'IdempotencyValidationError' }) }),
+    });
+    // The first order's completion record is untouched.
+    expect(table.records().filter((item) => item.status === 'COMPLETED')).toHaveLength(4);
+  });
+
+  test('while the first is still in progress, the conflict is reported as such (not as "in progress")', async () => {
+    const { run, table, processOrder } = setUp();
+    const { detail, record } = good();
+    await run(record);
+    const [claim] = [...table.items.values()];
+    table.seed({ ...claim, status: { S: 'INPROGRESS' }, in_progress_expiration: { N: String(Date.now() + 20_000) } });
+    processOrder.mockClear();
+
+    const conflicting = sqsRecord(envelope({ ...detail, orderId: 'order-someone-else' }));
+    const response = await run(conflicting, good().record);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: conflicting.messageId }]);
+    expect(processOrder).toHaveBeenCalledTimes(1); // only the other order
+    expect(logs.withMsg('processing_failed')[0].errorMessage).toMatch(/^eventId already used for a different order/);
+  });
+
+  test('a completion record written before payload validation (no hash) still recognises its duplicates', async () => {
+    const { run, table, processOrder } = setUp();
+    const { detail, record } = good();
+    await run(record);
+    const [completed] = [...table.items.values()];
+    const { validation, ...withoutHash } = completed;
+    expect(validation).toBeDefined();
+    table.items.clear();
+    table.seed(withoutHash);
+    processOrder.mockClear();
+
+    const redelivery = sqsRecord(record.body);
+    const response = await run(redelivery);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(processOrder).not.toHaveBeenCalled();
+    expect(logs.withMsg('duplicate')).toEqual([expect.objectContaining({ eventId: detail.eventId, messageId: redelivery.messageId, originalProcessedAt: expect.any(String) })]);
   });
 });
 
