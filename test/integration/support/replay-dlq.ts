@@ -111,6 +111,7 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** Blocks this process until the CLI exits: not for tests whose proxy (startSqsProxy) must answer it. */
 export function runReplayCli(args: string[], env: Record<string, string> = {}): CliResult {
   const result = spawnSync(process.execPath, [CLI_BUNDLE, ...args], { env: cliEnv(env), encoding: 'utf8', timeout: 60_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -202,7 +203,8 @@ export interface SqsProxy {
  */
 export async function startSqsProxy(target: string): Promise<SqsProxy> {
   const targetUrl = new URL(target);
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  // unref: an answer still held back when a test ends must not keep jest waiting for it.
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
   const proxy: SqsProxy & { server?: Server } = {
     url: '',
     delayBeforeMs: () => 0,
