@@ -4,9 +4,13 @@
  * below are part of the operational contract: change them together with the queries.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { createBoundedLogReplacer } from './log-bounds';
 
-/** Module scope: created once per container; the service name comes from POWERTOOLS_SERVICE_NAME. */
-export const logger = new Logger();
+/**
+ * Module scope: created once per container; the service name comes from POWERTOOLS_SERVICE_NAME.
+ * Every value of every line is bounded (log-bounds.ts), so a line stays one CloudWatch event.
+ */
+export const logger = new Logger({ jsonReplacerFn: createBoundedLogReplacer() });
 
 export const LOG_EVENTS = {
   validationFailed: { msg: 'validation_failed', outcome: 'rejected' },
@@ -27,10 +31,12 @@ export type LogEvent = (typeof LOG_EVENTS)[keyof typeof LOG_EVENTS];
 
 /**
  * Writes `event` with `message === msg` (Powertools always writes `message`; the queries
- * read `msg`). `msg` and `outcome` are spread last so no attribute can overwrite them.
+ * read `msg`). `msg` and `outcome` come first, before any attribute that could use up the
+ * line's size budget (log-bounds.ts), and no attribute can overwrite them.
  */
 export function logOutcome(level: 'info' | 'warn' | 'error', event: LogEvent, attributes: Record<string, unknown> = {}): void {
-  logger[level](event.msg, { ...attributes, msg: event.msg, outcome: event.outcome });
+  const { msg: _msg, outcome: _outcome, ...rest } = attributes;
+  logger[level](event.msg, { msg: event.msg, outcome: event.outcome, ...rest });
 }
 
 /** The message of anything thrown, for the `errorMessage` field of the failure queries. */

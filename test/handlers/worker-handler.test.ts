@@ -124,6 +124,36 @@ describe('invalid events', () => {
     expect(JSON.stringify(line).length).toBeLessThan(16_000);
   });
 
+  test('a record of ~256 KiB with huge ids, sku and unknown keys still logs one line well under the CloudWatch event limit', async () => {
+    const { run } = setUp();
+    const huge = (char: string, length: number) => char.repeat(length);
+    const detail = {
+      ...orderDetail(),
+      eventId: huge('E', 60_000),
+      orderId: huge('O', 60_000),
+      customerId: huge('C', 40_000),
+      items: [{ sku: huge('S', 30_000), qty: 1, [huge('K', 30_000)]: 1 }],
+      [huge('U', 30_000)]: 'unknown',
+    };
+    const bad = sqsRecord(envelope(detail), huge('M', 10_000));
+    expect(Buffer.byteLength(bad.body)).toBeGreaterThan(250_000);
+
+    const response = await run(bad, good().record);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
+    const [line] = logs.withMsg('processing_failed');
+    expect(Buffer.byteLength(JSON.stringify(line))).toBeLessThan(48 * 1024);
+    expect(line).toMatchObject({
+      level: 'ERROR',
+      outcome: 'failed',
+      eventId: `${huge('E', 256)}...[truncated, 60000 chars]`,
+      orderId: `${huge('O', 256)}...[truncated, 60000 chars]`,
+      messageId: `${huge('M', 256)}...[truncated, 10000 chars]`,
+      errorMessage: expect.stringContaining('detail.eventId must be at most 128 characters'),
+    });
+    expect((line.error as { ids: Record<string, string> }).ids.eventId).toHaveLength(256 + '...[truncated, 60000 chars]'.length);
+  });
+
   test('an envelope without `account` (as moto delivers it) and with extra detail fields is accepted', async () => {
     const { run, processOrder } = setUp();
     const detail = { ...orderDetail(), addedLater: true };
