@@ -70,9 +70,23 @@ export class HandlerFunction extends Construct {
       role,
       logGroup: this.logGroup,
       tracing: settings.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      // JSON format makes the runtime's own lines (`Invoke Error`, uncaught exceptions) JSON
+      // with a `level` too, so the saved failures query (`level = "ERROR"`) finds them, not
+      // only the handler's Powertools lines (which Lambda passes through unchanged).
+      loggingFormat: lambda.LoggingFormat.JSON,
+      // Lambda drops application lines below this level and sets AWS_LAMBDA_LOG_LEVEL to it,
+      // which Powertools Logger obeys ahead of POWERTOOLS_LOG_LEVEL (it warns if the latter is
+      // lower, since those lines would be dropped); both say INFO so they never disagree.
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      // WARN keeps the platform records of failed invocations (report/runtimeDone with status
+      // timeout, error or failure; init failures; dropped logs) and drops START, END and the
+      // REPORT of every successful invocation: one line per invocation that carries no `level`
+      // and that the Lambda metrics (Duration, Invocations) already count.
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
       environment: {
         POWERTOOLS_SERVICE_NAME: `orders-${props.handler}`,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Where Lambda does not set AWS_LAMBDA_LOG_LEVEL (the local runner), this decides.
+        POWERTOOLS_LOG_LEVEL: lambda.ApplicationLogLevel.INFO,
         ...props.environment,
       },
     });

@@ -12,11 +12,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
  */
 export interface OrdersWorkflowProps {
   /**
-   * Prefix for the physical names of the functions, log groups, queues, bus, table, alarms,
+   * Prefix for the physical names of the functions, log groups, queues, bus, tables, alarms,
    * dashboard and saved queries. `'orders'` gives the reference names: functions
    * `orders-api` / `orders-worker`, log groups `/aws/lambda/orders-api` /
-   * `/aws/lambda/orders-worker`, queues `orders-main-queue` / `orders-dlq`.
-   * Letters, digits, `-` and `_`, at most 40 characters.
+   * `/aws/lambda/orders-worker`, queues `orders-main-queue` / `orders-dlq`, tables
+   * `orders-orders` / `orders-idempotency`.
+   * Letters, digits, `-` and `_`, at most 40 characters. Changing it on a deployed stack
+   * replaces every named resource: the queues (with the orders still in them), the tables and
+   * the log groups are new and empty, and the old ones follow `removalPolicy`.
    *
    * @default - functions and log groups are named from the construct's unique path (so two
    *   instances in one stack never clash); the other resources get CloudFormation-generated names
@@ -25,7 +28,9 @@ export interface OrdersWorkflowProps {
 
   /**
    * EventBridge `source` of the OrderCreated events the API publishes and the rule matches.
-   * Must not start with `aws.` (reserved by AWS).
+   * Must not start with `aws.` (reserved by AWS). Two `OrdersWorkflow` on one shared `eventBus`
+   * need different sources: with the same one, both rules would match, and both workers would
+   * process, every order (synth fails).
    *
    * @default 'myapp.orders'
    */
@@ -33,7 +38,8 @@ export interface OrdersWorkflowProps {
 
   /**
    * Bring your own event bus instead of creating one. The API function gets
-   * `events:PutEvents` on it and the rule is created on it.
+   * `events:PutEvents` on it and the rule is created on it. A bus whose name is only known at
+   * deploy time is treated as a custom bus (not `default`) for the rule's ARN and metrics.
    *
    * @default - a new custom event bus
    */
@@ -64,7 +70,8 @@ export interface OrdersWorkflowProps {
   readonly tracing?: boolean;
 
   /**
-   * Lambda runtime of both functions. The handlers are bundled for Node.js 22.
+   * Lambda runtime of both functions: `nodejs22.x` or a newer Node.js (the handlers are
+   * bundled for Node.js 22; synth fails for anything older or not Node.js).
    *
    * @default lambda.Runtime.NODEJS_22_X
    */
@@ -128,7 +135,20 @@ export interface OrdersWorkflowProps {
   readonly visibilityTimeout?: Duration;
 
   /**
-   * How long the dead-letter queue keeps messages (at most 14 days).
+   * How long the main queue keeps a message that has not been processed (1 minute to 14 days).
+   * Must be longer than the redelivery window (`maxReceiveCount` x `visibilityTimeout`), or a
+   * failing order expires before SQS moves it to the dead-letter queue.
+   *
+   * @default Duration.days(4)
+   */
+  readonly retentionPeriod?: Duration;
+
+  /**
+   * How long the dead-letter queue keeps messages (at most 14 days). A standard queue keeps a
+   * message's original enqueue time when it moves it to the DLQ, so the DLQ must keep messages
+   * at least `retentionPeriod` plus the redelivery window (`maxReceiveCount` x
+   * `visibilityTimeout`); synth fails otherwise, because parked orders would be deleted as
+   * soon as they arrive. An order then stays in the DLQ for at least this minus `retentionPeriod`.
    *
    * @default Duration.days(14)
    */
@@ -143,6 +163,16 @@ export interface OrdersWorkflowProps {
   readonly idempotencyExpiry?: Duration;
 
   /**
+   * How long the API remembers a request's deduplication key (the `Idempotency-Key` header,
+   * else the body's `orderId`) and its answer: a retry with the same key within this window
+   * gets the first answer back and publishes nothing (1 minute to 7 days). Clients that retry
+   * later than this create a second order.
+   *
+   * @default Duration.hours(24)
+   */
+  readonly idempotencyWindow?: Duration;
+
+  /**
    * Whether the worker throws for an order with an item whose sku is `FAIL-ME`, so the
    * retry and dead-letter path can be exercised on purpose. Turn it off in production.
    *
@@ -153,9 +183,11 @@ export interface OrdersWorkflowProps {
   /**
    * A customer-managed KMS key for both queues (SSE-KMS). The construct adds
    * `kms:GenerateDataKey` and `kms:Decrypt` for `events.amazonaws.com` to the key policy
-   * (EventBridge cannot deliver otherwise); for an imported key you must add that statement
-   * yourself (a synth warning says so). The AWS-managed key `alias/aws/sqs` is rejected:
-   * EventBridge cannot use it and deliveries would be silently dropped.
+   * (EventBridge cannot deliver otherwise), conditioned on `aws:SourceArn` being this
+   * workflow's rule, so no other rule can use the key; for an imported key you must add that
+   * statement yourself (a synth warning says so). The AWS-managed key
+   * `alias/aws/sqs` is rejected: EventBridge cannot use it and deliveries would be silently
+   * dropped.
    *
    * @default - SSE-SQS (queue encryption with SQS-owned keys)
    */
@@ -169,31 +201,38 @@ export interface OrdersWorkflowProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Removal policy of the log groups and the idempotency table. Idempotency records are
-   * transient (they expire) and logs are kept `logRetention` only, so both are deleted
-   * with the stack unless you say otherwise.
+   * Removal policy of every stateful resource: both queues, the orders table, the idempotency
+   * table and the two log groups. Queued orders, idempotency records and logs are all
+   * transient (they expire), so they are deleted with the stack unless you say otherwise;
+   * choose `RETAIN` for a stack that holds orders you cannot lose. It also applies when a
+   * resource is replaced, for example after a change of `namePrefix`.
    *
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * The alarm fires when the oldest message in the main queue is older than this.
+   * The queue-age alarm fires when the oldest message in the main queue is older than this.
+   * The default stays above the age one poison message reaches before SQS moves it to the
+   * DLQ (the redelivery window), so a single bad order raises the DLQ alarm only; a lower value
+   * pages for every such order too (synth warns).
    *
-   * @default Duration.minutes(5)
+   * @default - `maxReceiveCount` x `visibilityTimeout` + 5 minutes (20 minutes with the defaults)
    */
   readonly queueAgeAlarmThreshold?: Duration;
 
   /**
-   * Actions run when any of the three alarms goes into ALARM (e.g. an SNS topic action).
+   * Actions run when any of the workflow's alarms (`OrdersWorkflow.alarms`) goes into ALARM,
+   * e.g. an SNS topic action.
    *
    * @default - no actions: the alarms only change state
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
 
   /**
-   * Whether to add the stack outputs `ApiEndpoint`, `EventBusName`, `MainQueueUrl`, `DlqUrl`
-   * and `DynamoTableName` to the enclosing stack, with exactly those names. Only one
+   * Whether to add the stack outputs `ApiEndpoint`, `EventBusName`, `MainQueueUrl`, `DlqUrl`,
+   * `DynamoTableName` (the worker's idempotency table) and `OrdersTableName` to the enclosing
+   * stack, with exactly those names. Only one
    * `OrdersWorkflow` per stack can do this.
    *
    * @default false

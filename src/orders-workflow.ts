@@ -10,31 +10,39 @@ import { OrdersApi } from './api/orders-api';
 import { OrderAlarms } from './observability/alarms';
 import { OrdersDashboard } from './observability/dashboard';
 import { OrderQueryDefinitions } from './observability/query-definitions';
+import { OrdersTable } from './orders/orders-table';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 import { OrderQueues } from './queues/order-queues';
 import { resolveProps } from './resolved-props';
 import { OrderRouting } from './routing/order-routing';
 import { addStackOutputs } from './stack-outputs';
-import { validateProps } from './validate-props';
+import { recordBusRoute, validateProps } from './validate-props';
 import { OrderWorker } from './worker/order-worker';
 
 /**
  * An event-driven orders pipeline from a REST API to an idempotent worker, with alarms and a dashboard.
  *
- * API Gateway `POST /orders` -> API function (validate, mint ids, PutEvents `OrderCreated`)
- * -> custom EventBridge bus -> rule -> encrypted SQS queue (DLQ after `maxReceiveCount`)
- * -> worker function (batches, partial batch response, idempotent per eventId on DynamoDB)
- * -> structured logs, saved Logs Insights queries, three alarms and a dashboard.
+ * API Gateway `POST /orders` -> API function (validate, deduplicate retries per idempotency
+ * key on the orders table, mint ids, PutEvents `OrderCreated`) -> custom EventBridge bus ->
+ * rule -> encrypted SQS queue (DLQ after `maxReceiveCount`) -> worker function (batches,
+ * partial batch response, idempotent per eventId on DynamoDB) -> structured logs, saved Logs
+ * Insights queries, alarms and a dashboard.
  */
 export class OrdersWorkflow extends Construct {
   /** The REST API (`POST /orders` on stage `prod`). */
   public readonly api: apigateway.RestApi;
   /** Base URL of the API's `prod` stage, ending in `/`. POST orders to `${apiEndpoint}orders`. */
   public readonly apiEndpoint: string;
-  /** Validates requests and publishes OrderCreated events. */
+  /** Validates requests, deduplicates retries and publishes OrderCreated events. */
   public readonly apiFunction: lambda.Function;
   /** Log group of the API function. */
   public readonly apiLogGroup: logs.LogGroup;
+  /**
+   * The orders store (partition key `id`, TTL `expiration`): today the API's request
+   * idempotency records (Powertools defaults, one per deduplication key, kept
+   * `idempotencyWindow`); order state later.
+   */
+  public readonly ordersTable: dynamodb.Table;
   /** The bus OrderCreated events are published to (created, or the one passed in `eventBus`). */
   public readonly eventBus: events.IEventBus;
   /** Routes OrderCreated events from `eventSource` to the main queue. */
@@ -49,13 +57,25 @@ export class OrdersWorkflow extends Construct {
   public readonly workerLogGroup: logs.LogGroup;
   /** Powertools idempotency records, one per eventId (partition key `id`, TTL `expiration`). */
   public readonly idempotencyTable: dynamodb.Table;
-  /** ALARM when the dead-letter queue holds any message. */
+  /**
+   * ALARM when new messages arrive in the dead-letter queue (moved there after
+   * `maxReceiveCount` receives, or sent by EventBridge as undeliverable); back to OK after two
+   * quiet minutes, so a later arrival notifies again.
+   */
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
-  /** ALARM when the worker has one or more errors in 5 minutes. */
+  /** ALARM when the worker fails a whole invocation (crash, timeout, every record failed) in 5 minutes. */
   public readonly workerErrorsAlarm: cloudwatch.Alarm;
+  /** ALARM when the worker fails any record, even one whose batch mates succeed (its `processing_failed` log line). */
+  public readonly recordFailuresAlarm: cloudwatch.Alarm;
   /** ALARM when the oldest message in the main queue is older than `queueAgeAlarmThreshold`. */
   public readonly queueAgeAlarm: cloudwatch.Alarm;
-  /** All three alarms. */
+  /** ALARM when the rule fails to deliver an event to the main queue for good (AWS/Events `FailedInvocations`). */
+  public readonly ruleFailedInvocationsAlarm: cloudwatch.Alarm;
+  /** ALARM when the rule can send an undeliverable event to no DLQ either: the order is lost (`InvocationsFailedToBeSentToDlq`). */
+  public readonly ruleDeadLetterFailuresAlarm: cloudwatch.Alarm;
+  /** ALARM when the API answers 5xx (API Gateway `5XXError`). */
+  public readonly apiServerErrorsAlarm: cloudwatch.Alarm;
+  /** Every alarm above; `alarmActions` are attached to each. */
   public readonly alarms: cloudwatch.Alarm[];
   /** API, functions and queues on one page. */
   public readonly dashboard: cloudwatch.Dashboard;
@@ -70,19 +90,27 @@ export class OrdersWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: OrdersWorkflowProps = {}) {
     super(scope, id);
     const settings = resolveProps(this, props);
-    validateProps(props, settings);
+    validateProps(this, props, settings);
 
     const queues = new OrderQueues(this, 'Queues', { settings, encryptionKey: props.queueEncryptionKey });
     this.mainQueue = queues.mainQueue;
     this.deadLetterQueue = queues.deadLetterQueue;
 
     const routing = new OrderRouting(this, 'Routing', {
-      settings, mainQueue: this.mainQueue, deadLetterQueue: this.deadLetterQueue, eventBus: props.eventBus,
+      settings,
+      mainQueue: this.mainQueue,
+      deadLetterQueue: this.deadLetterQueue,
+      eventBus: props.eventBus,
+      queueEncryptionKey: props.queueEncryptionKey,
     });
     this.eventBus = routing.eventBus;
     this.orderCreatedRule = routing.rule;
+    recordBusRoute(this, this.eventBus, settings.eventSource);
 
-    const api = new OrdersApi(this, 'Api', { settings, eventBus: this.eventBus });
+    const ordersTable = new OrdersTable(this, 'OrdersStore', { settings });
+    this.ordersTable = ordersTable.table;
+
+    const api = new OrdersApi(this, 'Api', { settings, eventBus: this.eventBus, ordersTable });
     this.api = api.api;
     this.apiEndpoint = api.api.url;
     this.apiFunction = api.function;
@@ -95,14 +123,21 @@ export class OrdersWorkflow extends Construct {
 
     const alarms = new OrderAlarms(this, 'Alarms', {
       settings,
+      api: this.api,
+      ruleMetricDimensions: routing.metricDimensions,
       mainQueue: this.mainQueue,
       deadLetterQueue: this.deadLetterQueue,
       workerFunction: this.workerFunction,
+      workerLogGroup: this.workerLogGroup,
       alarmActions: props.alarmActions ?? [],
     });
     this.deadLetterQueueAlarm = alarms.deadLetterQueueAlarm;
     this.workerErrorsAlarm = alarms.workerErrorsAlarm;
+    this.recordFailuresAlarm = alarms.recordFailuresAlarm;
     this.queueAgeAlarm = alarms.queueAgeAlarm;
+    this.ruleFailedInvocationsAlarm = alarms.ruleFailedInvocationsAlarm;
+    this.ruleDeadLetterFailuresAlarm = alarms.ruleDeadLetterFailuresAlarm;
+    this.apiServerErrorsAlarm = alarms.apiServerErrorsAlarm;
     this.alarms = alarms.all;
 
     this.dashboard = new OrdersDashboard(this, 'Dashboard', {
@@ -112,7 +147,7 @@ export class OrdersWorkflow extends Construct {
       workerFunction: this.workerFunction,
       mainQueue: this.mainQueue,
       deadLetterQueue: this.deadLetterQueue,
-      alarms: this.alarms,
+      alarms,
     }).dashboard;
 
     this.queryDefinitions = new OrderQueryDefinitions(this, 'Queries', {
@@ -127,6 +162,7 @@ export class OrdersWorkflow extends Construct {
         MainQueueUrl: this.mainQueue.queueUrl,
         DlqUrl: this.deadLetterQueue.queueUrl,
         DynamoTableName: this.idempotencyTable.tableName,
+        OrdersTableName: this.ordersTable.tableName,
       });
     }
   }

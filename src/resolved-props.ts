@@ -6,6 +6,9 @@ import { Construct } from 'constructs';
 import { DEFAULT_EVENT_SOURCE } from './event-contract';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 
+const DEFAULT_WORKER_TIMEOUT = Duration.seconds(30);
+const DEFAULT_MAX_RECEIVE_COUNT = 5;
+
 /** The props with every default applied: the parts below never see `undefined`. */
 export interface ResolvedProps {
   /** The user's prefix, when given: it names every resource. */
@@ -25,13 +28,31 @@ export interface ResolvedProps {
   readonly maxBatchingWindow?: Duration;
   readonly maxReceiveCount: number;
   readonly visibilityTimeout: Duration;
+  readonly retentionPeriod: Duration;
   readonly deadLetterRetentionPeriod: Duration;
   readonly idempotencyExpiry: Duration;
+  readonly idempotencyWindow: Duration;
   readonly failureInjection: boolean;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
   readonly queueAgeAlarmThreshold: Duration;
 }
+
+/**
+ * How long a message that keeps failing stays in the main queue before SQS moves it to the
+ * DLQ: every receive hides it for the visibility timeout, and the move happens on the receive
+ * after the last allowed one.
+ */
+export function redeliveryWindow(maxReceiveCount: number, visibilityTimeout: Duration): Duration {
+  return Duration.seconds(maxReceiveCount * visibilityTimeout.toSeconds());
+}
+
+/**
+ * Slack on top of the redelivery window before the queue-age alarm pages: the poller's wait
+ * before the first receive and before the final (moving) receive, plus a backlog that clears
+ * on its own. It was the alarm's whole threshold before the window was taken into account.
+ */
+export const QUEUE_AGE_ALARM_MARGIN = Duration.minutes(5);
 
 /** Visibility timeout AWS recommends for a Lambda event source: 6x timeout plus the batching window. */
 export function minimumVisibilityTimeout(workerTimeout: Duration, maxBatchingWindow?: Duration): Duration {
@@ -39,7 +60,9 @@ export function minimumVisibilityTimeout(workerTimeout: Duration, maxBatchingWin
 }
 
 export function resolveProps(scope: Construct, props: OrdersWorkflowProps): ResolvedProps {
-  const workerTimeout = props.workerTimeout ?? Duration.seconds(30);
+  const workerTimeout = props.workerTimeout ?? DEFAULT_WORKER_TIMEOUT;
+  const maxReceiveCount = props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
+  const visibilityTimeout = props.visibilityTimeout ?? minimumVisibilityTimeout(workerTimeout, props.maxBatchingWindow);
   return {
     namePrefix: props.namePrefix,
     // Unique per construct path (stack included), short enough for `<prefix>-worker` <= 64 chars.
@@ -55,15 +78,28 @@ export function resolveProps(scope: Construct, props: OrdersWorkflowProps): Reso
     workerTimeout,
     batchSize: props.batchSize ?? 5,
     maxBatchingWindow: props.maxBatchingWindow,
-    maxReceiveCount: props.maxReceiveCount ?? 5,
-    visibilityTimeout: props.visibilityTimeout ?? minimumVisibilityTimeout(workerTimeout, props.maxBatchingWindow),
+    maxReceiveCount,
+    visibilityTimeout,
+    retentionPeriod: props.retentionPeriod ?? Duration.days(4),
     deadLetterRetentionPeriod: props.deadLetterRetentionPeriod ?? Duration.days(14),
     idempotencyExpiry: props.idempotencyExpiry ?? Duration.days(7),
+    idempotencyWindow: props.idempotencyWindow ?? Duration.hours(24),
     failureInjection: props.failureInjection ?? true,
     logRetention: props.logRetention ?? logs.RetentionDays.TWO_WEEKS,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-    queueAgeAlarmThreshold: props.queueAgeAlarmThreshold ?? Duration.minutes(5),
+    queueAgeAlarmThreshold: props.queueAgeAlarmThreshold ?? defaultQueueAgeAlarmThreshold(maxReceiveCount, visibilityTimeout),
   };
+}
+
+/**
+ * Above the age one poison message reaches before the DLQ takes it, so a single bad order
+ * pages once (DLQ alarm) and not twice. Unresolved inputs fall back to the window's default.
+ */
+function defaultQueueAgeAlarmThreshold(maxReceiveCount: number, visibilityTimeout: Duration): Duration {
+  const window = isUnresolved(maxReceiveCount) || isUnresolved(visibilityTimeout)
+    ? redeliveryWindow(DEFAULT_MAX_RECEIVE_COUNT, minimumVisibilityTimeout(DEFAULT_WORKER_TIMEOUT))
+    : redeliveryWindow(maxReceiveCount, visibilityTimeout);
+  return window.plus(QUEUE_AGE_ALARM_MARGIN);
 }
 
 /** `true` when a number or Duration is only known at deploy time, so it cannot be checked now. */

@@ -7,7 +7,9 @@ export interface WorkflowOutputValues {
   readonly EventBusName: string;
   readonly MainQueueUrl: string;
   readonly DlqUrl: string;
+  /** The worker's idempotency table (the name predates the orders table). */
   readonly DynamoTableName: string;
+  readonly OrdersTableName: string;
 }
 
 /**

@@ -1,17 +1,23 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
 import { OrdersWorkflowProps } from './orders-workflow-props';
-import { isUnresolved, minimumVisibilityTimeout, ResolvedProps } from './resolved-props';
+import { isUnresolved, minimumVisibilityTimeout, redeliveryWindow, ResolvedProps } from './resolved-props';
 
 const NAME_PREFIX = /^[A-Za-z0-9_-]{1,40}$/;
 const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
 const AWS_MANAGED_SQS_KEY = 'alias/aws/sqs';
+/** The handler bundles target node22 (esbuild `--target=node22`). */
+const MINIMUM_NODE_MAJOR = 22;
+const NODE_RUNTIME_NAME = /^nodejs(\d+)\.x$/;
+const DAY = 24 * 60 * 60;
 
 /**
  * Checks every prop and throws ONE error listing every problem, so a user fixes them in one
  * pass. Values that are tokens (known only at deploy time) are skipped.
  */
-export function validateProps(props: OrdersWorkflowProps, resolved: ResolvedProps): void {
+export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, resolved: ResolvedProps): void {
   const problems: string[] = [];
   const check = (ok: boolean, message: string) => {
     if (!ok) problems.push(message);
@@ -44,6 +50,12 @@ export function validateProps(props: OrdersWorkflowProps, resolved: ResolvedProp
 
   check(resolved.runtime.family === lambda.RuntimeFamily.NODEJS,
     `runtime must be a Node.js runtime (the handlers are JavaScript bundles); got ${resolved.runtime.name}.`);
+  if (resolved.runtime.family === lambda.RuntimeFamily.NODEJS) {
+    const major = Number(NODE_RUNTIME_NAME.exec(resolved.runtime.name)?.[1] ?? NaN);
+    check(major >= MINIMUM_NODE_MAJOR,
+      `runtime must be nodejs${MINIMUM_NODE_MAJOR}.x or a newer Node.js (the handlers are bundled for Node.js ` +
+      `${MINIMUM_NODE_MAJOR}); got ${resolved.runtime.name}.`);
+  }
   check(!(resolved.corsAllowOrigins.includes('*') && resolved.corsAllowOrigins.length > 1),
     "corsAllowOrigins cannot mix '*' with specific origins: use ['*'] alone or list the origins.");
   const { rateLimit, burstLimit } = resolved.apiThrottle;
@@ -56,9 +68,12 @@ export function validateProps(props: OrdersWorkflowProps, resolved: ResolvedProp
   secondsIn('workerTimeout', resolved.workerTimeout, 1, 900);
   secondsIn('maxBatchingWindow', resolved.maxBatchingWindow, 0, 300);
   secondsIn('visibilityTimeout', resolved.visibilityTimeout, 0, 12 * 60 * 60);
-  secondsIn('deadLetterRetentionPeriod', resolved.deadLetterRetentionPeriod, 60, 14 * 24 * 60 * 60);
-  secondsIn('queueAgeAlarmThreshold', resolved.queueAgeAlarmThreshold, 1, 14 * 24 * 60 * 60);
-  secondsIn('idempotencyExpiry', resolved.idempotencyExpiry, 1, 366 * 24 * 60 * 60);
+  secondsIn('retentionPeriod', resolved.retentionPeriod, 60, 14 * DAY);
+  secondsIn('deadLetterRetentionPeriod', resolved.deadLetterRetentionPeriod, 60, 14 * DAY);
+  // Only a threshold the user chose: the derived default follows the (checked) queue settings.
+  secondsIn('queueAgeAlarmThreshold', props.queueAgeAlarmThreshold, 1, 14 * DAY);
+  secondsIn('idempotencyExpiry', resolved.idempotencyExpiry, 1, 366 * DAY);
+  secondsIn('idempotencyWindow', resolved.idempotencyWindow, 60, 7 * DAY);
 
   const timesKnown = ![resolved.workerTimeout, resolved.maxBatchingWindow, resolved.visibilityTimeout].some(isUnresolved);
   if (timesKnown) {
@@ -68,11 +83,27 @@ export function validateProps(props: OrdersWorkflowProps, resolved: ResolvedProp
       `maxBatchingWindow (${minimum} s), or SQS may hand a batch to a second worker while the first still runs it. ` +
       'Raise visibilityTimeout or lower workerTimeout.');
   }
-  if (timesKnown && !isUnresolved(resolved.idempotencyExpiry) && !isUnresolved(resolved.maxReceiveCount)) {
-    const redeliveryWindow = resolved.maxReceiveCount * resolved.visibilityTimeout.toSeconds();
-    check(resolved.idempotencyExpiry.toSeconds() >= redeliveryWindow,
-      `idempotencyExpiry (${resolved.idempotencyExpiry.toSeconds()} s) must be at least maxReceiveCount x visibilityTimeout ` +
-      `(${redeliveryWindow} s), or a redelivered order could be processed twice.`);
+  if (timesKnown && !isUnresolved(resolved.maxReceiveCount)) {
+    const window = redeliveryWindow(resolved.maxReceiveCount, resolved.visibilityTimeout).toSeconds();
+    if (!isUnresolved(resolved.idempotencyExpiry)) {
+      check(resolved.idempotencyExpiry.toSeconds() >= window,
+        `idempotencyExpiry (${resolved.idempotencyExpiry.toSeconds()} s) must be at least maxReceiveCount x visibilityTimeout ` +
+        `(${window} s), or a redelivered order could be processed twice.`);
+    }
+    if (!isUnresolved(resolved.retentionPeriod)) {
+      const retention = resolved.retentionPeriod.toSeconds();
+      check(retention > window,
+        `retentionPeriod (${retention} s) must be longer than maxReceiveCount x visibilityTimeout (${window} s), or an ` +
+        'order that keeps failing expires from the main queue before SQS moves it to the dead-letter queue.');
+      if (!isUnresolved(resolved.deadLetterRetentionPeriod)) {
+        const dlqRetention = resolved.deadLetterRetentionPeriod.toSeconds();
+        check(dlqRetention >= retention + window,
+          `deadLetterRetentionPeriod (${dlqRetention} s) must be at least retentionPeriod plus maxReceiveCount x ` +
+          `visibilityTimeout (${retention} + ${window} = ${retention + window} s): SQS keeps a message's original enqueue ` +
+          'time when it moves it to the dead-letter queue, so a shorter DLQ retention deletes parked orders on arrival. ' +
+          'Raise deadLetterRetentionPeriod (at most 14 days) or lower retentionPeriod.');
+      }
+    }
   }
 
   const keyAlias = (props.queueEncryptionKey as { aliasName?: string } | undefined)?.aliasName;
@@ -80,7 +111,48 @@ export function validateProps(props: OrdersWorkflowProps, resolved: ResolvedProp
     `queueEncryptionKey must not be the AWS-managed key ${AWS_MANAGED_SQS_KEY}: EventBridge cannot encrypt with it and ` +
     'would drop every order. Omit the prop (SSE-SQS) or pass a customer-managed key.');
 
+  if (props.eventBus && !Token.isUnresolved(resolved.eventSource)) {
+    const other = workflowRoutingFrom(workflow, props.eventBus, resolved.eventSource);
+    check(other === undefined,
+      `eventSource '${resolved.eventSource}' is already routed from this event bus by the OrdersWorkflow at '${other}': ` +
+      `with this one at '${workflow.node.path}', both rules would match, and both workers would process, every order. ` +
+      'Give each OrdersWorkflow on a shared bus its own eventSource.');
+  }
+
   if (problems.length > 0) {
     throw new Error(`Invalid OrdersWorkflow props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
+}
+
+/** One workflow's rule: the bus it listens on and the source it matches. */
+interface BusRoute {
+  readonly workflowPath: string;
+  readonly bus: string;
+  readonly eventSource: string;
+}
+
+/** The routes of every OrdersWorkflow built so far, per app (the construct tree's root). */
+const routesByApp = new WeakMap<IConstruct, BusRoute[]>();
+
+/**
+ * One bus, whether created here or imported in any stack: an imported bus is known by name,
+ * account and region; a created one by its unique Ref token. Env-agnostic stacks share the
+ * same account and region tokens, so they count as one account (the usual deployment).
+ */
+function busIdentity(bus: events.IEventBus): string {
+  return [bus.env.account, bus.env.region, bus.eventBusName].join('|');
+}
+
+/** Records a workflow's rule so that a later workflow on the same bus and source is rejected. */
+export function recordBusRoute(workflow: IConstruct, bus: events.IEventBus, eventSource: string): void {
+  const routes = routesByApp.get(workflow.node.root) ?? [];
+  routes.push({ workflowPath: workflow.node.path, bus: busIdentity(bus), eventSource });
+  routesByApp.set(workflow.node.root, routes);
+}
+
+/** Path of an earlier workflow that routes `eventSource` from `bus`, if any. */
+function workflowRoutingFrom(workflow: IConstruct, bus: events.IEventBus, eventSource: string): string | undefined {
+  const identity = busIdentity(bus);
+  return routesByApp.get(workflow.node.root)
+    ?.find((route) => route.bus === identity && route.eventSource === eventSource)?.workflowPath;
 }

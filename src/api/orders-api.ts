@@ -6,14 +6,20 @@ import { Construct } from 'constructs';
 import { ORDER_CREATED_DETAIL_TYPE } from '../event-contract';
 import { HandlerFunction } from '../handler-function';
 import { acknowledgeNagFindings } from '../nag-acknowledgements';
+import { OrdersTable } from '../orders/orders-table';
 import { ResolvedProps } from '../resolved-props';
 
 export interface OrdersApiProps {
   readonly settings: ResolvedProps;
   readonly eventBus: events.IEventBus;
+  /** Where the API records each request's idempotency key and answer. */
+  readonly ordersTable: OrdersTable;
 }
 
-/** REST API `POST /orders` -> API function -> PutEvents on the orders bus. */
+/** The request header that names a client's retry of one order (see HTTP-CONTRACT.md). */
+const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/** REST API `POST /orders` -> API function (idempotent per key) -> PutEvents on the orders bus. */
 export class OrdersApi extends Construct {
   public readonly api: apigateway.RestApi;
   public readonly function: lambda.Function;
@@ -21,7 +27,7 @@ export class OrdersApi extends Construct {
 
   constructor(scope: Construct, id: string, props: OrdersApiProps) {
     super(scope, id);
-    const { settings, eventBus } = props;
+    const { settings, eventBus, ordersTable } = props;
 
     const handler = new HandlerFunction(this, 'Handler', {
       handler: 'api',
@@ -33,11 +39,14 @@ export class OrdersApi extends Construct {
         EVENT_SOURCE: settings.eventSource,
         EVENT_DETAIL_TYPE: ORDER_CREATED_DETAIL_TYPE,
         CORS_ALLOW_ORIGINS: settings.corsAllowOrigins.join(','),
+        ORDERS_TABLE_NAME: ordersTable.table.tableName,
+        IDEMPOTENCY_WINDOW_SECONDS: String(settings.idempotencyWindow.toSeconds()),
       },
     });
     this.function = handler.function;
     this.logGroup = handler.logGroup;
     eventBus.grantPutEventsTo(this.function);
+    ordersTable.grantIdempotencyRecords(this.function);
 
     const cors = settings.corsAllowOrigins.length > 0;
     this.api = new apigateway.RestApi(this, 'RestApi', {
@@ -59,7 +68,9 @@ export class OrdersApi extends Construct {
       defaultCorsPreflightOptions: cors ? {
         allowOrigins: settings.corsAllowOrigins,
         allowMethods: ['POST', 'OPTIONS'],
-        allowHeaders: ['Content-Type', 'Authorization', 'X-Amz-Date', 'X-Api-Key', 'X-Amz-Security-Token'],
+        // Idempotency-Key is not a CORS-safelisted header: without it here the browser never
+        // sends the retry key, and every retry would become a second order.
+        allowHeaders: ['Content-Type', IDEMPOTENCY_KEY_HEADER, 'Authorization', 'X-Amz-Date', 'X-Api-Key', 'X-Amz-Security-Token'],
       } : undefined,
     });
     if (settings.corsAllowOrigins.length === 1) {

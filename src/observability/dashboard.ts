@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { OrderAlarms } from './alarms';
 import { ResolvedProps } from '../resolved-props';
 
 export interface OrdersDashboardProps {
@@ -12,18 +13,19 @@ export interface OrdersDashboardProps {
   readonly workerFunction: lambda.IFunction;
   readonly mainQueue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
-  readonly alarms: cloudwatch.IAlarm[];
+  /** Shown in the status widget, with the metrics behind them graphed. */
+  readonly alarms: OrderAlarms;
 }
 
 const WIDTH = 8;
 
-/** One page for the on-call: API, both functions, both queues, and the alarms. */
+/** One page for the on-call: the alarms, API, rule, both functions and both queues. */
 export class OrdersDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: OrdersDashboardProps) {
     super(scope, id);
-    const { api } = props;
+    const { api, alarms } = props;
     const graph = (title: string, left: cloudwatch.IMetric[], right?: cloudwatch.IMetric[]) =>
       new cloudwatch.GraphWidget({ title, left, right, width: WIDTH });
 
@@ -31,12 +33,19 @@ export class OrdersDashboard extends Construct {
       dashboardName: props.settings.namePrefix && `${props.settings.namePrefix}-dashboard`,
     });
     this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 3 * WIDTH, height: 3 }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: alarms.all, width: 3 * WIDTH, height: 3 }),
     );
     this.dashboard.addWidgets(
       graph('API requests', [api.metricCount()]),
       graph('API errors (4xx / 5xx)', [api.metricClientError(), api.metricServerError()]),
       graph('API latency (p50 / p99)', [api.metricLatency({ statistic: 'p50' }), api.metricLatency({ statistic: 'p99' })]),
+    );
+    this.dashboard.addWidgets(
+      graph('Rule: invocations / failed', [alarms.ruleMetrics.invocations, alarms.ruleMetrics.failedInvocations]),
+      graph('Rule: undeliverable events (to DLQ / failed to reach the DLQ)', [
+        alarms.ruleMetrics.sentToDlq, alarms.ruleMetrics.failedToBeSentToDlq,
+      ]),
+      graph('Failures: records failed / new DLQ messages', [alarms.recordFailures, alarms.deadLetterArrivals]),
     );
     for (const [name, fn] of [['API function', props.apiFunction], ['Worker function', props.workerFunction]] as const) {
       this.dashboard.addWidgets(

@@ -42,6 +42,13 @@ export const DUPLICATES_QUERY: LogQuerySpec = {
   limit: 50,
 };
 
+/**
+ * `msg` of the worker's line for one failed record, written even when the rest of its batch
+ * succeeds (lambda/shared/log.ts). The failures query and the record-failure metric filter
+ * both key on it.
+ */
+export const PROCESSING_FAILED_MSG = 'processing_failed';
+
 export const FAILURES_QUERY: LogQuerySpec = {
   name: 'worker-failures',
   title: 'Find failures in the worker Lambda',
@@ -49,7 +56,7 @@ export const FAILURES_QUERY: LogQuerySpec = {
   fields: ['@timestamp', '@message', 'level', 'msg', 'eventId', 'orderId', 'errorMessage'],
   anyOf: [
     { field: 'level', equals: 'ERROR' },
-    { field: 'msg', equals: 'processing_failed' },
+    { field: 'msg', equals: PROCESSING_FAILED_MSG },
   ],
   sort: 'desc',
   limit: 50,

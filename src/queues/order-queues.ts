@@ -1,5 +1,3 @@
-import { Annotations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -11,7 +9,10 @@ export interface OrderQueuesProps {
   readonly encryptionKey?: kms.IKey;
 }
 
-/** The main queue and its dead-letter queue: encrypted at rest, TLS-only, redrive after N receives. */
+/**
+ * The main queue and its dead-letter queue: encrypted at rest, TLS-only, redrive after N
+ * receives. Who may send to them (the rule only) is decided where the rule is, in routing/.
+ */
 export class OrderQueues extends Construct {
   public readonly mainQueue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
@@ -19,18 +20,19 @@ export class OrderQueues extends Construct {
   constructor(scope: Construct, id: string, props: OrderQueuesProps) {
     super(scope, id);
     const { settings, encryptionKey } = props;
-    const encryption: Pick<sqs.QueueProps, 'encryption' | 'encryptionMasterKey'> = encryptionKey
-      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: encryptionKey }
-      : { encryption: sqs.QueueEncryption.SQS_MANAGED };
-    if (encryptionKey) {
-      allowEventBridgeToUse(this, encryptionKey);
-    }
+    const common: sqs.QueueProps = {
+      enforceSSL: true,
+      // Queued orders are state like the tables: the user decides whether they outlive the stack.
+      removalPolicy: settings.removalPolicy,
+      ...(encryptionKey
+        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: encryptionKey }
+        : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
+    };
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      ...common,
       queueName: settings.namePrefix && `${settings.namePrefix}-dlq`,
       retentionPeriod: settings.deadLetterRetentionPeriod,
-      enforceSSL: true,
-      ...encryption,
     });
     acknowledgeNagFindings(this.deadLetterQueue, [{
       id: 'Serverless-SQSRedrivePolicy',
@@ -38,29 +40,11 @@ export class OrderQueues extends Construct {
     }]);
 
     this.mainQueue = new sqs.Queue(this, 'MainQueue', {
+      ...common,
       queueName: settings.namePrefix && `${settings.namePrefix}-main-queue`,
+      retentionPeriod: settings.retentionPeriod,
       visibilityTimeout: settings.visibilityTimeout,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
-      enforceSSL: true,
-      ...encryption,
     });
-  }
-}
-
-/**
- * EventBridge encrypts what it sends to a KMS-encrypted queue with the queue's key, so the key
- * policy must let events.amazonaws.com use it. Without this nothing errors: orders vanish.
- */
-function allowEventBridgeToUse(scope: Construct, key: kms.IKey): void {
-  const { statementAdded } = key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowEventBridgeToEncryptOrders',
-    principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-    resources: ['*'],
-  }));
-  if (!statementAdded) {
-    Annotations.of(scope).addWarningV2('cdk-orders-workflow:imported-queue-key',
-      'queueEncryptionKey is imported, so its key policy cannot be changed here. Add a statement allowing ' +
-      'events.amazonaws.com kms:GenerateDataKey and kms:Decrypt, or EventBridge cannot deliver orders to the queue.');
   }
 }

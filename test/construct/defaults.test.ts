@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { onlyResource, synthWorkflow } from './synth';
-import { renderLogQuery, LOG_QUERIES } from '../../src/observability/log-queries';
+import { renderLogQuery, LOG_QUERIES, PROCESSING_FAILED_MSG } from '../../src/observability/log-queries';
 
 const { template, workflow } = synthWorkflow();
 
@@ -28,39 +28,77 @@ describe('OrdersWorkflow with default props', () => {
       template.resourceCountIs('AWS::ApiGateway::Account', 0);
     });
 
-    test('the API function knows the bus, source and detail-type', () => {
-      expect(apiFunction().Environment.Variables).toMatchObject({
+    test('the API function knows the bus, source, detail-type, orders table and a 24 h idempotency window', () => {
+      expect(apiFunction().Environment.Variables).toEqual({
         EVENT_BUS_NAME: { Ref: workflowLogicalId('AWS::Events::EventBus') },
         EVENT_SOURCE: 'myapp.orders',
         EVENT_DETAIL_TYPE: 'OrderCreated',
+        CORS_ALLOW_ORIGINS: '',
+        ORDERS_TABLE_NAME: { Ref: stackId(workflow.ordersTable) },
+        IDEMPOTENCY_WINDOW_SECONDS: '86400',
+        POWERTOOLS_SERVICE_NAME: 'orders-api',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
       });
+    });
+
+    test('orders table: pk id, TTL expiration (Powertools defaults), on-demand, AWS-managed encryption, PITR, deleted with the stack', () => {
+      expect(resourceProps(workflow.ordersTable)).toEqual({
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+      expect(resource(workflow.ordersTable)).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+      expect(stackId(workflow.ordersTable)).not.toBe(stackId(workflow.idempotencyTable));
     });
   });
 
   describe('2. Routing', () => {
-    test('a custom bus and a rule on source + detail-type targeting the main queue, DLQ for undeliverable events', () => {
+    test('a custom bus and a named rule on source + detail-type targeting the main queue, DLQ for undeliverable events', () => {
       template.resourceCountIs('AWS::Events::EventBus', 1);
-      template.hasResourceProperties('AWS::Events::Rule', {
+      expect(resourceProps(workflow.orderCreatedRule)).toEqual({
+        Name: 'TestStack-Orders-311A0410-order-created',
+        Description: 'Routes OrderCreated events from myapp.orders to the orders queue',
+        State: 'ENABLED',
         EventBusName: { Ref: workflowLogicalId('AWS::Events::EventBus') },
         EventPattern: { 'source': ['myapp.orders'], 'detail-type': ['OrderCreated'] },
-        Targets: [Match.objectLike({
+        Targets: [{
+          Id: 'Target0',
           Arn: { 'Fn::GetAtt': [stackId(workflow.mainQueue), 'Arn'] },
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [stackId(workflow.deadLetterQueue), 'Arn'] } },
-        })],
+        }],
       });
     });
 
-    test('only that rule may send to the main queue', () => {
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: stackId(workflow.mainQueue) }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([Match.objectLike({
+    test.each([
+      ['mainQueue', 'AllowOrderCreatedRuleToSendOrders'],
+      ['deadLetterQueue', 'AllowOrderCreatedRuleToParkUndeliverable'],
+    ] as const)('%s policy: TLS only, and only this rule may send (the exact document)', (queue, sid) => {
+      const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'))
+        .filter((p: any) => p.Properties.Queues[0].Ref === stackId(workflow[queue]));
+      expect(policies).toHaveLength(1);
+      const queueArn = { 'Fn::GetAtt': [stackId(workflow[queue]), 'Arn'] };
+      expect((policies[0] as any).Properties.PolicyDocument).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'sqs:*',
+            Resource: queueArn,
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+          {
+            Sid: sid,
             Effect: 'Allow',
             Principal: { Service: 'events.amazonaws.com' },
-            Action: Match.arrayWith(['sqs:SendMessage']),
+            Action: 'sqs:SendMessage',
+            Resource: queueArn,
             Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [stackId(workflow.orderCreatedRule), 'Arn'] } } },
-          })]),
-        },
+          },
+        ],
       });
     });
   });
@@ -75,21 +113,13 @@ describe('OrdersWorkflow with default props', () => {
       expect(resourceProps(workflow.mainQueue).KmsMasterKeyId).toBeUndefined();
     });
 
-    test('DLQ: SSE-SQS, retained 14 days', () => {
+    test('main queue keeps messages 4 days, the DLQ 14 days (at least 4 days + the 15-minute redelivery window)', () => {
+      expect(resourceProps(workflow.mainQueue).MessageRetentionPeriod).toBe(4 * 86_400);
       expect(resourceProps(workflow.deadLetterQueue)).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
     });
 
-    test.each(['mainQueue', 'deadLetterQueue'] as const)('%s denies every request not made over TLS', (queue) => {
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: stackId(workflow[queue]) }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([Match.objectLike({
-            Effect: 'Deny',
-            Principal: { AWS: '*' },
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          })]),
-        },
-      });
+    test.each(['mainQueue', 'deadLetterQueue'] as const)('%s is deleted with the stack (removalPolicy default)', (queue) => {
+      expect(resource(workflow[queue])).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
     });
   });
 
@@ -142,9 +172,15 @@ describe('OrdersWorkflow with default props', () => {
     test.each([
       ['apiFunction', 'apiLogGroup'],
       ['workerFunction', 'workerLogGroup'],
-    ] as const)('%s logs to its own explicit log group named after it, kept 14 days', (fn, group) => {
+    ] as const)('%s logs JSON (application INFO, system WARN) to its own log group named after it, kept 14 days', (fn, group) => {
       const fnProps = resourceProps(workflow[fn]);
-      expect(fnProps.LoggingConfig).toEqual({ LogGroup: { Ref: stackId(workflow[group]) } });
+      expect(fnProps.LoggingConfig).toEqual({
+        LogGroup: { Ref: stackId(workflow[group]) },
+        LogFormat: 'JSON',
+        ApplicationLogLevel: 'INFO',
+        SystemLogLevel: 'WARN',
+      });
+      expect(fnProps.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe(fnProps.LoggingConfig.ApplicationLogLevel);
       expect(resourceProps(workflow[group])).toEqual({
         LogGroupName: `/aws/lambda/${fnProps.FunctionName}`,
         RetentionInDays: 14,
@@ -167,15 +203,31 @@ describe('OrdersWorkflow with default props', () => {
   });
 
   describe('6. Alarms and dashboard', () => {
-    test('DLQ visible messages > 0', () => {
-      expect(resourceProps(workflow.deadLetterQueueAlarm)).toMatchObject({
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Namespace: 'AWS/SQS',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [stackId(workflow.deadLetterQueue), 'QueueName'] } }],
-        ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 0,
-        TreatMissingData: 'notBreaching',
+    const sqsDimensions = (queue: any) => [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [stackId(queue), 'QueueName'] } }];
+    const ruleDimensions = () => [
+      { Name: 'EventBusName', Value: { Ref: workflowLogicalId('AWS::Events::EventBus') } },
+      { Name: 'RuleName', Value: 'TestStack-Orders-311A0410-order-created' },
+    ];
+    const countAlarm = { Period: 60, Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' };
+
+    test('DLQ: new messages (increase of visible + in flight, or EventBridge sends) > 0 in either of the last two minutes', () => {
+      const props = resourceProps(workflow.deadLetterQueueAlarm);
+      expect(props).toMatchObject({
+        ComparisonOperator: 'GreaterThanThreshold', Threshold: 0, EvaluationPeriods: 2, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching',
       });
+      const queries = Object.fromEntries(props.Metrics.map((m: any) => [m.Id, m]));
+      const returned = props.Metrics.filter((m: any) => m.ReturnData !== false);
+      expect(returned).toHaveLength(1);
+      expect(returned[0].Expression).toBe('IF(DIFF(depth) > FILL(sent, 0), DIFF(depth), FILL(sent, 0))');
+      expect(queries.depth.Expression).toBe('FILL(visible, 0) + FILL(inFlight, 0)');
+      const dlqMetric = (metricName: string, stat: string) => ({
+        Metric: { Namespace: 'AWS/SQS', MetricName: metricName, Dimensions: sqsDimensions(workflow.deadLetterQueue) },
+        Period: 60,
+        Stat: stat,
+      });
+      expect(queries.visible.MetricStat).toEqual(dlqMetric('ApproximateNumberOfMessagesVisible', 'Maximum'));
+      expect(queries.inFlight.MetricStat).toEqual(dlqMetric('ApproximateNumberOfMessagesNotVisible', 'Maximum'));
+      expect(queries.sent.MetricStat).toEqual(dlqMetric('NumberOfMessagesSent', 'Sum'));
     });
 
     test('worker errors >= 1 in 5 minutes', () => {
@@ -191,38 +243,107 @@ describe('OrdersWorkflow with default props', () => {
       });
     });
 
-    test('age of the oldest main-queue message > 5 minutes', () => {
+    test('record-level worker failures: a metric filter on processing_failed lines, alarm at >= 1 a minute', () => {
+      const filter = onlyResource(template, 'AWS::Logs::MetricFilter').props;
+      expect(filter).toEqual({
+        LogGroupName: { Ref: stackId(workflow.workerLogGroup) },
+        FilterPattern: '{ $.msg = "processing_failed" }',
+        MetricTransformations: [{
+          MetricNamespace: 'cdk-orders-workflow/TestStack-Orders-311A0410', MetricName: 'RecordsFailed', MetricValue: '1',
+        }],
+      });
+      const props = resourceProps(workflow.recordFailuresAlarm);
+      const { Period: _period, Statistic: _statistic, ...alarmSettings } = countAlarm;
+      expect(props).toMatchObject(alarmSettings);
+      expect(props.Metrics).toEqual([expect.objectContaining({
+        MetricStat: { Metric: { Namespace: 'cdk-orders-workflow/TestStack-Orders-311A0410', MetricName: 'RecordsFailed' }, Period: 60, Stat: 'Sum' },
+      })]);
+    });
+
+    test('the metric filter keys on the msg the worker really logs for a failed record', () => {
+      // Imported lazily: lambda/shared/log.ts builds a Powertools Logger at module load.
+      const { LOG_EVENTS } = jest.requireActual<typeof import('../../lambda/shared/log')>('../../lambda/shared/log');
+      expect(LOG_EVENTS.processingFailed.msg).toBe(PROCESSING_FAILED_MSG);
+      expect(onlyResource(template, 'AWS::Logs::MetricFilter').props.FilterPattern).toContain(`"${LOG_EVENTS.processingFailed.msg}"`);
+    });
+
+    test('age of the oldest main-queue message > 20 minutes: 5 receives x 180 s visibility + 5 minutes', () => {
       expect(resourceProps(workflow.queueAgeAlarm)).toMatchObject({
         MetricName: 'ApproximateAgeOfOldestMessage',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [stackId(workflow.mainQueue), 'QueueName'] } }],
+        Dimensions: sqsDimensions(workflow.mainQueue),
         ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 300,
+        Threshold: 5 * 180 + 300,
       });
+    });
+
+    test.each([
+      ['ruleFailedInvocationsAlarm', 'FailedInvocations'],
+      ['ruleDeadLetterFailuresAlarm', 'InvocationsFailedToBeSentToDlq'],
+    ] as const)('%s: AWS/Events %s of this rule on this bus >= 1 a minute', (alarm, metricName) => {
+      expect(resourceProps(workflow[alarm])).toMatchObject({ ...countAlarm, Namespace: 'AWS/Events', MetricName: metricName, Dimensions: ruleDimensions() });
+    });
+
+    test('API 5xx >= 1 a minute', () => {
+      expect(resourceProps(workflow.apiServerErrorsAlarm)).toMatchObject({
+        ...countAlarm,
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '5XXError',
+        Dimensions: [{ Name: 'ApiName', Value: 'TestStack-Orders-311A0410-api' }],
+      });
+    });
+
+    test('seven alarms, each a public property and in alarms', () => {
+      const alarmIds = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).sort();
+      expect(alarmIds).toHaveLength(7);
+      expect(workflow.alarms.map(stackId).sort()).toEqual(alarmIds);
+      expect([
+        workflow.deadLetterQueueAlarm, workflow.workerErrorsAlarm, workflow.recordFailuresAlarm, workflow.queueAgeAlarm,
+        workflow.ruleFailedInvocationsAlarm, workflow.ruleDeadLetterFailuresAlarm, workflow.apiServerErrorsAlarm,
+      ].map(stackId).sort()).toEqual(alarmIds);
     });
 
     test('no alarm actions unless asked', () => {
       for (const alarm of workflow.alarms) expect(resourceProps(alarm).AlarmActions).toBeUndefined();
     });
 
-    test('the dashboard shows the API, both functions and both queues', () => {
+    test('the dashboard shows every alarm, the API, the rule, both functions and both queues', () => {
       const body = JSON.stringify(onlyResource(template, 'AWS::CloudWatch::Dashboard').props.DashboardBody).replace(/\\/g, '');
       for (const metric of ['"Count"', '"4XXError"', '"5XXError"', '"Latency"', '"Invocations"', '"Errors"', '"Duration"',
         '"Throttles"', '"ApproximateNumberOfMessagesVisible"', '"ApproximateAgeOfOldestMessage"', '"NumberOfMessagesSent"',
-        '"NumberOfMessagesReceived"', '"NumberOfMessagesDeleted"', '"AWS/ApiGateway"', '"ApiName","TestStack-Orders-', '"AWS/SQS"']) {
+        '"NumberOfMessagesReceived"', '"NumberOfMessagesDeleted"', '"AWS/ApiGateway"', '"ApiName","TestStack-Orders-', '"AWS/SQS"',
+        '"AWS/Events"', '"FailedInvocations"', '"InvocationsSentToDlq"', '"InvocationsFailedToBeSentToDlq"',
+        '"RuleName","TestStack-Orders-311A0410-order-created"', '"RecordsFailed"', 'DIFF(depth)']) {
         expect(body).toContain(metric);
       }
-      for (const resource of [workflow.apiFunction, workflow.workerFunction, workflow.mainQueue, workflow.deadLetterQueue]) {
-        expect(body).toContain(stackId(resource));
+      for (const shown of [workflow.apiFunction, workflow.workerFunction, workflow.mainQueue, workflow.deadLetterQueue]) {
+        expect(body).toContain(stackId(shown));
       }
+      for (const alarm of workflow.alarms) expect(body).toContain(stackId(alarm));
     });
   });
 
   describe('7. IAM', () => {
-    test('the API function may only PutEvents on this bus (and write its own logs)', () => {
+    test('the API function may only PutEvents on this bus, use its idempotency records and write its own logs', () => {
       expect(policyStatementsOf(workflow.apiFunction)).toEqual([
         { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [stackId(workflow.apiLogGroup), 'Arn'] } },
         { Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [workflowLogicalId('AWS::Events::EventBus'), 'Arn'] } },
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Resource: [{ 'Fn::GetAtt': [stackId(workflow.ordersTable), 'Arn'] }, { Ref: 'AWS::NoValue' }],
+        },
       ]);
+    });
+
+    test('each role has exactly one policy, besides a trust policy for Lambda only', () => {
+      for (const fn of [workflow.apiFunction, workflow.workerFunction]) {
+        const roleId = resourceProps(fn).Role['Fn::GetAtt'][0];
+        expect(template.toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument).toEqual({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        });
+        expect(policiesOf(fn)).toHaveLength(1);
+      }
     });
 
     test('the worker may only use its table, consume its queue and write its own logs', () => {
@@ -254,7 +375,8 @@ describe('OrdersWorkflow with default props', () => {
     test('no stack outputs unless asked, but every resource is a property', () => {
       expect(Object.keys(template.findOutputs('*'))).toEqual([]);
       expect(workflow.apiEndpoint).toBeDefined();
-      expect(workflow.alarms).toHaveLength(3);
+      expect(workflow.alarms).toHaveLength(7);
+      expect(workflow.ordersTable).toBeDefined();
       expect(workflow.queryDefinitions).toHaveLength(3);
       expect(workflow.dashboard).toBeDefined();
     });
@@ -280,11 +402,18 @@ function workflowLogicalId(type: string): string {
   return onlyResource(template, type).logicalId;
 }
 
-function policyStatementsOf(fn: any): any[] {
+function resource(construct: any): any {
+  return template.toJSON().Resources[stackId(construct)];
+}
+
+function policiesOf(fn: any): any[] {
   const roleId = resourceProps(fn).Role['Fn::GetAtt'][0];
-  const policies = Object.values(template.findResources('AWS::IAM::Policy'))
+  return Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleId));
-  return policies.flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+function policyStatementsOf(fn: any): any[] {
+  return policiesOf(fn).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
 }
 
 function allPolicyStatements(): any[] {

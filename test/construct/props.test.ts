@@ -19,9 +19,14 @@ describe('OrdersWorkflow with props changed', () => {
     expect(names('AWS::Logs::LogGroup', 'LogGroupName')).toEqual(['/aws/lambda/orders-api', '/aws/lambda/orders-worker']);
     expect(names('AWS::SQS::Queue', 'QueueName')).toEqual(['orders-dlq', 'orders-main-queue']);
     expect(names('AWS::Events::EventBus', 'Name')).toEqual(['orders-bus']);
-    expect(names('AWS::DynamoDB::Table', 'TableName')).toEqual(['orders-idempotency']);
+    expect(names('AWS::DynamoDB::Table', 'TableName')).toEqual(['orders-idempotency', 'orders-orders']);
+    expect(names('AWS::Events::Rule', 'Name')).toEqual(['orders-order-created']);
     expect(names('AWS::ApiGateway::RestApi', 'Name')).toEqual(['orders-api']);
-    expect(names('AWS::CloudWatch::Alarm', 'AlarmName')).toEqual(['orders-dlq-not-empty', 'orders-main-queue-backlog', 'orders-worker-errors']);
+    expect(names('AWS::CloudWatch::Alarm', 'AlarmName')).toEqual([
+      'orders-api-5xx', 'orders-dlq-new-messages', 'orders-main-queue-backlog', 'orders-rule-dlq-send-failures',
+      'orders-rule-failed-invocations', 'orders-worker-errors', 'orders-worker-record-failures',
+    ]);
+    expect(onlyResource(template, 'AWS::Logs::MetricFilter').props.MetricTransformations[0].MetricNamespace).toBe('cdk-orders-workflow/orders');
     expect(names('AWS::CloudWatch::Dashboard', 'DashboardName')).toEqual(['orders-dashboard']);
     expect(names('AWS::Logs::QueryDefinition', 'Name').every((n: string) => n.startsWith('orders/'))).toBe(true);
   });
@@ -38,6 +43,12 @@ describe('OrdersWorkflow with props changed', () => {
     expect(new Set(groupNames).size).toBe(4);
     for (const name of fnNames) expect(name.length).toBeLessThanOrEqual(64);
     expect(groupNames.sort()).toEqual(fnNames.map((n: string) => `/aws/lambda/${n}`).sort());
+    // Rule names and the record-failure metrics must differ too (one bus may carry both rules).
+    const ruleNames = Object.values(template.findResources('AWS::Events::Rule')).map((r: any) => r.Properties.Name);
+    expect(new Set(ruleNames).size).toBe(2);
+    const namespaces = Object.values(template.findResources('AWS::Logs::MetricFilter'))
+      .map((f: any) => f.Properties.MetricTransformations[0].MetricNamespace);
+    expect(new Set(namespaces).size).toBe(2);
     // Queues, bus and table are left to CloudFormation's generated names.
     for (const q of Object.values(template.findResources('AWS::SQS::Queue'))) expect((q as any).Properties.QueueName).toBeUndefined();
   });
@@ -101,6 +112,14 @@ describe('OrdersWorkflow with props changed', () => {
     });
   });
 
+  test('idempotencyWindow reaches the API function', () => {
+    const { template } = synthWorkflow({ idempotencyWindow: Duration.hours(2) });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: Match.stringLikeRegexp('-api$'),
+      Environment: { Variables: Match.objectLike({ IDEMPOTENCY_WINDOW_SECONDS: '7200' }) },
+    });
+  });
+
   test('failureInjection: false and idempotencyExpiry reach the worker', () => {
     const { template } = synthWorkflow({ failureInjection: false, idempotencyExpiry: Duration.days(1) });
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -108,24 +127,55 @@ describe('OrdersWorkflow with props changed', () => {
     });
   });
 
-  test('log retention, DLQ retention and removal policy follow the props', () => {
-    const { template } = synthWorkflow({
-      logRetention: logs.RetentionDays.ONE_MONTH, deadLetterRetentionPeriod: Duration.days(7), removalPolicy: RemovalPolicy.RETAIN,
+  test('log retention, queue retentions and removal policy follow the props', () => {
+    const { template, workflow } = synthWorkflow({
+      logRetention: logs.RetentionDays.ONE_MONTH,
+      retentionPeriod: Duration.days(2),
+      deadLetterRetentionPeriod: Duration.days(7),
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
       expect(group).toMatchObject({ Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Retain' });
     }
-    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
-    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 7 * 86400 });
+    const id = (c: any) => Stack.of(workflow).getLogicalId(c.node.defaultChild ?? c);
+    const resources = template.toJSON().Resources;
+    // Every stateful resource: both queues, both tables, both log groups.
+    const stateful = ['AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::Logs::LogGroup']
+      .flatMap((type) => Object.keys(template.findResources(type)));
+    expect(stateful).toHaveLength(6);
+    for (const statefulId of stateful) {
+      expect(resources[statefulId]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+    expect(resources[id(workflow.mainQueue)].Properties.MessageRetentionPeriod).toBe(2 * 86400);
+    expect(resources[id(workflow.deadLetterQueue)].Properties.MessageRetentionPeriod).toBe(7 * 86400);
   });
 
-  test('queue age threshold and alarm actions reach all three alarms', () => {
-    const { template } = synthWorkflow({ queueAgeAlarmThreshold: Duration.minutes(15) }, (stack) => ({
+  test('the queue-age threshold follows the redelivery window: 3 receives x 10 minutes + 5 minutes', () => {
+    const { template, stack } = synthWorkflow({ maxReceiveCount: 3, visibilityTimeout: Duration.minutes(10) });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 3 * 600 + 300 });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('an explicit queue-age threshold wins, with a warning when one poison message would page', () => {
+    const { template, stack } = synthWorkflow({ queueAgeAlarmThreshold: Duration.minutes(15) });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp(
+      'queueAgeAlarmThreshold \\(900 s\\) is not above maxReceiveCount x visibilityTimeout \\(900 s\\)'));
+  });
+
+  test('a queue-age threshold messages never reach (retention) is warned about', () => {
+    const { stack } = synthWorkflow({ retentionPeriod: Duration.minutes(30), queueAgeAlarmThreshold: Duration.hours(1) });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('is not below retentionPeriod \\(1800 s\\).*can never fire'));
+  });
+
+  test('alarm actions reach every alarm', () => {
+    const { template, workflow } = synthWorkflow({}, (stack) => ({
       alarmActions: [new cwActions.SnsAction(new sns.Topic(stack, 'Pager'))],
     }));
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
     const topicId = onlyResource(template, 'AWS::SNS::Topic').logicalId;
-    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(workflow.alarms.length);
+    for (const alarm of alarms) {
       expect((alarm as any).Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     }
   });
@@ -137,7 +187,12 @@ describe('OrdersWorkflow with props changed', () => {
         HttpMethod: 'OPTIONS',
         Integration: Match.objectLike({
           IntegrationResponses: [Match.objectLike({
-            ResponseParameters: Match.objectLike({ 'method.response.header.Access-Control-Allow-Origin': "'https://shop.example.com'" }),
+            ResponseParameters: Match.objectLike({
+              'method.response.header.Access-Control-Allow-Origin': "'https://shop.example.com'",
+              // A browser sends a retry's Idempotency-Key only if the preflight allows it.
+              'method.response.header.Access-Control-Allow-Headers':
+                "'Content-Type,Idempotency-Key,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token'",
+            }),
           })],
         }),
       });
@@ -162,14 +217,15 @@ describe('OrdersWorkflow with props changed', () => {
   });
 
   describe('stackOutputs', () => {
-    test('adds the five reference outputs to the stack with their exact names', () => {
+    test('adds the six reference outputs to the stack with their exact names', () => {
       const { template, workflow } = synthWorkflow({ stackOutputs: true });
       const outputs = template.findOutputs('*');
-      expect(Object.keys(outputs).sort()).toEqual(['ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'MainQueueUrl']);
+      expect(Object.keys(outputs).sort()).toEqual(['ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'MainQueueUrl', 'OrdersTableName']);
       const id = (c: any) => Stack.of(workflow).getLogicalId(c.node.defaultChild ?? c);
       expect(outputs.MainQueueUrl.Value).toEqual({ Ref: id(workflow.mainQueue) });
       expect(outputs.DlqUrl.Value).toEqual({ Ref: id(workflow.deadLetterQueue) });
       expect(outputs.DynamoTableName.Value).toEqual({ Ref: id(workflow.idempotencyTable) });
+      expect(outputs.OrdersTableName.Value).toEqual({ Ref: id(workflow.ordersTable) });
       expect(JSON.stringify(outputs.ApiEndpoint.Value)).toContain('execute-api');
     });
 
@@ -183,44 +239,69 @@ describe('OrdersWorkflow with props changed', () => {
 
   describe('bring your own resources', () => {
     test('an existing event bus: no bus created, rule and PutEvents grant target it', () => {
-      const { template } = synthWorkflow({}, (stack) => ({
+      const { template, workflow } = synthWorkflow({}, (stack) => ({
         eventBus: events.EventBus.fromEventBusName(stack, 'Shared', 'shared-bus'),
       }));
       template.resourceCountIs('AWS::Events::EventBus', 0);
       template.hasResourceProperties('AWS::Events::Rule', { EventBusName: 'shared-bus' });
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        PolicyDocument: {
-          Statement: Match.arrayWith([{
-            Effect: 'Allow',
-            Action: 'events:PutEvents',
-            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:111111111111:event-bus/shared-bus']] },
-          }]),
+      expect(roleStatements(template, workflow, workflow.apiFunction)).toEqual([
+        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalId(workflow, workflow.apiLogGroup), 'Arn'] } },
+        {
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:111111111111:event-bus/shared-bus']] },
         },
-      });
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Resource: [{ 'Fn::GetAtt': [logicalId(workflow, workflow.ordersTable), 'Arn'] }, { Ref: 'AWS::NoValue' }],
+        },
+      ]);
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: { Variables: Match.objectLike({ EVENT_BUS_NAME: 'shared-bus' }) },
       });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'FailedInvocations',
+        Dimensions: [{ Name: 'EventBusName', Value: 'shared-bus' }, { Name: 'RuleName', Value: 'TestStack-Orders-311A0410-order-created' }],
+      });
     });
 
-    test('a customer-managed key: SSE-KMS on both queues, EventBridge allowed on the key, worker may decrypt', () => {
-      const { template } = synthWorkflow({}, (stack) => ({ queueEncryptionKey: new kms.Key(stack, 'QueueKey') }));
+    test('the default bus: the rule\'s metrics carry no EventBusName dimension (AWS/Events publishes none for it)', () => {
+      const { template } = synthWorkflow({}, (stack) => ({ eventBus: events.EventBus.fromEventBusName(stack, 'Default', 'default') }));
+      for (const metricName of ['FailedInvocations', 'InvocationsFailedToBeSentToDlq']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: metricName,
+          Dimensions: [{ Name: 'RuleName', Value: 'TestStack-Orders-311A0410-order-created' }],
+        });
+      }
+    });
+
+    test('a customer-managed key: SSE-KMS on both queues; the worker may decrypt, nothing more', () => {
+      const { template, workflow } = synthWorkflow({}, (stack) => ({ queueEncryptionKey: new kms.Key(stack, 'QueueKey') }));
       const keyId = onlyResource(template, 'AWS::KMS::Key').logicalId;
       for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
         expect((queue as any).Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
         expect((queue as any).Properties.SqsManagedSseEnabled).toBeUndefined();
       }
-      template.hasResourceProperties('AWS::KMS::Key', {
-        KeyPolicy: {
-          Statement: Match.arrayWith([Match.objectLike({
-            Sid: 'AllowEventBridgeToEncryptOrders',
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          })]),
+      // The key policy is asserted whole in event-bridge-access.test.ts.
+      expect(roleStatements(template, workflow, workflow.workerFunction)).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logicalId(workflow, workflow.workerLogGroup), 'Arn'] },
         },
-      });
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } })]) },
-      });
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Resource: [{ 'Fn::GetAtt': [logicalId(workflow, workflow.idempotencyTable), 'Arn'] }, { Ref: 'AWS::NoValue' }],
+        },
+        {
+          Effect: 'Allow',
+          Action: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+          Resource: { 'Fn::GetAtt': [logicalId(workflow, workflow.mainQueue), 'Arn'] },
+        },
+        { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+      ]);
     });
 
     test('an imported key: a warning tells the user to grant EventBridge on it', () => {
@@ -237,3 +318,15 @@ describe('OrdersWorkflow with props changed', () => {
     });
   });
 });
+
+function logicalId(workflow: OrdersWorkflow, construct: any): string {
+  return Stack.of(workflow).getLogicalId(construct.node.defaultChild ?? construct);
+}
+
+/** Every statement of every policy attached to a function's role. */
+function roleStatements(template: Template, workflow: OrdersWorkflow, fn: any): any[] {
+  const roleId = template.toJSON().Resources[logicalId(workflow, fn)].Properties.Role['Fn::GetAtt'][0];
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}

@@ -1,4 +1,5 @@
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { OrdersWorkflow, OrdersWorkflowProps } from '../../src';
@@ -30,6 +31,18 @@ describe('props validation', () => {
     ['* mixed with origins', { corsAllowOrigins: ['*', 'http://localhost:5173'] }, /cannot mix '\*' with specific origins/],
     ['zero throttle rate', { apiThrottle: { rateLimit: 0 } }, /apiThrottle.rateLimit must be positive/],
     ['python runtime', { runtime: lambda.Runtime.PYTHON_3_12 }, /runtime must be a Node\.js runtime/],
+    ['nodejs20.x (the bundles target node22)', { runtime: lambda.Runtime.NODEJS_20_X },
+      /runtime must be nodejs22\.x or a newer Node\.js \(the handlers are bundled for Node\.js 22\); got nodejs20\.x/],
+    ['nodejs18.x', { runtime: lambda.Runtime.NODEJS_18_X }, /runtime must be nodejs22\.x or a newer Node\.js/],
+    ['main queue retention under a minute', { retentionPeriod: Duration.seconds(59) }, /retentionPeriod must be from 60 to 1209600 seconds \(got 59\)/],
+    ['main queue retention within the redelivery window', { retentionPeriod: Duration.minutes(15) },
+      /retentionPeriod \(900 s\) must be longer than maxReceiveCount x visibilityTimeout \(900 s\).*expires from the main queue before/],
+    ['DLQ retention shorter than the main queue\'s', { deadLetterRetentionPeriod: Duration.days(2) },
+      /deadLetterRetentionPeriod \(172800 s\) must be at least retentionPeriod plus maxReceiveCount x visibilityTimeout \(345600 \+ 900 = 346500 s\).*original enqueue time/],
+    ['DLQ retention equal to the main queue\'s', { retentionPeriod: Duration.days(14), deadLetterRetentionPeriod: Duration.days(14) },
+      /deadLetterRetentionPeriod \(1209600 s\) must be at least retentionPeriod plus .*\(1209600 \+ 900 = 1210500 s\)/],
+    ['idempotency window under a minute', { idempotencyWindow: Duration.seconds(30) }, /idempotencyWindow must be from 60 to 604800 seconds \(got 30\)/],
+    ['idempotency window over 7 days', { idempotencyWindow: Duration.days(8) }, /idempotencyWindow must be from 60 to 604800 seconds/],
     ['DLQ retention over 14 days', { deadLetterRetentionPeriod: Duration.days(15) }, /deadLetterRetentionPeriod must be from 60 to 1209600 seconds/],
     ['zero alarm threshold', { queueAgeAlarmThreshold: Duration.seconds(0) }, /queueAgeAlarmThreshold must be from 1/],
   ])('%s is rejected with a clear message', (_name, props, message) => {
@@ -69,7 +82,62 @@ describe('props validation', () => {
       idempotencyExpiry: Duration.seconds(180),
       namePrefix: 'a'.repeat(40),
       corsAllowOrigins: ['https://shop.example.com', 'http://localhost:5173'],
+      idempotencyWindow: Duration.minutes(1),
+      runtime: lambda.Runtime.NODEJS_22_X,
     })).not.toThrow();
+    expect(() => build({ idempotencyWindow: Duration.days(7) })).not.toThrow();
+    // DLQ retention exactly retentionPeriod + 5 x 180 s.
+    expect(() => build({ retentionPeriod: Duration.days(2), deadLetterRetentionPeriod: Duration.seconds(2 * 86400 + 900) })).not.toThrow();
+    expect(() => build({ retentionPeriod: Duration.seconds(901), deadLetterRetentionPeriod: Duration.seconds(1801) })).not.toThrow();
+  });
+});
+
+describe('one bus, one source, one workflow', () => {
+  const CLASH = /eventSource 'myapp\.orders' is already routed from this event bus by the OrdersWorkflow at 'One\/First': with this one at 'One\/Second', both rules would match, and both workers would process, every order/;
+
+  test('two workflows on one imported bus with the same source fail, naming both', () => {
+    const stack = new Stack(new App(), 'One');
+    const bus = events.EventBus.fromEventBusName(stack, 'Shared', 'shared-bus');
+    new OrdersWorkflow(stack, 'First', { eventBus: bus });
+    expect(() => new OrdersWorkflow(stack, 'Second', { eventBus: bus })).toThrow(CLASH);
+  });
+
+  test('the bus one workflow created, passed to a second with the same source, fails too', () => {
+    const stack = new Stack(new App(), 'One');
+    const first = new OrdersWorkflow(stack, 'First');
+    expect(() => new OrdersWorkflow(stack, 'Second', { eventBus: first.eventBus })).toThrow(CLASH);
+  });
+
+  test('the same bus imported separately in two stacks of one app fails', () => {
+    const app = new App();
+    const env = { account: '111111111111', region: 'us-east-1' };
+    const a = new Stack(app, 'A', { env });
+    const b = new Stack(app, 'B', { env });
+    new OrdersWorkflow(a, 'Orders', { eventBus: events.EventBus.fromEventBusName(a, 'Shared', 'shared-bus') });
+    expect(() => new OrdersWorkflow(b, 'Orders', {
+      eventBus: events.EventBus.fromEventBusArn(b, 'Shared', 'arn:aws:events:us-east-1:111111111111:event-bus/shared-bus'),
+    })).toThrow(/already routed from this event bus by the OrdersWorkflow at 'A\/Orders'.*this one at 'B\/Orders'/s);
+  });
+
+  test('different sources on one bus, one source on different buses, and separate apps are fine', () => {
+    const stack = new Stack(new App(), 'One');
+    const bus = events.EventBus.fromEventBusName(stack, 'Shared', 'shared-bus');
+    new OrdersWorkflow(stack, 'First', { eventBus: bus });
+    expect(() => new OrdersWorkflow(stack, 'Second', { eventBus: bus, eventSource: 'shop.returns' })).not.toThrow();
+    expect(() => new OrdersWorkflow(stack, 'Third', { eventBus: events.EventBus.fromEventBusName(stack, 'Other', 'other-bus') })).not.toThrow();
+    expect(() => new OrdersWorkflow(stack, 'Fourth')).not.toThrow();
+    expect(() => new OrdersWorkflow(stack, 'Fifth')).not.toThrow();
+    const otherApp = new Stack(new App(), 'Two');
+    expect(() => new OrdersWorkflow(otherApp, 'First', { eventBus: events.EventBus.fromEventBusName(otherApp, 'Shared', 'shared-bus') }))
+      .not.toThrow();
+  });
+
+  test('the same bus name in two accounts is two buses', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: { account: '111111111111', region: 'us-east-1' } });
+    const b = new Stack(app, 'B', { env: { account: '222222222222', region: 'us-east-1' } });
+    new OrdersWorkflow(a, 'Orders', { eventBus: events.EventBus.fromEventBusName(a, 'Shared', 'shared-bus') });
+    expect(() => new OrdersWorkflow(b, 'Orders', { eventBus: events.EventBus.fromEventBusName(b, 'Shared', 'shared-bus') })).not.toThrow();
   });
 });
 

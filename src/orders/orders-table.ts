@@ -1,0 +1,37 @@
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { ResolvedProps } from '../resolved-props';
+
+export interface OrdersTableProps {
+  readonly settings: ResolvedProps;
+}
+
+/**
+ * The orders store. Today it holds the API's request-idempotency records; order state will
+ * live here too, keyed the same way, so one conditional write can guard both. The key schema
+ * and TTL attribute are Powertools' DynamoDBPersistenceLayer defaults (`id`, `expiration`),
+ * so the handler needs no table-specific configuration.
+ */
+export class OrdersTable extends Construct {
+  public readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: OrdersTableProps) {
+    super(scope, id);
+    const { settings } = props;
+    this.table = new dynamodb.Table(this, 'Table', {
+      tableName: settings.namePrefix && `${settings.namePrefix}-orders`,
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: settings.removalPolicy,
+    });
+  }
+
+  /** The four calls the Powertools persistence layer makes, on this table only. */
+  public grantIdempotencyRecords(fn: lambda.IFunction): void {
+    this.table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+  }
+}
