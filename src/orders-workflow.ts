@@ -38,9 +38,9 @@ export class OrdersWorkflow extends Construct {
   /** Log group of the API function. */
   public readonly apiLogGroup: logs.LogGroup;
   /**
-   * The orders store (partition key `id`, TTL `expiration`): today the API's request
+   * The orders store, partition key `id`, TTL attribute `expiration`. It holds the API's request
    * idempotency records (Powertools defaults, one per deduplication key, kept
-   * `idempotencyWindow`); order state later.
+   * `idempotencyWindow`), and order state later.
    */
   public readonly ordersTable: dynamodb.Table;
   /** The bus OrderCreated events are published to (created, or the one passed in `eventBus`). */
@@ -59,8 +59,8 @@ export class OrdersWorkflow extends Construct {
   public readonly idempotencyTable: dynamodb.Table;
   /**
    * ALARM when new messages arrive in the dead-letter queue (moved there after
-   * `maxReceiveCount` receives, or sent by EventBridge as undeliverable); back to OK after two
-   * quiet minutes, so a later arrival notifies again.
+   * `maxReceiveCount` receives, or sent by EventBridge as undeliverable). It returns to OK
+   * after two quiet minutes, so a later arrival notifies again.
    */
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
   /** ALARM when the worker fails a whole invocation (crash, timeout, every record failed) in 5 minutes. */
@@ -75,9 +75,9 @@ export class OrdersWorkflow extends Construct {
   public readonly ruleDeadLetterFailuresAlarm: cloudwatch.Alarm;
   /** ALARM when the API answers 5xx (API Gateway `5XXError`). */
   public readonly apiServerErrorsAlarm: cloudwatch.Alarm;
-  /** Every alarm above; `alarmActions` are attached to each. */
+  /** Every alarm above. Each gets the `alarmActions`. */
   public readonly alarms: cloudwatch.Alarm[];
-  /** API, functions and queues on one page. */
+  /** The alarms' status, the API, the rule, both functions and both queues on one page. */
   public readonly dashboard: cloudwatch.Dashboard;
   /** The saved Logs Insights queries: duplicates, worker failures, correlation by id. */
   public readonly queryDefinitions: logs.QueryDefinition[];
