@@ -196,14 +196,15 @@ test('the API allows the CloudFront origin and the local dev origins (CORS)', ()
   expect(options).toContain(distribution);
 });
 
-test('the stack has the six outputs', () => {
+test('the stack has the seven outputs', () => {
   expect(Object.keys(templateJson.Outputs).sort()).toEqual(
-    ['ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'FrontendUrl', 'MainQueueUrl'],
+    ['ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'FrontendUrl', 'MainQueueUrl', 'OrdersTableName'],
   );
   const distribution = logicalIdOf('AWS::CloudFront::Distribution');
   template.hasOutput('FrontendUrl', {
     Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }]] },
   });
   template.hasOutput('ApiEndpoint', { Value: { 'Fn::Join': Match.arrayWith([Match.arrayWith([{ Ref: logicalIdOf('AWS::ApiGateway::RestApi') }])]) } });
-  template.hasOutput('DynamoTableName', { Value: { Ref: logicalIdOf('AWS::DynamoDB::Table') } });
+  template.hasOutput('DynamoTableName', { Value: { Ref: logicalIdOf('AWS::DynamoDB::Table', { TableName: 'orders-idempotency' }) } });
+  template.hasOutput('OrdersTableName', { Value: { Ref: logicalIdOf('AWS::DynamoDB::Table', { TableName: 'orders-orders' }) } });
 });
