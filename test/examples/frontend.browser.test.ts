@@ -4,14 +4,18 @@
  * CloudFront serves it: same Content-Security-Policy, a run-time /config.json, SPA fallback,
  * from http://127.0.0.1:5173 (an origin the local API allows).
  *
+ * The order's Idempotency-Key is followed on the wire: a lost answer is simulated AFTER the
+ * API accepted the order (`route.fetch()`, then abort or a 502), so a retry that made a second
+ * order would show up as a second `order_processed` in the worker's log.
+ *
  * Screenshots (desktop 1280x800, phone 390x844) go to test-output/screenshots/.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Browser, BrowserContext, Page, Request, Route } from 'playwright-core';
 import { launchChromium } from './support/chromium';
 import { StaticServer, startStaticServer } from './support/static-server';
 import { contentSecurityPolicy } from '../../examples/app/lib/content-security-policy';
@@ -148,6 +152,104 @@ async function dlqMessageFor(eventId: string): Promise<string | undefined> {
   return Messages.map((message) => message.Body ?? '').find((body) => body.includes(eventId));
 }
 
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** What the page must say after a failure that leaves the outcome unknown. */
+const UNCERTAIN_NOTE = 'The order may or may not have been accepted. Retrying is safe: Retry sends the same order ' +
+  'with the same Idempotency-Key, so the API will not create a duplicate';
+
+interface SentOrder {
+  readonly key?: string;
+  readonly body: string;
+}
+
+/** The page's POST /orders requests as sent (their Idempotency-Key and body); waits for `count` of them, then expects exactly that many. */
+async function sentOrders(apiRequests: readonly Request[], count: number): Promise<SentOrder[]> {
+  await eventually(`${count} POST /orders`, async () => (posts(apiRequests).length >= count ? true : undefined), 15_000);
+  const sent = await Promise.all(posts(apiRequests).map(async (request) => ({
+    key: (await request.allHeaders())['idempotency-key'],
+    body: request.postData() ?? '',
+  })));
+  expect(sent).toHaveLength(count);
+  return sent;
+}
+
+function posts(apiRequests: readonly Request[]): Request[] {
+  return apiRequests.filter((request) => request.method() === 'POST');
+}
+
+/** Submits (or runs `action`), then waits for one more POST and for the response panel to show its outcome. */
+async function submitAndSettle(page: Page, apiRequests: readonly Request[], action = () => page.getByRole('button', { name: 'Submit order' }).click()): Promise<void> {
+  const before = posts(apiRequests).length;
+  await action();
+  await eventually('the POST /orders', async () => (posts(apiRequests).length > before ? true : undefined), 15_000);
+  // A locator, not waitForFunction: the site's CSP forbids the eval that a string predicate needs.
+  await page.locator('[data-testid="output"]:not([data-outcome="submitting"]):not([data-outcome="waiting"])').waitFor({ timeout: 20_000 });
+}
+
+interface Accepted {
+  readonly status: number;
+  readonly orderId: string;
+  readonly eventId: string;
+}
+
+/**
+ * The page's first POST /orders goes to the real API (which accepts the order), but the browser
+ * gets `lose` instead of the answer: what a dropped connection or a failing proxy does. Later
+ * requests pass. Returns the API's real answer.
+ */
+async function loseFirstAnswer(page: Page, lose: (route: Route) => Promise<void>): Promise<() => Accepted> {
+  let answer: Accepted | undefined;
+  await page.route('**/orders', async (route) => {
+    if (route.request().method() !== 'POST' || answer !== undefined) return route.fallback();
+    const response = await route.fetch();
+    answer = { status: response.status(), ...(await response.json()) };
+    return lose(route);
+  });
+  return () => {
+    if (answer === undefined) throw new Error('The first POST /orders never reached the API');
+    return answer;
+  };
+}
+
+/** The page's first POST /orders gets `status` without reaching the API; later requests pass. */
+async function answerFirstPostWith(page: Page, status: number, headers: Record<string, string>, message: string): Promise<void> {
+  let answered = false;
+  await page.route('**/orders', (route) => {
+    if (route.request().method() !== 'POST' || answered) return route.fallback();
+    answered = true;
+    return route.fulfill({
+      status,
+      contentType: 'application/json',
+      headers: { 'Access-Control-Allow-Origin': site.origin, 'Access-Control-Expose-Headers': 'Idempotent-Replayed, Retry-After', ...headers },
+      body: JSON.stringify({ message }),
+    });
+  });
+}
+
+/** How many times the worker logged `order_processed` for this order. */
+function workerProcessed(orderId: string): number {
+  return logLines.filter((entry) => entry.source === 'worker' && entry.json?.msg === 'order_processed' && entry.json?.orderId === orderId).length;
+}
+
+/**
+ * The orderIds the API accepted as new orders (it logs `order_accepted` once per published
+ * event; a replay logs something else) since log line `start`. Tests run one at a time, so
+ * these are the test's own orders: a retry that made a second order shows up here with an id
+ * of its own, which no per-orderId count would catch.
+ */
+function ordersAcceptedSince(start: number): unknown[] {
+  return logLines.slice(start).filter((entry) => entry.source === 'api' && entry.json?.msg === 'order_accepted').map((entry) => entry.json?.orderId);
+}
+
+/** True once no message is waiting or in flight on the main queue (so every published event was handled). */
+async function mainQueueDrained(): Promise<true | undefined> {
+  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({
+    QueueUrl: workflow.outputs.MainQueueUrl,
+    AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+  }));
+  return Attributes.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0' ? true : undefined;
+}
+
 test('shows the env and region from config.json, and the API it talks to', async () => {
   const { page, context } = await openSite(DESKTOP);
   await expectText(page.getByTestId('env-name'), 'local');
@@ -185,11 +287,13 @@ test('1. a valid order shows its orderId and eventId, and the worker processes i
   // The response is announced and focused.
   expect(await page.getByTestId('output').getAttribute('aria-live')).toBe('polite');
   expect(await focused(page).getAttribute('id')).toBe('output-heading');
-  expect(apiRequests.filter((request) => request.method() === 'POST')).toHaveLength(1);
-  expect(JSON.parse(apiRequests.find((request) => request.method() === 'POST')!.postData()!)).toEqual({
+  const [sent] = await sentOrders(apiRequests, 1);
+  expect(JSON.parse(sent.body)).toEqual({
     customerId: 'cust-123',
     items: [{ sku: 'SKU-1', qty: 2 }, { sku: 'SKU-2', qty: 1 }],
   });
+  // One key per draft, and the real API's CORS preflight let it through.
+  expect(sent.key).toMatch(UUID_V4);
 
   // Recent orders: what was sent and what came back.
   const recent = page.getByTestId('recent-orders');
@@ -279,24 +383,201 @@ test('4. a 400 from the server (client validation bypassed) shows the server\'s 
   await context.close();
 });
 
-test('network errors and 5xx answers show a clear message', async () => {
+test('5. a resubmit of an unchanged accepted draft shows the same order; "Create another order" starts a new key', async () => {
+  const logStart = logLines.length;
+  const { page, context, apiRequests } = await openSite(DESKTOP);
+  await fillItem(page, 1, 'SKU-AGAIN', '1');
+  await submitAndSettle(page, apiRequests);
+  const orderId = await textOf(page.getByTestId('order-id'));
+  expect(await page.getByTestId('replayed-note').count()).toBe(0);
+
+  // The same draft again: the same key and body, and the API answers with the same order.
+  await submitAndSettle(page, apiRequests);
+  await expectText(page.getByTestId('replayed-note'), 'Already accepted earlier');
+  expect(await textOf(page.getByTestId('order-id'))).toBe(orderId);
+  const [first, again] = await sentOrders(apiRequests, 2);
+  expect(first.key).toMatch(UUID_V4);
+  expect(again).toEqual(first);
+  // One order in the list, with both attempts.
+  await expectText(page.getByTestId('recent-orders'), '2 attempts with the same Idempotency-Key');
+  expect(await page.locator('.recent-list__entry').count()).toBe(1);
+
+  // A new draft, typed identically: a new key, so a second order.
+  await page.getByRole('button', { name: 'Create another order' }).click();
+  expect(await focused(page).getAttribute('id')).toBe('customerId');
+  expect(await page.getByLabel('SKU (item 1)').inputValue()).toBe('');
+  expect(await page.getByTestId('output').getAttribute('data-outcome')).toBe('idle');
+  await fillItem(page, 1, 'SKU-AGAIN', '1');
+  await submitAndSettle(page, apiRequests);
+  const secondOrderId = await textOf(page.getByTestId('order-id'));
+  expect(secondOrderId).not.toBe(orderId);
+  expect(await page.getByTestId('replayed-note').count()).toBe(0);
+  const [, , created] = await sentOrders(apiRequests, 3);
+  expect(created.body).toBe(first.body);
+  expect(created.key).toMatch(UUID_V4);
+  expect(created.key).not.toBe(first.key);
+
+  // Changing an accepted draft: the form says Submit makes a new order, and it does (a new key).
+  await page.getByLabel('Quantity (item 1)').fill('2');
+  await expectText(page.getByTestId('draft-notice'), `Order ${secondOrderId} was accepted. Submitting now sends a new order.`);
+  await submitAndSettle(page, apiRequests);
+  const [, , , changed] = await sentOrders(apiRequests, 4);
+  expect(changed.key).not.toBe(created.key);
+  expect(JSON.parse(changed.body)).toEqual({ items: [{ sku: 'SKU-AGAIN', qty: 2 }] });
+  const thirdOrderId = await textOf(page.getByTestId('order-id'));
+  expect(thirdOrderId).not.toBe(secondOrderId);
+  expect(await page.locator('.recent-list__entry').count()).toBe(3);
+  // Four requests, three orders: the unchanged resubmit published nothing.
+  expect(ordersAcceptedSince(logStart)).toEqual([orderId, secondOrderId, thirdOrderId]);
+  await context.close();
+}, 60_000);
+
+/** How the answer to the first request is lost after the API accepted the order. */
+const LOST_ANSWERS = [
+  { failure: 'a dropped connection', title: 'No response from the API', lose: (route: Route) => route.abort('connectionreset') },
+  {
+    failure: 'a 502',
+    title: 'The API failed (HTTP 502)',
+    lose: (route: Route) => route.fulfill({
+      status: 502,
+      contentType: 'application/json',
+      headers: { 'Access-Control-Allow-Origin': site.origin },
+      body: JSON.stringify({ message: 'Bad gateway', requestId: 'req-lost' }),
+    }),
+  },
+];
+
+test.each(LOST_ANSWERS)('6. after $failure (the API had accepted the order), Retry resends the same key and body, shows the same order, and the worker processes it once', async ({ failure, title, lose }) => {
+  const logStart = logLines.length;
+  const { page, context, apiRequests } = await openSite(DESKTOP);
+  const firstAnswer = await loseFirstAnswer(page, lose);
+  await fillItem(page, 1, 'SKU-RETRY', '3');
+  await submitAndSettle(page, apiRequests);
+
+  const output = page.getByTestId('output');
+  expect(await output.getAttribute('data-outcome')).toBe('uncertain');
+  await expectText(output, title);
+  await expectText(page.getByTestId('uncertain-note'), UNCERTAIN_NOTE);
+  expect(await output.textContent()).not.toContain('Nothing was accepted');
+  await expectText(page.getByTestId('recent-orders'), 'Unconfirmed');
+  const accepted = firstAnswer();
+  expect(accepted.status).toBe(202); // so a second order here would be a duplicate
+  if (failure === 'a dropped connection') await screenshot(page, 'desktop-5-unconfirmed');
+
+  // The retry goes to the API itself, through its real CORS preflight.
+  await page.unroute('**/orders');
+  // Keyboard: the focus is on the response heading; the next Tab is Retry.
+  expect(await focused(page).getAttribute('id')).toBe('output-heading');
+  await page.keyboard.press('Tab');
+  expect(await focused(page).textContent()).toBe('Retry');
+  await submitAndSettle(page, apiRequests, () => page.keyboard.press('Enter'));
+
+  expect(await output.getAttribute('data-outcome')).toBe('accepted');
+  expect(await textOf(page.getByTestId('order-id'))).toBe(accepted.orderId);
+  expect(await textOf(page.getByTestId('event-id'))).toBe(accepted.eventId);
+  await expectText(page.getByTestId('replayed-note'), 'No second order was created');
+  const [first, retried] = await sentOrders(apiRequests, 2);
+  expect(first.key).toMatch(UUID_V4);
+  expect(retried).toEqual(first);
+  await expectText(page.getByTestId('recent-orders'), '2 attempts with the same Idempotency-Key');
+  expect(await page.locator('.recent-list__entry').count()).toBe(1);
+
+  // One order: the API published one event for both requests and the worker processed it once.
+  await eventually('the worker to process the order', async () => (workerProcessed(accepted.orderId) > 0 ? true : undefined));
+  await eventually('the main queue to drain', mainQueueDrained);
+  expect(ordersAcceptedSince(logStart)).toEqual([accepted.orderId]);
+  expect(workerProcessed(accepted.orderId)).toBe(1);
+  await context.close();
+}, 90_000);
+
+test('7. editing the order after an unconfirmed attempt says it is a new order; Undo restores the retry', async () => {
+  const logStart = logLines.length;
+  const { page, context, apiRequests } = await openSite(DESKTOP);
+  const firstAnswer = await loseFirstAnswer(page, (route) => route.abort('connectionreset'));
+  await fillItem(page, 1, 'SKU-EDIT', '1');
+  await submitAndSettle(page, apiRequests);
+  expect(await page.getByTestId('output').getAttribute('data-outcome')).toBe('uncertain');
+  await page.unroute('**/orders');
+
+  const notice = page.getByTestId('draft-notice');
+  await page.getByLabel('Quantity (item 1)').fill('2');
+  await expectText(notice, 'This is now a new order');
+  await expectText(notice, 'The earlier attempt may have been accepted');
+  expect(await notice.getAttribute('aria-live')).toBe('polite');
+  await screenshot(page, 'desktop-6-edited-after-unconfirmed');
+
+  await notice.getByRole('button', { name: 'Undo changes' }).click();
+  expect(await page.getByLabel('Quantity (item 1)').inputValue()).toBe('1');
+  expect((await notice.textContent())?.trim()).toBe('');
+
+  // Changed again and submitted: a new order under a new key, next to the first one.
+  await page.getByLabel('Quantity (item 1)').fill('2');
+  await submitAndSettle(page, apiRequests);
+  const [first, edited] = await sentOrders(apiRequests, 2);
+  expect(edited.key).not.toBe(first.key);
+  expect(JSON.parse(edited.body)).toEqual({ items: [{ sku: 'SKU-EDIT', qty: 2 }] });
+  const editedOrderId = await textOf(page.getByTestId('order-id'));
+  expect(editedOrderId).not.toBe(firstAnswer().orderId);
+  expect(await page.getByTestId('replayed-note').count()).toBe(0);
+  // Both exist, as the warning said they might.
+  expect(ordersAcceptedSince(logStart)).toEqual([firstAnswer().orderId, editedOrderId]);
+  expect(await page.locator('.recent-list__entry').count()).toBe(2);
+  await context.close();
+}, 60_000);
+
+test('8. a 409 is retried once after Retry-After with the same key; a 422 offers a new order under a new key', async () => {
+  const { page, context, apiRequests } = await openSite(DESKTOP);
+  const output = page.getByTestId('output');
+  // The real API answers these only under races (its handler tests cover them); here they are simulated.
+  await answerFirstPostWith(page, 409, { 'Retry-After': '1' }, 'A request with this Idempotency-Key is still being processed; retry after 1 s.');
+  await fillItem(page, 1, 'SKU-409', '1');
+  await page.getByRole('button', { name: 'Submit order' }).click();
+  await expectText(output, 'The first attempt is still being processed (HTTP 409). Asking again in 1 second');
+  expect(await page.getByRole('button', { name: 'Submit order' }).isDisabled()).toBe(true);
+  await page.locator('[data-testid="output"][data-outcome="accepted"]').waitFor({ timeout: 15_000 });
+  const [first, automatic] = await sentOrders(apiRequests, 2);
+  expect(automatic).toEqual(first);
+  await page.unroute('**/orders');
+
+  await page.getByRole('button', { name: 'Create another order' }).click();
+  await answerFirstPostWith(page, 422, {}, 'This Idempotency-Key was already used for a different order. Send a new Idempotency-Key for a new order.');
+  await fillItem(page, 1, 'SKU-422', '1');
+  await submitAndSettle(page, apiRequests);
+  expect(await output.getAttribute('data-outcome')).toBe('key-reused');
+  await expectText(output, 'Idempotency-Key already used for a different order (HTTP 422)');
+  await expectText(page.getByTestId('recent-orders'), 'Key reused 422');
+  await submitAndSettle(page, apiRequests, () => page.getByRole('button', { name: 'Send as a new order' }).click());
+  expect(await output.getAttribute('data-outcome')).toBe('accepted');
+  const [, , refused, renewed] = await sentOrders(apiRequests, 4);
+  expect(renewed.body).toBe(refused.body);
+  expect(renewed.key).toMatch(UUID_V4);
+  expect(renewed.key).not.toBe(refused.key);
+  await page.unroute('**/orders');
+  await context.close();
+}, 60_000);
+
+test('a refused connection and a 502 say the order may or may not have been accepted, and offer Retry', async () => {
   const { page, context } = await openSite(DESKTOP);
   await fillItem(page, 1, 'SKU-1', '1');
 
   await page.route('**/orders', (route) => route.abort('connectionrefused'));
   await page.getByRole('button', { name: 'Submit order' }).click();
-  await expectText(page.getByTestId('output'), 'Could not reach the API');
+  await expectText(page.getByTestId('output'), 'No response from the API');
+  await expectText(page.getByTestId('uncertain-note'), UNCERTAIN_NOTE);
+  await page.getByRole('button', { name: 'Retry' }).waitFor();
   await page.unroute('**/orders');
 
   await page.route('**/orders', (route) => route.fulfill({
     status: 502,
     contentType: 'application/json',
     headers: { 'Access-Control-Allow-Origin': site.origin },
-    body: JSON.stringify({ message: 'The order could not be accepted; please retry', requestId: 'req-123' }),
+    body: JSON.stringify({ message: 'The order could not be published; retrying with the same Idempotency-Key is safe', requestId: 'req-123' }),
   }));
-  await page.getByRole('button', { name: 'Submit order' }).click();
+  await page.getByRole('button', { name: 'Retry' }).click();
   await expectText(page.getByTestId('output'), 'The API failed (HTTP 502)');
   await expectText(page.getByTestId('output'), 'req-123');
+  await expectText(page.getByTestId('uncertain-note'), UNCERTAIN_NOTE);
+  await page.unroute('**/orders');
   await context.close();
 });
 
