@@ -70,9 +70,9 @@ export class HandlerFunction extends Construct {
       role,
       logGroup: this.logGroup,
       tracing: settings.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
-      // JSON format makes the runtime's own lines (`Invoke Error`, uncaught exceptions) JSON
-      // with a `level` too, so the saved failures query (`level = "ERROR"`) finds them, not
-      // only the handler's Powertools lines (which Lambda passes through unchanged).
+      // JSON format makes the runtime's own line for a handler error JSON with a `level`, and
+      // Lambda's records of timeouts and crashes JSON with a `record.status`: the saved failures
+      // query matches both, next to the handler's Powertools lines (passed through unchanged).
       loggingFormat: lambda.LoggingFormat.JSON,
       // Lambda drops application lines below this level and sets AWS_LAMBDA_LOG_LEVEL to it,
       // which Powertools Logger obeys ahead of POWERTOOLS_LOG_LEVEL (it warns if the latter is

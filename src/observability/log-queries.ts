@@ -49,6 +49,14 @@ export const DUPLICATES_QUERY: LogQuerySpec = {
  */
 export const PROCESSING_FAILED_MSG = 'processing_failed';
 
+/**
+ * `record.status` of the platform events Lambda writes (JSON log format, Telemetry API schema:
+ * `{ time, type, record }`) for an invocation that did not succeed. They carry no `level`, and in
+ * JSON format they are the only trace of a timeout (`timeout`) or of a runtime that exited
+ * (`failure`, e.g. `Runtime.ExitError`); `error` is a handler error. System log level WARN keeps them.
+ */
+export const FAILED_INVOCATION_STATUSES = ['timeout', 'failure', 'error'];
+
 export const FAILURES_QUERY: LogQuerySpec = {
   name: 'worker-failures',
   title: 'Find failures in the worker Lambda',
@@ -57,6 +65,7 @@ export const FAILURES_QUERY: LogQuerySpec = {
   anyOf: [
     { field: 'level', equals: 'ERROR' },
     { field: 'msg', equals: PROCESSING_FAILED_MSG },
+    ...FAILED_INVOCATION_STATUSES.map((status) => ({ field: 'record.status', equals: status })),
   ],
   sort: 'desc',
   limit: 50,
@@ -96,7 +105,8 @@ export function renderLogQuery(spec: LogQuerySpec): string {
 
 /**
  * Whether one parsed JSON log line passes the query's filter, the way Logs Insights
- * evaluates `field = "value"` on auto-discovered JSON fields (exact, case-sensitive).
+ * evaluates `field = "value"` on auto-discovered JSON fields (exact, case-sensitive; a nested
+ * field is named by its dotted path, `record.status`).
  * `substitutions` replaces placeholder values (e.g. the correlation ids).
  */
 export function logLineMatches(
@@ -104,5 +114,10 @@ export function logLineMatches(
   line: Record<string, unknown>,
   substitutions: Record<string, string> = {},
 ): boolean {
-  return spec.anyOf.some((c) => line[c.field] === (substitutions[c.equals] ?? c.equals));
+  return spec.anyOf.some((c) => fieldValue(line, c.field) === (substitutions[c.equals] ?? c.equals));
+}
+
+function fieldValue(line: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>(
+    (value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), line);
 }
