@@ -63,6 +63,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Tests
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
+    'fast-check@^4',
     'tsx@^4',
     'cdk-nag@^2.37',
     // examples/: the CDK CLI for synth/deploy, the React + Vite frontend and its browser test
