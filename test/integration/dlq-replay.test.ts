@@ -196,7 +196,11 @@ describe('the replay tool', () => {
         expect(outOfRange).toMatchObject({ code: 2, stderr: expect.stringContaining(`${flag} must be a whole number`) });
       }
 
-      expect(cli(['--help']).stdout).toContain('Usage: orders-workflow-replay-dlq');
+      const help = cli(['--help']);
+      expect(help.code).toBe(0);
+      for (const text of ['Usage: orders-workflow-replay-dlq', '--force', '--wait-seconds <0-20>', 'dlq-replay:<its id in the DLQ>', '130  interrupted']) {
+        expect(help.stdout).toContain(text);
+      }
       expect(await visibleCount(sqs, dlq)).toBe(1);
     });
 

@@ -41,8 +41,9 @@ Exit codes:
   0    done: every message received was replayed (or the DLQ was empty)
   1    some messages were replayed, but others failed (still in the DLQ) or the run
        stopped early on an error
-  2    nothing was moved: bad arguments, queues that do not exist or do not belong
-       together, or every send failed; the queues are as they were
+  2    nothing was moved, the queues are as they were: bad arguments, plain http:// off
+       this machine, queues that do not exist or do not belong together, or SQS failed
+       (an error, or every send) before any message was sent
   130  interrupted (Ctrl-C), also while waiting for messages; 143 on SIGTERM. What was
        not replayed stays in the DLQ.
 `;
