@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { FromHost, InvokeContext, serializeError, ToHost } from './function-protocol';
+import { runtimeInvokeErrorLine } from './lambda-log-lines';
 
 type Handler = (event: unknown, context: unknown, callback?: (error: unknown, result?: unknown) => void) => unknown;
 
@@ -28,11 +29,16 @@ async function loadHandler(): Promise<Handler> {
   return handler as Handler;
 }
 
-function lambdaContext(context: InvokeContext) {
+/**
+ * `deadline` is counted from the moment this process received the invoke, as Lambda counts
+ * it from the invocation start: Powertools turns getRemainingTimeInMillis into the claim's
+ * IN_PROGRESS expiry, so a claim left by a crash or timeout lasts exactly this invocation.
+ */
+function lambdaContext(context: InvokeContext, deadline: number) {
   return {
     ...context,
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, context.deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     // Deprecated context methods, still part of the Context type.
     done: () => undefined,
     fail: () => undefined,
@@ -66,20 +72,14 @@ async function main(): Promise<void> {
 
   process.on('message', (message: ToHost) => {
     if (message.type !== 'invoke') return;
-    run(handler, message.event, lambdaContext(message.context)).then(
+    const startedAt = Date.now();
+    const deadline = startedAt + message.timeoutMs;
+    send({ type: 'started', id: message.id, startedAt, deadline });
+    run(handler, message.event, lambdaContext(message.context, deadline)).then(
       (value) => send({ type: 'result', id: message.id, ok: true, value: value === undefined ? null : JSON.parse(JSON.stringify(value)) }),
       (error) => {
-        const serialized = serializeError(error);
-        // What the Node.js runtime writes for an invocation that threw.
-        process.stdout.write(`${JSON.stringify({
-          timestamp: new Date().toISOString(),
-          level: 'ERROR',
-          requestId: message.context.awsRequestId,
-          message: 'Invoke Error',
-          errorType: serialized.errorType,
-          errorMessage: serialized.errorMessage,
-        })}\n`);
-        send({ type: 'result', id: message.id, ok: false, error: serialized });
+        process.stdout.write(`${runtimeInvokeErrorLine(message.context.awsRequestId, error)}\n`);
+        send({ type: 'result', id: message.id, ok: false, error: serializeError(error) });
       },
     );
   });

@@ -30,6 +30,7 @@ import { provisionStack } from './provision';
 import { synthesizeLocalStack } from './stack';
 import { readSynthesizedStack, SynthesizedStack } from './template';
 import { WorkerBatchReport, WorkerPoller } from './worker-poller';
+import { localWorkerTimeout } from './worker-timeout';
 import { readWorkflowModel } from './workflow-model';
 import { OrdersWorkflowProps } from '../../src';
 
@@ -57,10 +58,20 @@ export interface LocalWorkflowOptions {
   /**
    * Visibility timeout of the worker's queue in the emulator, in seconds, so a failing order
    * is retried (and reaches the DLQ) in seconds; `'template'` keeps the template's value.
-   * The worker's timeout is capped at it (Lambda requires visibility timeout >= function timeout).
+   * The worker's timeout shrinks with it (at most half of it, less the batching window;
+   * worker-timeout.ts), so a crashed invocation's claim expires before its message is
+   * redelivered, as in AWS.
    * @default 2
    */
   readonly visibilityTimeoutSeconds?: number | 'template';
+  /**
+   * The worker's timeout in seconds, instead of the one derived from the visibility timeout.
+   * A value near or above the visibility timeout lets an invocation outlive its messages'
+   * invisibility, so a message is redelivered while its first invocation still runs: AWS's
+   * settings rule that out; the load test uses it to exercise concurrent redelivery.
+   * @default the template's timeout, at most (visibility timeout - batching window) / 2
+   */
+  readonly workerTimeoutSeconds?: number;
   /** Extra or overriding environment of the worker, e.g. `{ FAILURE_INJECTION_ENABLED: 'false' }`. */
   readonly workerEnv?: Readonly<Record<string, string>>;
   /** Extra or overriding environment of the API function. */
@@ -87,13 +98,13 @@ export interface LocalWorkflowOptions {
 
 export interface LocalWorker {
   readonly functionName: string;
-  /** Effective timeout (the template's, capped at the visibility timeout). */
+  /** Effective timeout in seconds (the template's, at most (visibility timeout - batching window) / 2, unless overridden). */
   readonly timeoutSeconds: number;
   readonly visibilityTimeoutSeconds: number;
   readonly batchSize: number;
   readonly maxReceiveCount?: number;
   /** One delivery of messages you received (with AttributeNames All), through the poller's code path. */
-  deliver(messages: readonly Message[]): Promise<WorkerBatchReport>;
+  deliver(messages: readonly Message[], receivedAt?: number): Promise<WorkerBatchReport>;
   startPolling(): void;
   stopPolling(): Promise<void>;
   /** PIDs of the worker's running instances (kill one to simulate a crash). */
@@ -172,10 +183,15 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
     }
 
     const worker = model.workerFunction;
-    const workerTimeout = Math.min(worker.timeoutSeconds, visibility);
-    if (workerTimeout < worker.timeoutSeconds) {
-      logs.local(`${worker.functionName}: timeout ${workerTimeout} s locally (template: ${worker.timeoutSeconds} s), ` +
-        'because Lambda requires the queue\'s visibility timeout to be at least the function timeout');
+    const derived = localWorkerTimeout(worker.timeoutSeconds, visibility, model.eventSource.maxBatchingWindowSeconds);
+    const workerTimeout = options.workerTimeoutSeconds ?? derived.timeoutSeconds;
+    if (options.workerTimeoutSeconds !== undefined && options.workerTimeoutSeconds > derived.timeoutSeconds) {
+      logs.local(`${worker.functionName}: timeout ${workerTimeout} s (workerTimeoutSeconds), more than half the ${visibility} s visibility ` +
+        'timeout: a message can be redelivered while its first invocation still runs, which AWS\'s settings rule out');
+    } else if (workerTimeout < worker.timeoutSeconds) {
+      logs.local(`${worker.functionName}: timeout ${workerTimeout} s locally (template: ${worker.timeoutSeconds} s), at most half the ` +
+        `${visibility} s visibility timeout, so a crashed invocation's claim expires before its message is redelivered, as in AWS` +
+        (derived.preservesAwsOrder ? '' : ' (not with this batching window: raise --visibility-timeout)'));
     }
     if (Number(process.versions.node.split('.')[0]) < 22) {
       logs.local(`handlers run on the local Node.js ${process.versions.node}; Lambda runs them on ${worker.runtime}`);
@@ -266,7 +282,7 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
       emulatorEndpoint,
       stackName: stack.stackName,
       worker: {
-        deliver: (messages) => poller.deliver(messages),
+        deliver: (messages, receivedAt) => poller.deliver(messages, receivedAt),
         startPolling: () => poller.start(),
         stopPolling: () => poller.stop(),
         pids: () => workerFunction.pids(),

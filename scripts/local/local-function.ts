@@ -8,9 +8,12 @@
  * - An instance runs one invocation at a time (Powertools' BatchProcessor, logger context and
  *   idempotency context are module-level and assume exactly that); concurrent invocations get
  *   more instances, up to `maxConcurrency`, then wait. Instances are reused (warm starts).
- * - A timeout kills the instance (Lambda stops the environment), so does a crash; the next
- *   invocation gets a fresh one (cold start). A test can kill an instance by PID to simulate
- *   a crash mid-invocation: nothing of that invocation survives except what it already wrote.
+ * - The timeout counts from the invocation start as the function process sees it: the host
+ *   sets the context's deadline when the invoke arrives, and the runner stops the instance at
+ *   that same deadline. A timeout kills the instance (Lambda stops the environment), so does
+ *   a crash; the next invocation gets a fresh one (cold start). A test can kill an instance by
+ *   PID to simulate a crash mid-invocation: nothing of that invocation survives except what
+ *   it already wrote. Lambda's own lines for these (lambda-log-lines.ts) go to the log.
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +21,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { FromHost, InvokeContext, SerializedError, ToHost } from './function-protocol';
+import { InvokeStatus, platformFailureLines } from './lambda-log-lines';
 
 export interface LocalFunctionOptions {
   /** Physical function name (context.functionName, logs). */
@@ -38,7 +42,23 @@ export interface LocalFunctionOptions {
   readonly onNote?: (message: string) => void;
 }
 
-export type InvokeOutcome =
+/** When an invocation ran, as the function process saw it. */
+export interface InvokeTiming {
+  /** Epoch ms the invocation started: when the function process received it (else when it was sent). */
+  readonly startedAt: number;
+  /** Epoch ms of the context's deadline (what getRemainingTimeInMillis counts down to), if the invoke arrived. */
+  readonly deadline?: number;
+}
+
+/** An instance held for one invocation: `invoke` once, or `release` it unused. */
+export interface Reservation {
+  /** False when the instance's init failed (or the runner is stopping): invoke reports why. */
+  readonly initialised: boolean;
+  invoke(event: unknown): Promise<InvokeOutcome>;
+  release(): void;
+}
+
+export type InvokeOutcome = InvokeTiming & (
   | { readonly ok: true; readonly value: unknown; readonly requestId: string; readonly durationMs: number }
   | {
     readonly ok: false;
@@ -47,7 +67,7 @@ export type InvokeOutcome =
     readonly error: SerializedError;
     readonly requestId: string;
     readonly durationMs: number;
-  };
+  });
 
 /** The TypeScript host runs through tsx's loader, resolved from here (not from the child's cwd). */
 const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
@@ -65,21 +85,49 @@ export class LocalFunction {
 
   /** Runs one invocation on an idle instance, a new one, or the next one to become free. */
   async invoke(event: unknown): Promise<InvokeOutcome> {
-    const requestId = randomUUID();
-    const started = Date.now();
+    return (await this.reserve()).invoke(event);
+  }
+
+  /**
+   * Holds an initialised instance (or one whose init failed) for one invocation. The SQS
+   * pollers reserve before they receive, so a local cold start (node and the TypeScript
+   * loader: up to seconds on a busy laptop, a large share of a seconds-long local visibility
+   * timeout) does not run on the received messages' clock; in AWS a cold start is a small
+   * share of a visibility timeout of minutes.
+   */
+  async reserve(): Promise<Reservation> {
+    const waitStarted = Date.now();
     const instance = await this.acquire();
-    if (!instance) {
-      return { ok: false, kind: 'crash', error: { errorType: 'Runtime.Stopped', errorMessage: 'the local runner is stopping' }, requestId, durationMs: 0 };
-    }
-    try {
-      const ready = await instance.ready;
-      if (!ready.ok) {
-        return { ok: false, kind: 'init', error: ready.error, requestId, durationMs: Date.now() - started };
-      }
-      return await instance.invoke(event, requestId);
-    } finally {
+    const ready = instance ? await instance.ready : undefined;
+    let released = false;
+    const release = () => {
+      if (released || !instance) return;
+      released = true;
       this.release(instance);
+    };
+    return {
+      initialised: ready?.ok === true,
+      invoke: async (event) => {
+        try {
+          return await this.invokeOn(instance, ready, event, waitStarted);
+        } finally {
+          release();
+        }
+      },
+      release,
+    };
+  }
+
+  private async invokeOn(instance: Instance | undefined, ready: Ready | undefined, event: unknown, waitStarted: number): Promise<InvokeOutcome> {
+    const requestId = randomUUID();
+    if (!instance || !ready) {
+      const error = { errorType: 'Runtime.Stopped', errorMessage: 'the local runner is stopping' };
+      return { ok: false, kind: 'crash', error, requestId, durationMs: 0, startedAt: Date.now() };
     }
+    if (!ready.ok) {
+      return { ok: false, kind: 'init', error: ready.error, requestId, durationMs: Date.now() - waitStarted, startedAt: waitStarted };
+    }
+    return instance.invoke(event, requestId);
   }
 
   /** PIDs of the running instances (for tests that simulate a crash). */
@@ -131,7 +179,14 @@ type Ready = { ok: true } | { ok: false; error: SerializedError };
 class Instance {
   public readonly ready: Promise<Ready>;
   private readonly child: ChildProcess;
-  private pending?: { id: string; resolve: (outcome: InvokeOutcome) => void; started: number; timer: NodeJS.Timeout };
+  private pending?: {
+    id: string;
+    resolve: (outcome: InvokeOutcome) => void;
+    /** When the runner sent the invoke; replaced by the host's own start once it reports it. */
+    started: number;
+    deadline?: number;
+    timer: NodeJS.Timeout;
+  };
   private exited = false;
   /** Killed, or its init failed: never handed another invocation. */
   private doomed = false;
@@ -165,10 +220,14 @@ class Instance {
           this.doomed = true;
           options.onNote?.(`${options.label}: init failed: ${message.error.errorType}: ${message.error.errorMessage}`);
           resolve({ ok: false, error: message.error });
+        } else if (message.type === 'started' && this.pending?.id === message.id) {
+          this.startedOnHost(message.startedAt, message.deadline);
         } else if (message.type === 'result' && this.pending?.id === message.id) {
+          const durationMs = Date.now() - this.pending.started;
+          if (!message.ok) this.writePlatformLines(message.id, 'error', durationMs, message.error.errorType);
           this.settle(message.ok
-            ? { ok: true, value: message.value, requestId: message.id, durationMs: Date.now() - this.pending.started }
-            : { ok: false, kind: 'error', error: message.error, requestId: message.id, durationMs: Date.now() - this.pending.started });
+            ? { ok: true, value: message.value, requestId: message.id, durationMs }
+            : { ok: false, kind: 'error', error: message.error, requestId: message.id, durationMs });
         }
       });
       this.child.once('exit', (code, signal) => {
@@ -181,8 +240,10 @@ class Instance {
         };
         resolve({ ok: false, error });
         if (this.pending) {
+          const durationMs = Date.now() - this.pending.started;
           options.onNote?.(`${options.label}: instance ${this.child.pid} died during request ${this.pending.id} (${error.errorMessage})`);
-          this.settle({ ok: false, kind: 'crash', error, requestId: this.pending.id, durationMs: Date.now() - this.pending.started });
+          this.writePlatformLines(this.pending.id, 'failure', durationMs, error.errorType);
+          this.settle({ ok: false, kind: 'crash', error, requestId: this.pending.id, durationMs });
         }
       });
     });
@@ -206,32 +267,50 @@ class Instance {
       memoryLimitInMB: String(options.memorySize),
       logGroupName: options.logGroupName,
       logStreamName: options.environment.AWS_LAMBDA_LOG_STREAM_NAME ?? 'local',
-      deadline: Date.now() + options.timeoutMs,
     };
     if (!this.alive) {
       const error = { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited before the invocation' };
-      return Promise.resolve({ ok: false, kind: 'crash', error, requestId, durationMs: 0 });
+      return Promise.resolve({ ok: false, kind: 'crash', error, requestId, durationMs: 0, startedAt: Date.now() });
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        // Lambda stops the environment of a timed-out invocation; so do we.
-        const seconds = (options.timeoutMs / 1000).toFixed(2);
-        options.onLine(options.label, JSON.stringify({
-          timestamp: new Date().toISOString(), level: 'ERROR', requestId, message: `Task timed out after ${seconds} seconds`,
-        }));
-        this.settle({
-          ok: false,
-          kind: 'timeout',
-          requestId,
-          durationMs: options.timeoutMs,
-          error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds} seconds` },
-        });
-        void this.kill();
-      }, options.timeoutMs);
+      // Until the host reports its start, the clock runs from the send (a host that never
+      // reports is still stopped after the timeout).
+      const timer = setTimeout(() => this.timeOut(requestId), options.timeoutMs);
       this.pending = { id: requestId, resolve, started: Date.now(), timer };
-      const message: ToHost = { type: 'invoke', id: requestId, event, context };
+      const message: ToHost = { type: 'invoke', id: requestId, event, context, timeoutMs: options.timeoutMs };
       this.child.send(message);
     });
+  }
+
+  /** The environment is stopped at the deadline the function itself counts down to. */
+  private startedOnHost(startedAt: number, deadline: number): void {
+    const pending = this.pending!;
+    clearTimeout(pending.timer);
+    pending.started = startedAt;
+    pending.deadline = deadline;
+    pending.timer = setTimeout(() => this.timeOut(pending.id), Math.max(0, deadline - Date.now()));
+  }
+
+  /** Lambda stops the environment of a timed-out invocation; so do we. */
+  private timeOut(requestId: string): void {
+    const { options } = this;
+    if (this.pending?.id !== requestId) return;
+    const seconds = (options.timeoutMs / 1000).toFixed(2);
+    options.onNote?.(`${options.label}: request ${requestId} timed out after ${seconds} s; instance ${this.child.pid} is stopped`);
+    this.writePlatformLines(requestId, 'timeout', options.timeoutMs);
+    this.settle({
+      ok: false,
+      kind: 'timeout',
+      requestId,
+      durationMs: options.timeoutMs,
+      error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds} seconds` },
+    });
+    void this.kill();
+  }
+
+  private writePlatformLines(requestId: string, status: InvokeStatus, durationMs: number, errorType?: string): void {
+    const lines = platformFailureLines({ requestId, status, errorType, durationMs, memorySizeMB: this.options.memorySize });
+    for (const line of lines) this.options.onLine(this.options.label, line);
   }
 
   async kill(): Promise<void> {
@@ -246,11 +325,13 @@ class Instance {
     await exited;
   }
 
-  private settle(outcome: InvokeOutcome): void {
+  private settle(outcome: DistributiveOmit<InvokeOutcome, keyof InvokeTiming>): void {
     const pending = this.pending;
     if (!pending) return;
     this.pending = undefined;
     clearTimeout(pending.timer);
-    pending.resolve(outcome);
+    pending.resolve({ ...outcome, startedAt: pending.started, deadline: pending.deadline } as InvokeOutcome);
   }
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

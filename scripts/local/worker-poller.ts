@@ -7,7 +7,7 @@
  */
 import { DeleteMessageBatchCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { InvokeOutcome, LocalFunction } from './local-function';
+import { InvokeOutcome, LocalFunction, Reservation } from './local-function';
 import { batchVerdict, toSqsEvent } from './sqs-event';
 
 export interface WorkerBatchReport {
@@ -20,6 +20,12 @@ export interface WorkerBatchReport {
   readonly deletedMessageIds: readonly string[];
   readonly wholeBatchReason?: string;
   readonly durationMs: number;
+  /** Epoch ms of the ReceiveMessage that brought the batch's first message (a poller's receive only). */
+  readonly receivedAt?: number;
+  /** Epoch ms the invocation started, as the function process saw it. */
+  readonly startedAt: number;
+  /** Epoch ms of the invocation's deadline (its claims' IN_PROGRESS expiry), if the invoke reached the function. */
+  readonly deadline?: number;
 }
 
 export interface WorkerPollerOptions {
@@ -82,10 +88,10 @@ export class WorkerPoller {
    * One delivery of `messages` (received by the caller with their receipt handles): invoke,
    * then delete the successes. The pollers use it; tests use it to deliver a message twice.
    */
-  async deliver(messages: readonly Message[]): Promise<WorkerBatchReport> {
+  async deliver(messages: readonly Message[], receivedAt?: number, reservation?: Reservation): Promise<WorkerBatchReport> {
     const { options } = this;
     const event = toSqsEvent(messages, options.queueArn, options.region);
-    const outcome = await options.function.invoke(event);
+    const outcome = await (reservation ? reservation.invoke(event) : options.function.invoke(event));
     const ids = messages.map((message) => message.MessageId!);
     const verdict = batchVerdict(ids, {
       ok: outcome.ok,
@@ -105,37 +111,58 @@ export class WorkerPoller {
       deletedMessageIds: deleted,
       wholeBatchReason: verdict.wholeBatchReason,
       durationMs: outcome.durationMs,
+      receivedAt,
+      startedAt: outcome.startedAt,
+      deadline: outcome.deadline,
     };
     options.onBatch?.(report);
     return report;
   }
 
   private async pollLoop(): Promise<void> {
+    // After an init failure, instances start only for received messages again (as in AWS),
+    // rather than one failing start per idle receive.
+    let warmFirst = true;
     while (this.running) {
-      let messages: Message[];
+      // An initialised instance first, then the messages: see LocalFunction.reserve.
+      let reservation: Reservation | undefined = warmFirst ? await this.options.function.reserve() : undefined;
+      if (reservation && !reservation.initialised) {
+        reservation.release();
+        reservation = undefined;
+        warmFirst = false;
+      }
+      let batch: { messages: Message[]; receivedAt: number };
       try {
-        messages = await this.receiveBatch();
+        batch = await this.receiveBatch();
       } catch (error) {
+        reservation?.release();
         if (!this.running) return;
         this.logReceiveError(error as Error);
         await sleep(RECEIVE_RETRY_DELAY_MS);
         continue;
       }
-      if (messages.length > 0) await this.deliver(messages);
+      if (batch.messages.length === 0) {
+        reservation?.release();
+        continue;
+      }
+      const report = await this.deliver(batch.messages, batch.receivedAt, reservation);
+      warmFirst = report.outcome !== 'init';
     }
   }
 
   /** Up to batchSize messages; with a batching window, keeps gathering until it is full or the window closes. */
-  private async receiveBatch(): Promise<Message[]> {
+  private async receiveBatch(): Promise<{ messages: Message[]; receivedAt: number }> {
     const { batchSize, maxBatchingWindowSeconds } = this.options;
     const messages = await this.receive(Math.min(batchSize, SQS_BATCH_LIMIT), WAIT_TIME_SECONDS);
-    if (maxBatchingWindowSeconds <= 0 || messages.length === 0) return messages;
+    // The first message's visibility timeout started with this receive.
+    const receivedAt = Date.now();
+    if (maxBatchingWindowSeconds <= 0 || messages.length === 0) return { messages, receivedAt };
     const closesAt = Date.now() + maxBatchingWindowSeconds * 1000;
     while (this.running && messages.length < batchSize && Date.now() < closesAt) {
       const wait = Math.max(0, Math.min(WAIT_TIME_SECONDS, Math.floor((closesAt - Date.now()) / 1000)));
       messages.push(...await this.receive(Math.min(batchSize - messages.length, SQS_BATCH_LIMIT), wait));
     }
-    return messages;
+    return { messages, receivedAt };
   }
 
   private receive(maxMessages: number, waitTimeSeconds: number): Promise<Message[]> {

@@ -2,11 +2,15 @@
  * The runbook's Logs Insights queries (src/observability/log-queries.ts) run against the
  * log lines the handlers really write, for one order followed from the API to the worker.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { envelope, lambdaContext, postJson, sqsEvent, sqsRecord } from './support/events';
 import { FakeIdempotencyTable } from './support/fake-idempotency-table';
 import { loadApiHandler, loadWorkerHandler } from './support/load-handlers';
 import { captureLogs, LogCapture, LogLine } from './support/log-capture';
 import { OrderCreatedDetail } from '../../lambda/shared/order-contract';
+import { LocalFunction } from '../../scripts/local/local-function';
 import {
   CORRELATE_QUERY,
   DUPLICATES_QUERY,
@@ -91,9 +95,11 @@ test('the runbook queries find exactly the lines they are meant to', async () =>
   expect(failed).toMatchObject({ outcome: 'failed', eventId: poisoned.eventId, orderId: poisoned.orderId, errorMessage: expect.stringContaining('FAIL-ME') });
   expectFieldsPresent(FAILURES_QUERY, failed);
   expect(workerLines.filter((line) => logLineMatches(FAILURES_QUERY, line))).toEqual([failed]);
-  // Each condition on its own finds the line: the level one in particular must match Powertools'
-  // capitals, so an ERROR from anywhere in the worker is found even without msg processing_failed.
-  for (const condition of FAILURES_QUERY.anyOf) {
+  // Each condition on the handler's own fields finds the line on its own: the level one in
+  // particular must match Powertools' capitals, so an ERROR from anywhere in the worker is found
+  // even without msg processing_failed. (The record.status ones match Lambda's platform events:
+  // test/construct/failures-query.test.ts.)
+  for (const condition of FAILURES_QUERY.anyOf.filter((c) => !c.field.startsWith('record.'))) {
     expect(logLineMatches({ ...FAILURES_QUERY, anyOf: [condition] }, failed)).toBe(true);
   }
 
@@ -128,4 +134,113 @@ test('an API publish failure is an ERROR line carrying the ids and the error mes
   const line = only(logs.lines());
   expect(line).toMatchObject({ level: 'ERROR', msg: 'publish_failed', message: 'publish_failed', outcome: 'error', errorMessage: expect.stringContaining('ThrottlingException') });
   expect(logLineMatches(CORRELATE_QUERY, line, { [EVENT_ID_PLACEHOLDER]: String(line.eventId) })).toBe(true);
+});
+
+describe("Lambda's own lines, as the local runner writes them (Lambda's JSON log format)", () => {
+  /** A function whose handler throws, never returns, or kills its own process, by event. */
+  const HANDLER = `exports.handler = async (event) => {
+    if (event.mode === 'throw') throw Object.assign(new Error('boom'), { orderCount: 3 });
+    if (event.mode === 'crash') process.kill(process.pid, 'SIGKILL');
+    await new Promise(() => undefined);
+  };`;
+  let dir: string;
+  let fn: LocalFunction;
+  const lines: Array<Record<string, unknown>> = [];
+  const invoke = (mode: string) => fn.invoke({ mode });
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-lines-'));
+    fs.writeFileSync(path.join(dir, 'index.js'), HANDLER);
+    fn = new LocalFunction({
+      functionName: 'orders-worker',
+      label: 'worker',
+      handlerFile: path.join(dir, 'index.js'),
+      exportName: 'handler',
+      environment: { AWS_REGION: 'us-east-1', PATH: process.env.PATH ?? '' },
+      timeoutMs: 500,
+      memorySize: 256,
+      logGroupName: '/aws/lambda/orders-worker',
+      maxConcurrency: 1,
+      onLine: (_label, line) => lines.push(JSON.parse(line)),
+    });
+  });
+  afterAll(async () => {
+    await fn.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    lines.length = 0;
+  });
+
+  test("a handler that throws: the Node.js runtime's ERROR line, which the failures query finds", async () => {
+    const outcome = await invoke('throw');
+
+    expect(outcome).toMatchObject({ ok: false, kind: 'error' });
+    await waitForLines(3);
+    const runtimeLine = lines.find((line) => line.level !== undefined)!;
+    expect(runtimeLine).toEqual({
+      timestamp: expect.any(String),
+      level: 'ERROR',
+      requestId: outcome.requestId,
+      message: { errorType: 'Error', errorMessage: 'boom', stackTrace: expect.arrayContaining([expect.stringMatching(/^Error: boom/)]), orderCount: 3 },
+    });
+    expect(logLineMatches(FAILURES_QUERY, runtimeLine)).toBe(true);
+    expect(systemRecords()).toEqual([
+      { type: 'platform.runtimeDone', record: expect.objectContaining({ requestId: outcome.requestId, status: 'error', errorType: 'Error' }) },
+      { type: 'platform.report', record: expect.objectContaining({ requestId: outcome.requestId, status: 'error', errorType: 'Error' }) },
+    ]);
+  });
+
+  test('a timeout: platform.runtimeDone and platform.report with status "timeout", no text line, no level', async () => {
+    const outcome = await invoke('hang');
+
+    expect(outcome).toMatchObject({ ok: false, kind: 'timeout', durationMs: 500 });
+    expect(outcome.deadline! - outcome.startedAt).toBe(500);
+    await waitForLines(2);
+    expect(lines).toEqual([
+      { time: expect.any(String), type: 'platform.runtimeDone', record: { requestId: outcome.requestId, status: 'timeout', metrics: { durationMs: 500, producedBytes: 0 } } },
+      {
+        time: expect.any(String),
+        type: 'platform.report',
+        record: { requestId: outcome.requestId, status: 'timeout', metrics: { durationMs: 500, billedDurationMs: 500, memorySizeMB: 256 } },
+      },
+    ]);
+  });
+
+  test('a crash: platform.runtimeDone and platform.report with status "failure" and errorType "Runtime.ExitError"', async () => {
+    const outcome = await invoke('crash');
+
+    expect(outcome).toMatchObject({ ok: false, kind: 'crash', error: { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited with signal: SIGKILL' } });
+    await waitForLines(2);
+    expect(systemRecords()).toEqual([
+      { type: 'platform.runtimeDone', record: expect.objectContaining({ requestId: outcome.requestId, status: 'failure', errorType: 'Runtime.ExitError' }) },
+      { type: 'platform.report', record: expect.objectContaining({ requestId: outcome.requestId, status: 'failure', errorType: 'Runtime.ExitError' }) },
+    ]);
+  });
+
+  /**
+   * Lambda's system events carry no `level` and no `msg`: the failures query finds a timeout
+   * or a crash by `record.status`, the way Logs Insights flattens the nested JSON.
+   */
+  test.each([['a timeout', 'hang'], ['a crash', 'crash'], ['a handler error', 'throw']])('the failures query finds %s as the runner writes it', async (_case, mode) => {
+    const outcome = await invoke(mode);
+    await waitForLines(mode === 'throw' ? 3 : 2);
+
+    const found = lines.filter((line) => logLineMatches(FAILURES_QUERY, line));
+    expect(found.length).toBeGreaterThanOrEqual(2);
+    expect(found.filter((line) => line.type === 'platform.report')).toEqual([
+      expect.objectContaining({ record: expect.objectContaining({ requestId: outcome.requestId }) }),
+    ]);
+  });
+
+  function systemRecords() {
+    return lines.filter((line) => line.type !== undefined).map(({ type, record }) => ({ type, record }));
+  }
+
+  /** The runtime's line comes through the instance's stdout, the platform's from the runner: either may come first. */
+  async function waitForLines(count: number) {
+    for (let attempt = 0; attempt < 50 && lines.length < count; attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(lines).toHaveLength(count);
+  }
+
 });
