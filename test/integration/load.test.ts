@@ -1,13 +1,28 @@
 /**
- * Issue 3, scenario 5: 1,000 orders POSTed to the local API with bounded concurrency, all of
- * them processed exactly once: none lost, none duplicated, none parked in the DLQ. Prints the
- * throughput and the POST latency percentiles. Bounded in time: a hard deadline fails the test.
+ * Issue 3, scenario 5, with redelivery at scale: 1,000 orders POSTed to the local API with
+ * bounded concurrency while SQS redelivers a share of the messages whose first invocation is
+ * still running, and still every order is processed exactly once: none lost, none doubled,
+ * none parked in the DLQ. Prints the throughput, the POST latency percentiles and how many
+ * redeliveries happened. Bounded in time: a hard deadline fails the test.
+ *
+ * How the redeliveries are made: a 2 s visibility timeout, a worker timeout (10 s) allowed to
+ * outlive it (`workerTimeoutSeconds`; AWS's settings rule that out, which is why it has to be
+ * provoked), and a slowed worker: every 40th completion write (Powertools' UpdateItem to the
+ * idempotency table) is held for 2.5 s by a proxy in front of moto. The whole batch of that
+ * record stays in flight past its visibility timeout, so its messages are received again
+ * while it runs: the completed ones come back as duplicates, the held one finds its claim
+ * IN_PROGRESS, fails, and is retried until it is a duplicate too.
  */
+import { DynamoDbProxy, startDynamoDbProxy } from './support/dynamodb-proxy';
 import { allIdempotencyRecords, postOrder, PostResult, queueDepth, RunningWorkflow, runWorkflow, useEmulator, useSynthesizedStack, waitFor } from './support/harness';
 
 const ORDERS = 1_000;
 const CONCURRENCY = 20;
-/** The whole scenario (POSTs, processing, checks) must finish within this; it takes ~20 s on 2 cores. */
+const VISIBILITY_TIMEOUT_SECONDS = 2;
+const WORKER_TIMEOUT_SECONDS = 10;
+const SLOW_COMPLETION_EVERY = 40;
+const SLOW_COMPLETION_MS = 2_500;
+/** The whole scenario (POSTs, processing, checks) must finish within this; it takes ~30 s on 2 cores. */
 const DEADLINE_MS = 150_000;
 
 jest.setTimeout(DEADLINE_MS + 30_000);
@@ -15,28 +30,40 @@ jest.setTimeout(DEADLINE_MS + 30_000);
 const emulator = useEmulator();
 const appDir = useSynthesizedStack();
 let run: RunningWorkflow | undefined;
+let proxy: DynamoDbProxy | undefined;
 
 afterEach(async () => {
   await run?.stop();
+  await proxy?.close();
 });
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-test(`5. load: ${ORDERS} orders with concurrency ${CONCURRENCY} -> exactly ${ORDERS} processed, 0 in the DLQ, 0 lost, 0 duplicated`, async () => {
+test(`5. load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redelivered while in flight -> exactly ${ORDERS} processed, 0 in the DLQ, 0 lost, 0 doubled`, async () => {
   const deadline = Date.now() + DEADLINE_MS;
   const remaining = () => Math.max(1_000, deadline - Date.now());
   const processed = new Map<string, number>();
   let duplicateDeliveries = 0;
-  // A generous visibility timeout: under load a slow batch must not be redelivered while it runs.
+  let inProgressRetries = 0;
+  let completions = 0;
+  let slowCompletions = 0;
+  proxy = await startDynamoDbProxy(emulator.endpoint(), ({ operation }) => {
+    if (operation !== 'UpdateItem' || ++completions % SLOW_COMPLETION_EVERY !== 0) return undefined;
+    slowCompletions++;
+    return { delayMs: SLOW_COMPLETION_MS };
+  });
   run = await runWorkflow(emulator.endpoint(), appDir(), {
-    visibilityTimeoutSeconds: 30,
+    visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
+    workerTimeoutSeconds: WORKER_TIMEOUT_SECONDS,
+    workerEnv: { AWS_ENDPOINT_URL: proxy.url },
     onLog: (line) => {
       if (line.source !== 'worker') return;
       const eventId = line.json?.eventId as string | undefined;
       if (line.json?.msg === 'order_processed' && eventId) processed.set(eventId, (processed.get(eventId) ?? 0) + 1);
       if (line.json?.msg === 'duplicate') duplicateDeliveries++;
+      if (line.json?.msg === 'processing_failed' && /already an execution in progress/.test(String(line.json.errorMessage))) inProgressRetries++;
     },
   });
   const { local } = run;
@@ -66,21 +93,45 @@ test(`5. load: ${ORDERS} orders with concurrency ${CONCURRENCY} -> exactly ${ORD
   expect(records).toHaveLength(ORDERS);
   expect(records.filter((record) => record.status !== 'COMPLETED')).toEqual([]);
   expect(new Set(records.map((record) => record.eventId))).toEqual(posted);
-  // Duplicated = processed twice. SQS may deliver a message twice (at-least-once); the worker's
-  // idempotency must absorb that, so a redelivery is counted and reported, never processed.
+  // Doubled = processed twice. The redeliveries below must all be absorbed by the worker's
+  // idempotency: counted and reported, never processed again.
   expect([...processed.values()].filter((count) => count !== 1)).toEqual([]);
   expect([...processed.keys()].filter((eventId) => !posted.has(eventId))).toEqual([]);
   expect(await queueDepth(run.sqs, local.outputs.DlqUrl)).toBe(0);
   expect(Date.now()).toBeLessThan(deadline);
 
+  // Redelivery at scale really happened, and while the first invocation was still running.
+  const deliveries = new Map<string, Array<{ startedAt: number; endedAt: number }>>();
+  for (const batch of run.batches) {
+    for (const record of batch.event.Records) {
+      const list = deliveries.get(record.messageId) ?? [];
+      list.push({ startedAt: batch.startedAt, endedAt: batch.startedAt + batch.durationMs });
+      deliveries.set(record.messageId, list);
+    }
+  }
+  const redeliveries = [...deliveries.values()].reduce((sum, list) => sum + list.length - 1, 0);
+  const redeliveredMessages = [...deliveries.values()].filter((list) => list.length > 1).length;
+  const inFlightRedeliveries = [...deliveries.values()].reduce((sum, list) =>
+    sum + list.filter((delivery, index) => list.slice(0, index).some((earlier) => delivery.startedAt < earlier.endedAt)).length, 0);
+  const maxDeliveries = Math.max(...[...deliveries.values()].map((list) => list.length));
+  expect(slowCompletions).toBeGreaterThanOrEqual(Math.floor(ORDERS / SLOW_COMPLETION_EVERY));
+  expect(redeliveries).toBeGreaterThan(0);
+  expect(inFlightRedeliveries).toBeGreaterThan(0);
+  expect(duplicateDeliveries).toBeGreaterThan(0);
+  expect(maxDeliveries).toBeLessThan(local.worker.maxReceiveCount!);
+
   const latencies = results.map((result) => result.ms).sort((a, b) => a - b);
   const invocations = run.batches.length;
   console.log([
-    `load: ${ORDERS} orders, ${CONCURRENCY} concurrent clients`,
+    `load: ${ORDERS} orders, ${CONCURRENCY} concurrent clients, visibility timeout ${VISIBILITY_TIMEOUT_SECONDS} s, worker timeout ${WORKER_TIMEOUT_SECONDS} s, ` +
+      `${slowCompletions} completions held ${SLOW_COMPLETION_MS} ms`,
     `  POST: ${(ORDERS / postSeconds).toFixed(0)} orders/s, latency p50 ${percentile(latencies, 50).toFixed(1)} ms, ` +
       `p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`,
     `  end to end: all ${ORDERS} processed after ${endToEndSeconds.toFixed(1)} s (${(ORDERS / endToEndSeconds).toFixed(0)} orders/s), ` +
       `${invocations} worker invocations (${(ORDERS / invocations).toFixed(2)} records each)`,
-    `  result: ${records.length} COMPLETED, 0 lost, 0 processed twice (${duplicateDeliveries} duplicate deliveries absorbed), 0 in the DLQ`,
+    `  redeliveries: ${redeliveries} (${redeliveredMessages} messages, ${(100 * redeliveredMessages / ORDERS).toFixed(1)}%), ` +
+      `${inFlightRedeliveries} while an earlier delivery was still running; at most ${maxDeliveries} deliveries of one message`,
+    `  absorbed: ${duplicateDeliveries} duplicate deliveries, ${inProgressRetries} retries of a claim still in progress`,
+    `  result: ${records.length} COMPLETED, 0 lost, 0 processed twice, 0 in the DLQ`,
   ].join('\n'));
 });
