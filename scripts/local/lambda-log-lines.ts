@@ -14,8 +14,10 @@ import { format } from 'node:util';
  *   exited (crash, out of memory, kill). In JSON format there is no "Task timed out" or
  *   "Runtime exited" text line: the status is the record. System events carry no `level`.
  *
- * Locally only failed invocations get the platform events: the successful ones' start,
- * runtimeDone and report lines would double the terminal output and say nothing new.
+ * Only failed invocations get platform events, as in AWS with the construct's system log
+ * level WARN: Lambda writes `platform.start` and a successful `platform.report` at INFO and a
+ * successful `platform.runtimeDone` at DEBUG, but a runtimeDone or report whose status is not
+ * `success` at WARN.
  */
 
 export type InvokeStatus = 'error' | 'failure' | 'timeout';
