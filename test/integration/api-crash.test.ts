@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Duration } from 'aws-cdk-lib';
-import { startCrashProxy, CrashProxy } from './support/crash-proxy';
+import { AwsProxy, startAwsProxy } from './support/aws-proxy';
 import { GOOD_ORDER, postOrder, PostResult, queueDepth, RunningWorkflow, runWorkflow, useEmulator, useSynthesizedStack, waitFor } from './support/harness';
 
 jest.setTimeout(90_000);
@@ -21,7 +21,7 @@ const API_TIMEOUT_SECONDS = 6;
 const emulator = useEmulator();
 const appDir = useSynthesizedStack({ apiTimeout: Duration.seconds(API_TIMEOUT_SECONDS) });
 let run: RunningWorkflow | undefined;
-let proxy: CrashProxy | undefined;
+let proxy: AwsProxy | undefined;
 
 afterEach(async () => {
   await run?.stop();
@@ -30,9 +30,16 @@ afterEach(async () => {
 
 test('the API dies after PutEvents, before answering: the retry with the same key is processed exactly once', async () => {
   let killed: number[] = [];
-  proxy = await startCrashProxy(emulator.endpoint(), 'AWSEvents.PutEvents', async () => {
-    killed = run!.local.api.pids();
-    for (const pid of killed) process.kill(pid, 'SIGKILL');
+  let armed = true;
+  proxy = await startAwsProxy(emulator.endpoint(), ({ target }) => {
+    if (!armed || target !== 'AWSEvents.PutEvents') return undefined;
+    armed = false;
+    return {
+      afterAnswerWithheld: async () => {
+        killed = run!.local.api.pids();
+        for (const pid of killed) process.kill(pid, 'SIGKILL');
+      },
+    };
   });
   run = await runWorkflow(emulator.endpoint(), appDir(), { apiEnv: { AWS_ENDPOINT_URL: proxy.url }, apiConcurrency: 1 });
   const { local } = run;
@@ -44,7 +51,7 @@ test('the API dies after PutEvents, before answering: the retry with the same ke
   const crashedAt = Date.now();
   expect(crashed.status).toBe(502);
   expect(killed.length).toBe(1);
-  expect(proxy.targets.filter((target) => target === 'AWSEvents.PutEvents')).toHaveLength(1);
+  expect(proxy.forwarded.filter((operation) => operation === 'PutEvents')).toHaveLength(1);
 
   // 2. An immediate retry finds the dead invocation's claim: 409, retry after at most the API timeout.
   const busy = await post();
@@ -62,7 +69,7 @@ test('the API dies after PutEvents, before answering: the retry with the same ke
   expect(Date.now() - crashedAt).toBeLessThanOrEqual((API_TIMEOUT_SECONDS + 5) * 1000);
   expect(accepted.headers.get('idempotent-replayed')).toBeNull();
   const { eventId, orderId } = accepted.body;
-  expect(proxy.targets.filter((target) => target === 'AWSEvents.PutEvents')).toHaveLength(2);
+  expect(proxy.forwarded.filter((operation) => operation === 'PutEvents')).toHaveLength(2);
 
   // 4. From now on, the stored answer.
   const replay = await post();

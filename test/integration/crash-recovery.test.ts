@@ -13,7 +13,7 @@
  * in_progress_expiration, from the context's remaining time), SQS redelivers after the
  * visibility timeout, a fresh instance (cold start) takes the claim over and completes it.
  */
-import { DynamoDbProxy, startDynamoDbProxy } from './support/dynamodb-proxy';
+import { AwsProxy, startAwsProxy } from './support/aws-proxy';
 import { idempotencyRecord, GOOD_ORDER, postOrder, queueDepth, RunningWorkflow, runWorkflow, useEmulator, useSynthesizedStack, waitFor } from './support/harness';
 
 jest.setTimeout(90_000);
@@ -28,7 +28,7 @@ const EXPIRY_SLACK_MS = 250;
 const emulator = useEmulator();
 const appDir = useSynthesizedStack();
 let run: RunningWorkflow | undefined;
-let proxy: DynamoDbProxy | undefined;
+let proxy: AwsProxy | undefined;
 
 afterEach(async () => {
   await run?.stop();
@@ -39,7 +39,7 @@ test('4. a worker crash between the idempotency claim and completion: the claim 
   let crashed: { pids: number[]; claim?: Awaited<ReturnType<typeof idempotencyRecord>> } | undefined;
   let eventId = '';
   let armed = true;
-  proxy = await startDynamoDbProxy(emulator.endpoint(), ({ operation }) => {
+  proxy = await startAwsProxy(emulator.endpoint(), ({ operation }) => {
     if (!armed || operation !== 'PutItem') return undefined;
     armed = false;
     return {

@@ -13,7 +13,7 @@
  * while it runs: the completed ones come back as duplicates, the held one finds its claim
  * IN_PROGRESS, fails, and is retried until it is a duplicate too.
  */
-import { DynamoDbProxy, startDynamoDbProxy } from './support/dynamodb-proxy';
+import { AwsProxy, startAwsProxy } from './support/aws-proxy';
 import { allIdempotencyRecords, postOrder, PostResult, queueDepth, RunningWorkflow, runWorkflow, useEmulator, useSynthesizedStack, waitFor } from './support/harness';
 
 const ORDERS = 1_000;
@@ -30,7 +30,7 @@ jest.setTimeout(DEADLINE_MS + 30_000);
 const emulator = useEmulator();
 const appDir = useSynthesizedStack();
 let run: RunningWorkflow | undefined;
-let proxy: DynamoDbProxy | undefined;
+let proxy: AwsProxy | undefined;
 
 afterEach(async () => {
   await run?.stop();
@@ -49,10 +49,10 @@ test(`5. load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redeli
   let inProgressRetries = 0;
   let completions = 0;
   let slowCompletions = 0;
-  proxy = await startDynamoDbProxy(emulator.endpoint(), ({ operation }) => {
+  proxy = await startAwsProxy(emulator.endpoint(), ({ operation }) => {
     if (operation !== 'UpdateItem' || ++completions % SLOW_COMPLETION_EVERY !== 0) return undefined;
     slowCompletions++;
-    return { delayMs: SLOW_COMPLETION_MS };
+    return { delayBeforeMs: SLOW_COMPLETION_MS };
   });
   run = await runWorkflow(emulator.endpoint(), appDir(), {
     visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,

@@ -204,14 +204,17 @@ describe('the local API behaves like API Gateway', () => {
       expect(response.status).toBe(403);
       expect(await response.json()).toEqual({ message: 'Missing Authentication Token' });
     }
-    expect((await fetch(`${run!.local.apiUrl}/prod/orders`, { method: 'POST', body: '{"items":[{"sku":"A","qty":1}]}' })).status).toBe(202);
+    const json = { 'Content-Type': 'application/json' };
+    expect((await fetch(`${run!.local.apiUrl}/prod/orders`, { method: 'POST', headers: json, body: '{"items":[{"sku":"A","qty":1}]}' })).status).toBe(202);
   });
 
   test('413 for a body over 10 MB (API Gateway\'s limit), 400 from the handler for a body over its 64 KiB', async () => {
     const tooLarge = await fetch(`${run!.local.apiUrl}/orders`, { method: 'POST', body: 'x'.repeat(10 * 1024 * 1024 + 1) });
     expect(tooLarge.status).toBe(413);
     expect(await tooLarge.json()).toEqual({ message: 'Request Too Long' });
-    const large = await fetch(`${run!.local.apiUrl}/orders`, { method: 'POST', body: JSON.stringify({ items: [{ sku: 'x'.repeat(70_000), qty: 1 }] }) });
+    const large = await fetch(`${run!.local.apiUrl}/orders`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ items: [{ sku: 'x'.repeat(70_000), qty: 1 }] }),
+    });
     expect(large.status).toBe(400);
   });
 });

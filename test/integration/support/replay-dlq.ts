@@ -5,12 +5,12 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import {
   CreateQueueCommand, GetQueueAttributesCommand, Message, MessageAttributeValue, SendMessageBatchCommand,
   SendMessageBatchRequestEntry, SQSClient,
 } from '@aws-sdk/client-sqs';
+import { startAwsProxy } from './aws-proxy';
 import { queueDepth, receiveAll } from './harness';
 
 export const CLI_BUNDLE = path.join(__dirname, '..', '..', '..', 'assets', 'tools', 'replay-dlq', 'cli', 'index.js');
@@ -178,11 +178,6 @@ export function startReplayCli(args: string[], env: Record<string, string> = {})
   };
 }
 
-/** The SQS action of a JSON-protocol request (`AmazonSQS.ReceiveMessage` -> `ReceiveMessage`). */
-function actionOf(incoming: IncomingMessage): string {
-  return String(incoming.headers['x-amz-target'] ?? '').replace(/^AmazonSQS\./, '');
-}
-
 export interface SqsProxy {
   /** `http://127.0.0.1:<port>`: pass as `--endpoint`. */
   readonly url: string;
@@ -198,54 +193,15 @@ export interface SqsProxy {
 }
 
 /**
- * A proxy on 127.0.0.1 in front of moto: the CLI talks to it through `--endpoint`, so its real
- * SDK sees slow or failing SQS calls without any change to the tool.
+ * The shared AWS proxy (aws-proxy.ts) with behaviour a test can change while the CLI runs:
+ * the CLI talks to it through `--endpoint`, so its real SDK sees slow or failing SQS calls.
  */
 export async function startSqsProxy(target: string): Promise<SqsProxy> {
-  const targetUrl = new URL(target);
-  // unref: an answer still held back when a test ends must not keep jest waiting for it.
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
-  const proxy: SqsProxy & { server?: Server } = {
-    url: '',
-    delayBeforeMs: () => 0,
-    delayAfterMs: () => 0,
-    failing: () => false,
-    forwarded: [],
-    close: async () => {
-      proxy.server?.closeAllConnections();
-      await new Promise<void>((resolve) => (proxy.server ? proxy.server.close(() => resolve()) : resolve()));
-    },
-  };
-  const handle = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of incoming) chunks.push(chunk as Buffer);
-    const action = actionOf(incoming);
-    await sleep(proxy.delayBeforeMs(action));
-    if (proxy.failing(action)) {
-      outgoing.writeHead(500, { 'Content-Type': 'application/x-amz-json-1.0' });
-      outgoing.end(JSON.stringify({ __type: 'com.amazonaws.sqs#InternalError', message: 'failing on purpose (test proxy)' }));
-      return;
-    }
-    proxy.forwarded.push(action);
-    const forward = request({
-      host: targetUrl.hostname, port: targetUrl.port, method: incoming.method, path: incoming.url, headers: incoming.headers,
-    }, async (answer) => {
-      const body: Buffer[] = [];
-      for await (const chunk of answer) body.push(chunk as Buffer);
-      await sleep(proxy.delayAfterMs(action));
-      if (outgoing.destroyed) return; // the client gave up (an aborted receive)
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-      outgoing.end(Buffer.concat(body));
-    });
-    forward.on('error', () => outgoing.destroy());
-    forward.end(Buffer.concat(chunks));
-  };
-  const server = createServer((incoming, outgoing) => {
-    handle(incoming, outgoing).catch(() => outgoing.destroy());
-  });
-  proxy.server = server;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  (proxy as { url: string }).url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return proxy;
+  const settings = { delayBeforeMs: (_action: string) => 0, delayAfterMs: (_action: string) => 0, failing: (_action: string) => false };
+  const proxy = await startAwsProxy(target, ({ operation }) => ({
+    delayBeforeMs: settings.delayBeforeMs(operation),
+    delayAfterMs: settings.delayAfterMs(operation),
+    fail: () => settings.failing(operation),
+  }));
+  return Object.assign(settings, { url: proxy.url, forwarded: proxy.forwarded, close: proxy.close });
 }
