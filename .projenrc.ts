@@ -66,6 +66,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     'tsx@^4',
     'cdk-nag@^2.37',
+    // The gateway model (validateAtGateway) is checked against the handler with a draft-04 validator.
+    'ajv@^8',
+    'ajv-draft-04@^1',
     // examples/: the CDK CLI for synth/deploy, the React + Vite frontend and its browser test
     'aws-cdk@^2',
     'react@^19',
@@ -124,6 +127,14 @@ project.addTask('typecheck', {
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
 project.testTask.prependSpawn(project.tasks.tryFind('typecheck')!);
+
+// The API Gateway model of validateAtGateway is generated from the handler's zod schema, so
+// the gateway and the handler share one definition (test/construct/gateway-model.test.ts fails
+// when the committed file is stale).
+project.preCompileTask.spawn(project.addTask('generate:order-request-schema', {
+  description: 'Regenerate src/api/order-request-schema.generated.ts (the gateway model) from lambda/shared/order-validation.ts',
+  exec: 'tsx projenrc/order-request-schema.ts',
+}));
 
 // API.md from an isolated copy of the assembly: see projenrc/docgen.ts for why.
 project.tasks.tryFind('docgen')!.reset('tsx projenrc/docgen.ts API.md');
