@@ -77,6 +77,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/react-dom@^19',
     'vite@^8',
     'playwright-core',
+    // The frontend's Cognito sign-in (loaded on demand, in its own chunk); also usable by the local runner.
+    '@aws-sdk/client-cognito-identity-provider@^3',
     // Python bindings type check
     'pyright',
   ],
