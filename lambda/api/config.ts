@@ -1,3 +1,5 @@
+import { parseAuthorizationMode } from './caller';
+import type { AuthorizationMode } from '../../src/auth/authorization-mode';
 import { DEFAULT_EVENT_SOURCE, ORDER_CREATED_DETAIL_TYPE } from '../shared/order-contract';
 
 /** The API function's settings, from the environment the construct sets. */
@@ -11,6 +13,8 @@ export interface ApiConfig {
   readonly ordersTableName: string;
   /** How long a deduplication key is remembered. */
   readonly idempotencyWindowSeconds: number;
+  /** Which verified caller identity API Gateway puts on each request (`none`: no caller known). */
+  readonly authorizationMode: AuthorizationMode;
 }
 
 /** 24 hours, the contract's default window. */
@@ -36,6 +40,7 @@ export function readApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     corsAllowOrigins: parseOriginList(env.CORS_ALLOW_ORIGINS),
     ordersTableName,
     idempotencyWindowSeconds: parseWindow(env.IDEMPOTENCY_WINDOW_SECONDS),
+    authorizationMode: parseAuthorizationMode(env.AUTHORIZATION_MODE),
   };
 }
 

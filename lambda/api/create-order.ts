@@ -15,12 +15,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ApiConfig } from './config';
 import { buildOrderCreatedDetail } from './order-created';
 import { publishOrderCreated } from './publish';
-import { OrderAccepted, OrderRequest } from '../shared/order-contract';
+import { OrderAccepted, OrderRequest, SubmittedBy } from '../shared/order-contract';
 
 /** The payload Powertools hashes: `key` is the idempotency key, `request` is validated against the stored hash. */
 export interface KeyedRequest {
   readonly key: string;
   readonly request: OrderRequest;
+  /** Not hashed: the key already carries the caller's scope. */
+  readonly submittedBy?: SubmittedBy;
 }
 
 export interface CreateResult {
@@ -60,8 +62,8 @@ export function createOrderCreation(config: ApiConfig) {
     responseHook: (response) => ({ ...(response as object), replayed: true }),
   });
 
-  const publish = async (request: OrderRequest, key?: string): Promise<OrderAccepted> => {
-    const detail = buildOrderCreatedDetail(request, key);
+  const publish = async (request: OrderRequest, key?: string, submittedBy?: SubmittedBy): Promise<OrderAccepted> => {
+    const detail = buildOrderCreatedDetail(request, { deduplicationKey: key, submittedBy });
     const ids = { orderId: detail.orderId, eventId: detail.eventId };
     try {
       await publishOrderCreated(detail, config);
@@ -72,19 +74,19 @@ export function createOrderCreation(config: ApiConfig) {
   };
 
   const publishOnce = makeIdempotent(
-    async (input: KeyedRequest): Promise<OrderAccepted> => publish(input.request, input.key),
+    async (input: KeyedRequest): Promise<OrderAccepted> => publish(input.request, input.key, input.submittedBy),
     { persistenceStore, config: idempotencyConfig, keyPrefix: IDEMPOTENCY_KEY_PREFIX },
   );
 
   return {
     idempotencyConfig,
     /** Publishes (or replays) the order; throws Powertools' errors for a reused or busy key. */
-    async create(request: OrderRequest, key: string | undefined): Promise<CreateResult> {
+    async create(request: OrderRequest, key: string | undefined, submittedBy?: SubmittedBy): Promise<CreateResult> {
       const itemCount = request.items.length;
       if (key === undefined) {
-        return { accepted: await publish(request), replayed: false, itemCount };
+        return { accepted: await publish(request, undefined, submittedBy), replayed: false, itemCount };
       }
-      const { replayed, ...accepted } = (await publishOnce({ key, request })) as OrderAccepted & { replayed?: true };
+      const { replayed, ...accepted } = (await publishOnce({ key, request, submittedBy })) as OrderAccepted & { replayed?: true };
       return { accepted, replayed: replayed === true, itemCount };
     },
     /**

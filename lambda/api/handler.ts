@@ -8,23 +8,18 @@ import {
   IdempotencyValidationError,
 } from '@aws-lambda-powertools/idempotency';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { identifyCaller } from './caller';
 import { readApiConfig } from './config';
 import { createOrderCreation, OrderNotPublishedError } from './create-order';
 import { corsHeaders, Headers, headerValue, isJsonContentType, jsonResponse } from './http';
 import { DeduplicationKey, deduplicationKey, readIdempotencyKeyHeader } from './idempotency-key';
 import { readJsonBody } from './request-body';
 import { errorMessageOf, LOG_EVENTS, logger, logOutcome } from '../shared/log';
-import { ErrorResponse, FieldError, OrderAccepted, OrderRequest } from '../shared/order-contract';
+import { ErrorResponse, FieldError, OrderAccepted, OrderRequest, SubmittedBy } from '../shared/order-contract';
 import { validateOrderRequest } from '../shared/order-validation';
 
 const config = readApiConfig(process.env);
 const orders = createOrderCreation(config);
-
-/**
- * With authorization `none` the API cannot tell callers apart, so they share one key space.
- * (Authorized modes scope keys per caller: two callers never share a key.)
- */
-const ANONYMOUS_SCOPE = 'anonymous';
 
 /**
  * Bounds the 400 body and its log line: a 64 KiB body of unknown keys could otherwise
@@ -46,6 +41,17 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
       : {};
     return jsonResponse(204, undefined, preflight);
   }
+  // Before anything else is read: an unidentified caller learns nothing about the request.
+  const caller = identifyCaller(config.authorizationMode, event.requestContext);
+  if (!caller.ok) {
+    // API Gateway lets no request through without the identity its authorization verified, so
+    // this is a misconfiguration (a route or test-invoke without the authorizer): refuse, loudly.
+    logOutcome('error', LOG_EVENTS.callerUnidentified, { authorizationMode: config.authorizationMode, missing: caller.missing });
+    const message = `Forbidden: the request carries no verified caller identity (this API requires ${config.authorizationMode} ` +
+      'authorization); nothing was published.';
+    return jsonResponse(403, { message } satisfies ErrorResponse, cors);
+  }
+  const { submittedBy } = caller;
   if (event.httpMethod !== 'POST') {
     logOutcome('info', LOG_EVENTS.methodNotAllowed, { httpMethod: event.httpMethod });
     return jsonResponse(405, { message: 'Method not allowed' } satisfies ErrorResponse, { ...cors, Allow: 'POST' });
@@ -65,25 +71,27 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
   }
 
   const request = validation.value;
-  const key = deduplicationKey(ANONYMOUS_SCOPE, keyHeader.header, request);
+  // Scoped per caller (HTTP contract): two callers sending the same Idempotency-Key get two orders.
+  const key = deduplicationKey(caller.scope, keyHeader.header, request);
   // Bounds a claim to this invocation's remaining time: if this process dies holding it, a
   // retry can take the key over once the invocation would have timed out.
   orders.idempotencyConfig.registerLambdaContext(context);
   try {
-    const { accepted, replayed, itemCount } = await orders.create(request, key?.value);
+    const { accepted, replayed, itemCount } = await orders.create(request, key?.value, submittedBy);
     if (replayed) {
-      logOutcome('info', LOG_EVENTS.idempotentReplay, { ...accepted });
+      logOutcome('info', LOG_EVENTS.idempotentReplay, { ...accepted, submittedBy });
       return jsonResponse(202, accepted satisfies OrderAccepted, { ...cors, 'Idempotent-Replayed': 'true' });
     }
-    logOutcome('info', LOG_EVENTS.orderAccepted, { ...accepted, itemCount, deduplicated: key !== undefined });
+    logOutcome('info', LOG_EVENTS.orderAccepted, { ...accepted, itemCount, deduplicated: key !== undefined, submittedBy });
     return jsonResponse(202, accepted satisfies OrderAccepted, cors);
   } catch (error) {
-    return answerFailure(error, request, key, context, cors);
+    return answerFailure(error, request, key, submittedBy, context, cors);
   }
 };
 
 async function answerFailure(
-  error: unknown, request: OrderRequest, key: DeduplicationKey | undefined, context: Context, cors: Headers,
+  error: unknown, request: OrderRequest, key: DeduplicationKey | undefined, submittedBy: SubmittedBy | undefined,
+  context: Context, cors: Headers,
 ): Promise<APIGatewayProxyResult> {
   const keyName = key?.source ?? 'Idempotency-Key';
   if (error instanceof IdempotencyValidationError) {
@@ -104,7 +112,7 @@ async function answerFailure(
     return jsonResponse(503, failure, cors);
   }
   const ids = error instanceof OrderNotPublishedError ? error.ids : {};
-  logOutcome('error', LOG_EVENTS.publishFailed, { ...ids, errorMessage: errorMessageOf(error), error });
+  logOutcome('error', LOG_EVENTS.publishFailed, { ...ids, submittedBy, errorMessage: errorMessageOf(error), error });
   const failure: ErrorResponse = { message: `The order could not be published; ${RETRY_IS_SAFE}`, requestId };
   return jsonResponse(502, failure, cors);
 }

@@ -1,5 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { OrderCreatedDetail, OrderRequest, SCHEMA_VERSION } from '../shared/order-contract';
+import { OrderCreatedDetail, OrderRequest, SCHEMA_VERSION, SubmittedBy } from '../shared/order-contract';
+
+export interface OrderCreatedOptions {
+  /** The request's deduplication key, already scoped to the caller. */
+  readonly deduplicationKey?: string;
+  /** The verified caller, when the API's authorization knows one. */
+  readonly submittedBy?: SubmittedBy;
+}
 
 /**
  * The event for a validated request.
@@ -14,7 +21,8 @@ import { OrderCreatedDetail, OrderRequest, SCHEMA_VERSION } from '../shared/orde
  * order. The request takes part so that the same key reused for a different order after the
  * window has passed is a new order, not a duplicate of the old one.
  */
-export function buildOrderCreatedDetail(request: OrderRequest, deduplicationKey?: string, now: Date = new Date()): OrderCreatedDetail {
+export function buildOrderCreatedDetail(request: OrderRequest, options: OrderCreatedOptions = {}, now: Date = new Date()): OrderCreatedDetail {
+  const { deduplicationKey, submittedBy } = options;
   const ids = deduplicationKey === undefined
     ? { eventId: randomUUID(), orderId: request.orderId ?? randomUUID() }
     : derivedIds(deduplicationKey, request);
@@ -24,6 +32,7 @@ export function buildOrderCreatedDetail(request: OrderRequest, deduplicationKey?
     createdAt: now.toISOString(),
     ...(request.customerId !== undefined ? { customerId: request.customerId } : {}),
     items: request.items.map(({ sku, qty }) => ({ sku, qty })),
+    ...(submittedBy !== undefined ? { submittedBy } : {}),
   };
 }
 

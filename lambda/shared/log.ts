@@ -20,6 +20,7 @@ export const LOG_EVENTS = {
   idempotentReplay: { msg: 'idempotent_replay', outcome: 'replayed' },
   storeFailed: { msg: 'store_failed', outcome: 'error' },
   methodNotAllowed: { msg: 'method_not_allowed', outcome: 'rejected' },
+  callerUnidentified: { msg: 'caller_unidentified', outcome: 'rejected' },
   orderAccepted: { msg: 'order_accepted', outcome: 'published' },
   publishFailed: { msg: 'publish_failed', outcome: 'error' },
   orderProcessed: { msg: 'order_processed', outcome: 'processed' },

@@ -33,6 +33,26 @@ export interface OrderRequest {
   readonly orderId?: string;
 }
 
+/** How the API knew the caller: the authorization mode that verified them. */
+export type SubmitterType = 'cognito' | 'iam' | 'apiKey';
+
+/**
+ * Who created an order, as API Gateway verified them. Absent when the API's authorization is
+ * `none` (it cannot tell callers apart). Added in schema 1.0 as an optional field, so a
+ * consumer must accept events without it, and should accept a `type` it does not know.
+ */
+export interface SubmittedBy {
+  readonly type: SubmitterType;
+  /**
+   * Stable id of the caller: the Cognito user's `sub`, the IAM principal's ARN as API Gateway
+   * reports it (`requestContext.identity.userArn`; for an assumed role it includes the
+   * session name), or the API key's id (never the key itself).
+   */
+  readonly id: string;
+  /** Cognito only: the user's `cognito:username` (ID token) or `username` (access token). */
+  readonly username?: string;
+}
+
 /** `detail` of an OrderCreated event. */
 export interface OrderCreatedDetail {
   readonly schemaVersion: typeof SCHEMA_VERSION;
@@ -41,6 +61,8 @@ export interface OrderCreatedDetail {
   readonly createdAt: string;
   readonly customerId?: string;
   readonly items: OrderItem[];
+  /** The caller, when the API's authorization identifies one (additive in 1.0). */
+  readonly submittedBy?: SubmittedBy;
 }
 
 /** One invalid field: `path` is dotted with indexes, e.g. `items[2].qty`; `(root)` for the body itself. */

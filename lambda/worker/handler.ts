@@ -6,7 +6,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { readWorkerConfig } from './config';
 import { ClaimReleaseFailedError, createIdempotentOrderProcessing, RecordResult } from './idempotency';
-import { InvalidOrderEventError, parseOrderCreatedRecord } from './order-event';
+import { InvalidOrderEventError, parseOrderCreatedRecord, RawIds } from './order-event';
 import { errorMessageOf, LOG_EVENTS, logger, logOutcome } from '../shared/log';
 
 const config = readWorkerConfig(process.env);
@@ -14,11 +14,11 @@ const { idempotencyConfig, processOnce } = createIdempotentOrderProcessing(confi
 const processor = new BatchProcessor(EventType.SQS);
 
 async function handleRecord(record: SQSRecord): Promise<RecordResult> {
-  let ids: { eventId?: string; orderId?: string } = {};
+  let ids: RawIds = {};
   try {
     // Validate before the idempotent step so a malformed record never claims a key.
     const detail = parseOrderCreatedRecord(record.body);
-    ids = { eventId: detail.eventId, orderId: detail.orderId };
+    ids = { eventId: detail.eventId, orderId: detail.orderId, submittedBy: detail.submittedBy };
     const result = await processOnce(record);
     if (result.replayed) {
       logOutcome('info', LOG_EVENTS.duplicate, { ...ids, messageId: record.messageId, originalProcessedAt: result.processedAt });

@@ -2,7 +2,7 @@
  * Reads an SQS record body as the EventBridge envelope of an OrderCreated event.
  */
 import * as z from 'zod';
-import { FieldError, OrderCreatedDetail, SCHEMA_VERSION } from '../shared/order-contract';
+import { FieldError, SCHEMA_VERSION } from '../shared/order-contract';
 import { identifierSchema, orderItemsSchema, toFieldErrors } from '../shared/order-validation';
 
 /**
@@ -11,6 +11,17 @@ import { identifierSchema, orderItemsSchema, toFieldErrors } from '../shared/ord
  * version is exact: a worker must not half-understand a newer event (it goes to the DLQ
  * and can be replayed once a worker that knows it is deployed).
  */
+/**
+ * `detail.submittedBy` (optional, added within 1.0), read as tolerantly as the rest: extra keys
+ * are dropped and a `type` this worker does not know is kept, so a newer API can add an
+ * authorization mode. What it does define must hold: strings, bounded (an IAM ARN fits).
+ */
+const submittedBySchema = z.object({
+  type: z.string().min(1).max(32),
+  id: z.string().min(1).max(2048),
+  username: z.string().min(1).max(256).optional(),
+});
+
 const orderCreatedDetailSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   eventId: identifierSchema,
@@ -18,7 +29,15 @@ const orderCreatedDetailSchema = z.object({
   createdAt: z.iso.datetime({ offset: true }),
   customerId: identifierSchema.optional(),
   items: orderItemsSchema,
+  submittedBy: submittedBySchema.optional(),
 });
+
+/**
+ * An OrderCreated detail as this worker reads it: the contract's `OrderCreatedDetail`, except
+ * that `submittedBy.type` may be a type a newer producer added.
+ */
+export type ReceivedOrderDetail = z.output<typeof orderCreatedDetailSchema>;
+export type ReceivedSubmittedBy = z.output<typeof submittedBySchema>;
 
 /** Source and detail-type are configurable on the producer, so only their presence is checked. `account` is absent on moto. */
 const envelopeSchema = z.object({
@@ -36,14 +55,14 @@ export class InvalidOrderEventError extends Error {
   constructor(
     message: string,
     public readonly fieldErrors: FieldError[],
-    /** Best-effort ids from the raw body, for the failure log line. */
-    public readonly ids: { eventId?: string; orderId?: string },
+    /** Best-effort ids (and the caller, when well-formed) from the raw body, for the failure log line. */
+    public readonly ids: RawIds,
   ) {
     super(message);
   }
 }
 
-export function parseOrderCreatedRecord(body: string): OrderCreatedDetail {
+export function parseOrderCreatedRecord(body: string): ReceivedOrderDetail {
   let envelope: unknown;
   try {
     envelope = JSON.parse(body);
@@ -60,10 +79,18 @@ export function parseOrderCreatedRecord(body: string): OrderCreatedDetail {
   return result.data.detail;
 }
 
-function rawIds(envelope: unknown): { eventId?: string; orderId?: string } {
-  const detail = (envelope as { detail?: { eventId?: unknown; orderId?: unknown } } | null)?.detail;
+export interface RawIds {
+  readonly eventId?: string;
+  readonly orderId?: string;
+  readonly submittedBy?: ReceivedSubmittedBy;
+}
+
+function rawIds(envelope: unknown): RawIds {
+  const detail = (envelope as { detail?: { eventId?: unknown; orderId?: unknown; submittedBy?: unknown } } | null)?.detail;
+  const submittedBy = submittedBySchema.safeParse(detail?.submittedBy);
   return {
     eventId: typeof detail?.eventId === 'string' ? detail.eventId : undefined,
     orderId: typeof detail?.orderId === 'string' ? detail.orderId : undefined,
+    submittedBy: submittedBy.success ? submittedBy.data : undefined,
   };
 }

@@ -297,6 +297,7 @@ describe('configuration', () => {
       corsAllowOrigins: [],
       ordersTableName: 'orders',
       idempotencyWindowSeconds: 86_400,
+      authorizationMode: 'none',
     });
   });
 

@@ -27,6 +27,8 @@ export interface ApiEventOptions {
   readonly isBase64Encoded?: boolean;
   readonly headers?: Record<string, string>;
   readonly httpMethod?: string;
+  /** Merged into the requestContext: the caller identity API Gateway adds (`identity`, `authorizer`). */
+  readonly requestContext?: Partial<APIGatewayProxyEvent['requestContext']>;
 }
 
 export function apiEvent(options: ApiEventOptions = {}): APIGatewayProxyEvent {
@@ -42,7 +44,7 @@ export function apiEvent(options: ApiEventOptions = {}): APIGatewayProxyEvent {
     multiValueQueryStringParameters: null,
     pathParameters: null,
     stageVariables: null,
-    requestContext: { requestId: randomUUID() } as APIGatewayProxyEvent['requestContext'],
+    requestContext: { requestId: randomUUID(), ...options.requestContext } as APIGatewayProxyEvent['requestContext'],
   };
 }
 

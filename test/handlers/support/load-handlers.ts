@@ -33,6 +33,7 @@ export const API_ENV: Env = {
   EVENT_SOURCE: undefined,
   EVENT_DETAIL_TYPE: undefined,
   CORS_ALLOW_ORIGINS: undefined,
+  AUTHORIZATION_MODE: undefined,
   POWERTOOLS_SERVICE_NAME: 'orders-api',
 };
 
