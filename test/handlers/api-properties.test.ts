@@ -200,7 +200,9 @@ async function send(event: APIGatewayProxyEvent): Promise<Answer> {
   } finally {
     logs.restore();
   }
-  expect(prototypes.changes()).toEqual([]);
+  const pollution = prototypes.changes();
+  prototypes.restore();
+  expect(pollution).toEqual([]);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   expect(Object.getPrototypeOf({})).toBe(Object.prototype);
   for (const line of answer.logLines) {

@@ -43,6 +43,11 @@ function sameDescriptor(a: PropertyDescriptor, b: PropertyDescriptor): boolean {
 export interface PrototypeGuard {
   /** `Object.prototype.polluted (added)` and the like; empty when nothing changed. */
   changes(): string[];
+  /**
+   * Puts every watched prototype back as it was: one polluting case must not fail every later
+   * case (and test) too, or fast-check could not shrink it to the input that did it.
+   */
+  restore(): void;
 }
 
 export function guardPrototypes(): PrototypeGuard {
@@ -61,5 +66,17 @@ export function guardPrototypes(): PrototypeGuard {
         return sameDescriptor(old, current) ? [] : [`${name}.${String(key)} (replaced)`];
       });
     }),
+    restore: () => {
+      for (const [, target] of prototypes) {
+        const was = before.get(target)!;
+        for (const key of Reflect.ownKeys(target)) {
+          if (!was.has(key)) Reflect.deleteProperty(target, key);
+        }
+        for (const [key, descriptor] of was) {
+          const current = Object.getOwnPropertyDescriptor(target, key);
+          if (current === undefined || !sameDescriptor(descriptor, current)) Object.defineProperty(target, key, descriptor);
+        }
+      }
+    },
   };
 }
