@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { OrdersApiAuthorization } from './auth/orders-api-authorization';
 
 /**
  * Properties of an `OrdersWorkflow`. Every property is optional: the defaults build the
@@ -53,6 +54,16 @@ export interface OrdersWorkflowProps {
    * @default - no CORS: browsers on other origins cannot call the API
    */
   readonly corsAllowOrigins?: string[];
+
+  /**
+   * Who may call `POST /orders`: `OrdersApiAuthorization.none()`, `.iam()` (SigV4; grant
+   * callers with `grantInvoke`), `.apiKey({ throttle, quota })` or `.cognito({ userPool })`.
+   * In every mode but `none` the caller's identity goes on the event (`detail.submittedBy`)
+   * and the logs, and idempotency keys are scoped per caller. CORS preflights stay open.
+   *
+   * @default OrdersApiAuthorization.none() - open to anyone with the URL (synth warns)
+   */
+  readonly authorization?: OrdersApiAuthorization;
 
   /**
    * Stage-wide throttling of the API: steady requests per second and burst. Keeps a flood of
@@ -232,7 +243,7 @@ export interface OrdersWorkflowProps {
   /**
    * Whether to add the stack outputs `ApiEndpoint`, `EventBusName`, `MainQueueUrl`, `DlqUrl`,
    * `DynamoTableName` (the worker's idempotency table) and `OrdersTableName` to the enclosing
-   * stack, with exactly those names. Only one
+   * stack, with exactly those names, plus `ApiKeyId` with `OrdersApiAuthorization.apiKey()`. Only one
    * `OrdersWorkflow` per stack can do this.
    *
    * @default false

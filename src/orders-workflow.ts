@@ -2,11 +2,14 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OrdersApi } from './api/orders-api';
+import { AuthorizationMode } from './auth/authorization-mode';
+import { warnAboutGrantWithoutIam, warnAboutOpenApi } from './auth/authorization-warnings';
 import { OrderAlarms } from './observability/alarms';
 import { OrdersDashboard } from './observability/dashboard';
 import { OrderQueryDefinitions } from './observability/query-definitions';
@@ -37,6 +40,21 @@ export class OrdersWorkflow extends Construct {
   public readonly apiFunction: lambda.Function;
   /** Log group of the API function. */
   public readonly apiLogGroup: logs.LogGroup;
+  /**
+   * With `OrdersApiAuthorization.apiKey()`: the API key callers send in the `x-api-key` header.
+   * Only its id is in the template; read the value with
+   * `aws apigateway get-api-key --api-key <keyId> --include-value`.
+   *
+   * @default - undefined in the other authorization modes
+   */
+  public readonly apiKey?: apigateway.IApiKey;
+  /**
+   * With `OrdersApiAuthorization.apiKey()`: the usage plan (throttle, quota) on the API's stage
+   * that `apiKey` belongs to; add more keys with `usagePlan.addApiKey()`.
+   *
+   * @default - undefined in the other authorization modes
+   */
+  public readonly usagePlan?: apigateway.UsagePlan;
   /**
    * The orders store, partition key `id`, TTL attribute `expiration`. It holds the API's request
    * idempotency records (Powertools defaults, one per deduplication key, kept
@@ -87,6 +105,9 @@ export class OrdersWorkflow extends Construct {
    * @param id the construct id; without `namePrefix` it also seeds the physical names
    * @param props optional settings; every one has a default (see `OrdersWorkflowProps`)
    */
+  private readonly createOrderMethod: apigateway.Method;
+  private readonly authorizationMode: AuthorizationMode;
+
   constructor(scope: Construct, id: string, props: OrdersWorkflowProps = {}) {
     super(scope, id);
     const settings = resolveProps(this, props);
@@ -115,6 +136,11 @@ export class OrdersWorkflow extends Construct {
     this.apiEndpoint = api.api.url;
     this.apiFunction = api.function;
     this.apiLogGroup = api.logGroup;
+    this.apiKey = api.access.apiKey;
+    this.usagePlan = api.access.usagePlan;
+    this.createOrderMethod = api.createOrderMethod;
+    this.authorizationMode = api.access.mode;
+    warnAboutOpenApi(this, this.authorizationMode, settings.failureInjection);
 
     const worker = new OrderWorker(this, 'Worker', { settings, queue: this.mainQueue });
     this.workerFunction = worker.function;
@@ -163,7 +189,27 @@ export class OrdersWorkflow extends Construct {
         DlqUrl: this.deadLetterQueue.queueUrl,
         DynamoTableName: this.idempotencyTable.tableName,
         OrdersTableName: this.ordersTable.tableName,
+        ...(this.apiKey ? { ApiKeyId: this.apiKey.keyId } : {}),
       });
     }
+  }
+
+  /**
+   * Allows `grantee` to call `POST /orders` with SigV4-signed requests: `execute-api:Invoke`
+   * on exactly that method of the `prod` stage, added to the grantee's policy.
+   *
+   * This decides who may call only with `OrdersApiAuthorization.iam()`. In the other modes
+   * API Gateway does not check IAM for the method: the permission is still added, opens and
+   * closes nothing, and synth warns (id `cdk-orders-workflow:grant-invoke-without-iam`).
+   *
+   * @param grantee the principal (a role, a user, a Lambda function...) that may call
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    warnAboutGrantWithoutIam(this, this.authorizationMode);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: [this.createOrderMethod.methodArn],
+    });
   }
 }

@@ -3,6 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { OrdersApiAuthorization } from './auth/orders-api-authorization';
 import { DEFAULT_EVENT_SOURCE } from './event-contract';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 
@@ -17,6 +18,7 @@ export interface ResolvedProps {
   readonly functionNamePrefix: string;
   readonly eventSource: string;
   readonly corsAllowOrigins: string[];
+  readonly authorization: OrdersApiAuthorization;
   readonly apiThrottle: apigateway.ThrottleSettings;
   readonly tracing: boolean;
   readonly runtime: lambda.Runtime;
@@ -69,6 +71,7 @@ export function resolveProps(scope: Construct, props: OrdersWorkflowProps): Reso
     functionNamePrefix: props.namePrefix ?? Names.uniqueResourceName(scope, { maxLength: 48, separator: '-' }),
     eventSource: props.eventSource ?? DEFAULT_EVENT_SOURCE,
     corsAllowOrigins: props.corsAllowOrigins ?? [],
+    authorization: props.authorization ?? OrdersApiAuthorization.none(),
     apiThrottle: props.apiThrottle ?? { rateLimit: 500, burstLimit: 1000 },
     tracing: props.tracing ?? false,
     runtime: props.runtime ?? lambda.Runtime.NODEJS_22_X,

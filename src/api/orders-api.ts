@@ -3,6 +3,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { AUTHORIZATION_MODE_ENV } from '../auth/authorization-mode';
+import { OrdersApiAccess } from '../auth/orders-api-access';
 import { ORDER_CREATED_DETAIL_TYPE } from '../event-contract';
 import { HandlerFunction } from '../handler-function';
 import { acknowledgeNagFindings } from '../nag-acknowledgements';
@@ -24,10 +26,15 @@ export class OrdersApi extends Construct {
   public readonly api: apigateway.RestApi;
   public readonly function: lambda.Function;
   public readonly logGroup: logs.LogGroup;
+  /** `POST /orders`: `grantInvoke` grants `execute-api:Invoke` on it. */
+  public readonly createOrderMethod: apigateway.Method;
+  /** Who may call, as API Gateway enforces it (authorizer, API key and usage plan). */
+  public readonly access: OrdersApiAccess;
 
   constructor(scope: Construct, id: string, props: OrdersApiProps) {
     super(scope, id);
     const { settings, eventBus, ordersTable } = props;
+    this.access = new OrdersApiAccess(this, 'Access', { authorization: settings.authorization });
 
     const handler = new HandlerFunction(this, 'Handler', {
       handler: 'api',
@@ -41,6 +48,8 @@ export class OrdersApi extends Construct {
         CORS_ALLOW_ORIGINS: settings.corsAllowOrigins.join(','),
         ORDERS_TABLE_NAME: ordersTable.table.tableName,
         IDEMPOTENCY_WINDOW_SECONDS: String(settings.idempotencyWindow.toSeconds()),
+        // Which caller identity API Gateway puts on the event; the handler refuses a request without it.
+        [AUTHORIZATION_MODE_ENV]: this.access.mode,
       },
     });
     this.function = handler.function;
@@ -57,6 +66,7 @@ export class OrdersApi extends Construct {
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       // The API Gateway CloudWatch role is an account-wide singleton: not ours to create or replace.
       cloudWatchRole: false,
+      defaultMethodOptions: this.access.defaultMethodOptions,
       deployOptions: {
         stageName: 'prod',
         metricsEnabled: true,
@@ -84,7 +94,9 @@ export class OrdersApi extends Construct {
     // RestApi always adds an `Endpoint` stack output; a library construct adds outputs only
     // when asked (`stackOutputs`), so drop it.
     this.api.node.tryRemoveChild('Endpoint');
-    this.api.root.addResource('orders').addMethod('POST', new apigateway.LambdaIntegration(this.function));
+    this.createOrderMethod = this.api.root.addResource('orders')
+      .addMethod('POST', new apigateway.LambdaIntegration(this.function), this.access.routeOptions);
+    this.access.attachTo(this.api);
     acknowledgeNagFindings(this.api, [{
       id: 'AwsSolutions-APIG2',
       reason: 'The API function validates every request and answers 400 with every invalid field named, which an ' +
