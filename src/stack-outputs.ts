@@ -10,6 +10,8 @@ export interface WorkflowOutputValues {
   /** The worker's idempotency table (the name predates the orders table). */
   readonly DynamoTableName: string;
   readonly OrdersTableName: string;
+  /** With API key authorization: the key's id (its value never appears in a template). */
+  readonly ApiKeyId?: string;
 }
 
 /**

@@ -28,8 +28,10 @@ function findings(configure: (stack: Stack, workflow: OrdersWorkflow) => void = 
   Aspects.of(app).add(new ServerlessChecks());
   app.synth();
   const annotations = Annotations.fromStack(stack);
+  // cdk-nag's findings only: the construct's own warnings (an open API) are asserted in authorization.test.ts.
   return [...annotations.findError('*', Match.anyValue()), ...annotations.findWarning('*', Match.anyValue())]
-    .map((m) => String(m.entry.data).split(':')[0]);
+    .map((m) => String(m.entry.data).split(':')[0])
+    .filter((id) => /^(AwsSolutions|Serverless)-/.test(id));
 }
 
 test('AwsSolutions + Serverless packs: zero unacknowledged findings', () => {

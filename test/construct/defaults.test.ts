@@ -36,6 +36,7 @@ describe('OrdersWorkflow with default props', () => {
         CORS_ALLOW_ORIGINS: '',
         ORDERS_TABLE_NAME: { Ref: stackId(workflow.ordersTable) },
         IDEMPOTENCY_WINDOW_SECONDS: '86400',
+        AUTHORIZATION_MODE: 'none',
         POWERTOOLS_SERVICE_NAME: 'orders-api',
         POWERTOOLS_LOG_LEVEL: 'INFO',
       });
