@@ -1,3 +1,2 @@
 export * from './orders-workflow';
 export * from './orders-workflow-props';
-export * from './auth/orders-api-authorization';

@@ -3,7 +3,8 @@
  * or base64, huge, deeply nested, `__proto__` keys, odd headers), the handler answers with a
  * contract status and body, never throws and never answers 5xx while AWS is healthy, publishes
  * only valid orders and exactly their items, leaves the built-in prototypes alone, and answers
- * in bounded time. A retried key never publishes twice, in sequence or concurrently.
+ * in bounded time. A retried key never publishes twice, in sequence or concurrently, and two
+ * callers (Cognito authorization) never share a key.
  *
  * Run counts: support/property-settings.ts (FAST_CHECK_RUNS for longer runs). On a failure
  * fast-check prints the shrunk input with its seed and path (FAST_CHECK_SEED, FAST_CHECK_PATH).
@@ -39,16 +40,18 @@ const HEADER_ERROR_PATH = 'headers.Idempotency-Key';
 const HEALTHY_PUT_EVENTS = { FailedEntryCount: 0, Entries: [{ EventId: 'eb-1' }] };
 const JSON_HEADERS: GeneratedHeaders = { headers: { 'Content-Type': 'application/json' }, contentType: 'application/json' };
 
-let api: LoadedApi;
-let table: FakeIdempotencyTable;
-/** How PutEvents answers in the current case; the mock is set up once (sinon keeps every stub it is given). */
-let answerPutEvents: () => Promise<typeof HEALTHY_PUT_EVENTS>;
+/** One loaded handler with its mocked bus and in-memory orders table. */
+interface Harness {
+  readonly api: LoadedApi;
+  readonly table: FakeIdempotencyTable;
+  /** How PutEvents answers in the current case; the mock is set up once (sinon keeps every stub it is given). */
+  answerPutEvents: () => Promise<typeof HEALTHY_PUT_EVENTS>;
+}
 
-beforeAll(async () => {
-  api = loadApiHandler();
-  table = new FakeIdempotencyTable(api);
-  api.eventBridge.on(api.PutEventsCommand).callsFake(() => answerPutEvents());
-  freshCase();
+async function loadHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const api = loadApiHandler(env);
+  const harness: Harness = { api, table: new FakeIdempotencyTable(api), answerPutEvents: async () => HEALTHY_PUT_EVENTS };
+  api.eventBridge.on(api.PutEventsCommand).callsFake(() => harness.answerPutEvents());
   // The first request loads the schemas and Powertools lazily, as a cold start does.
   const logs = captureLogs();
   try {
@@ -56,13 +59,21 @@ beforeAll(async () => {
   } finally {
     logs.restore();
   }
+  return harness;
+}
+
+/** Authorization `none`, the default. */
+let noAuth: Harness;
+
+beforeAll(async () => {
+  noAuth = await loadHarness();
 });
 
 /** A healthy bus and an empty orders table: nothing one case did is seen by the next. */
-function freshCase(): void {
-  table.items.clear();
-  api.eventBridge.resetHistory();
-  answerPutEvents = async () => HEALTHY_PUT_EVENTS;
+function freshCase(harness: Harness = noAuth): void {
+  harness.table.items.clear();
+  harness.api.eventBridge.resetHistory();
+  harness.answerPutEvents = async () => HEALTHY_PUT_EVENTS;
 }
 
 // ---- The contract's reading of a request: the oracle the handler is checked against ----
@@ -169,8 +180,8 @@ function contractViolations(detail: OrderCreatedDetail): string[] {
 }
 
 /** Every PutEvents detail so far; each must be JSON text of a valid order. */
-function publishedDetails(): OrderCreatedDetail[] {
-  return api.eventBridge.commandCalls(api.PutEventsCommand)
+function publishedDetails(harness: Harness = noAuth): OrderCreatedDetail[] {
+  return harness.api.eventBridge.commandCalls(harness.api.PutEventsCommand)
     .flatMap((call) => call.args[0].input.Entries ?? [])
     .map((entry) => {
       const detail = JSON.parse(entry.Detail!) as OrderCreatedDetail;
@@ -188,13 +199,13 @@ interface Answer {
 }
 
 /** One request, timed, with its log lines (each must be one JSON object line) and a pollution check. */
-async function send(event: APIGatewayProxyEvent): Promise<Answer> {
+async function send(event: APIGatewayProxyEvent, harness: Harness = noAuth): Promise<Answer> {
   const prototypes = guardPrototypes();
   const logs = captureLogs();
   let answer: Answer;
   try {
     const started = performance.now();
-    const result = await api.handler(event, lambdaContext());
+    const result = await harness.api.handler(event, lambdaContext());
     const elapsedMs = performance.now() - started;
     answer = { result, elapsedMs, logLines: logs.lines() };
   } finally {
@@ -271,7 +282,7 @@ async function checkOneRequest(property: string, body: GeneratedBody, headers: G
   expect({ orderId: detail.orderId, eventId: detail.eventId }).toEqual(ids);
 }
 
-const RUNS = { any: 200, orderShaped: 200, huge: 100, invalidUtf8: 100, methods: 100, sequences: 100, concurrent: 100 };
+const RUNS = { any: 200, orderShaped: 200, huge: 100, invalidUtf8: 100, methods: 100, sequences: 100, callers: 100, concurrent: 100 };
 
 describe('any request', () => {
   test('gets a contract answer in bounded time: 202, 400 naming the fields, or 415; only valid orders published, as sent', async () => {
@@ -351,14 +362,30 @@ const contendedRequest = fc.record({
   body: fc.constantFrom('A', 'A, other key order and spacing', 'B', 'C, orderId order-1', 'invalid'),
   base64: fc.boolean(),
 });
-type PooledRequest = { readonly key: string | undefined; readonly body: string; readonly base64: boolean };
+/** Cognito users as API Gateway's authorizer reports them (ID token: `cognito:username`; access token: `username`). */
+const COGNITO_CLAIMS: Record<string, Record<string, string>> = {
+  alice: { 'sub': 'sub-alice', 'cognito:username': 'alice' },
+  bob: { sub: 'sub-bob', username: 'bob' },
+};
+/** A request that reached the function without the identity its authorization should have verified. */
+const NO_IDENTITY = 'no identity';
+
+type PooledRequest = {
+  readonly key: string | undefined;
+  readonly body: string;
+  readonly base64: boolean;
+  /** A key of COGNITO_CLAIMS or NO_IDENTITY; undefined with authorization `none`. */
+  readonly caller?: string;
+};
 
 function pooledEvent(request: PooledRequest): APIGatewayProxyEvent {
   const text = POOL_BODIES[request.body];
   const headers = { 'Content-Type': 'application/json', ...(request.key === undefined ? {} : { 'Idempotency-Key': request.key }) };
+  const claims = request.caller === undefined ? undefined : COGNITO_CLAIMS[request.caller];
+  const requestContext = claims === undefined ? undefined : { authorizer: { claims } } as Partial<APIGatewayProxyEvent['requestContext']>;
   return request.base64
-    ? apiEvent({ body: Buffer.from(text, 'utf8').toString('base64'), isBase64Encoded: true, headers })
-    : apiEvent({ body: text, headers });
+    ? apiEvent({ body: Buffer.from(text, 'utf8').toString('base64'), isBase64Encoded: true, headers, requestContext })
+    : apiEvent({ body: text, headers, requestContext });
 }
 
 /** The order a pooled body means, or undefined when it is invalid. */
@@ -367,61 +394,88 @@ function pooledOrder(request: PooledRequest): OrderRequest | undefined {
   return validation.ok ? validation.value : undefined;
 }
 
-/** The contract's deduplication key: the header, else the body's orderId (separate key spaces), else none. */
+/**
+ * The contract's deduplication key: the header, else the body's orderId (separate key spaces),
+ * else none; scoped per caller, so that two callers never share a key.
+ */
 function deduplicationKeyOf(request: PooledRequest, order: OrderRequest): string | undefined {
-  if (request.key !== undefined) return `header:${request.key}`;
-  return order.orderId === undefined ? undefined : `orderId:${order.orderId}`;
+  const caller = request.caller ?? 'anonymous';
+  if (request.key !== undefined) return `${caller}|header:${request.key}`;
+  return order.orderId === undefined ? undefined : `${caller}|orderId:${order.orderId}`;
+}
+
+/** The model: replays, 422s and publishes follow from the keys and orders seen so far. */
+async function checkSequence(property: string, harness: Harness, requests: readonly PooledRequest[]): Promise<void> {
+  freshCase(harness);
+  const firstUse = new Map<string, { order: OrderRequest; body: string }>();
+  let expectedPublishes = 0;
+  for (const request of requests) {
+    const { result, elapsedMs } = await send(pooledEvent(request), harness);
+    tally.record(property, outcomeOf(result), elapsedMs);
+    expect(elapsedMs).toBeLessThan(PER_CASE_BUDGET_MS);
+    const order = pooledOrder(request);
+    const key = order && deduplicationKeyOf(request, order);
+    const first = key === undefined ? undefined : firstUse.get(key);
+    if (request.caller === NO_IDENTITY) {
+      expect(result.statusCode).toBe(403);
+    } else if (order === undefined) {
+      expect(result.statusCode).toBe(400);
+      expectFieldErrors(jsonBody(result));
+    } else if (first === undefined) {
+      expect(result.statusCode).toBe(202);
+      expect(result.headers).not.toHaveProperty('Idempotent-Replayed');
+      expectAccepted(jsonBody(result));
+      expectedPublishes++;
+      if (key !== undefined) firstUse.set(key, { order, body: result.body });
+      const claims = request.caller === undefined ? undefined : COGNITO_CLAIMS[request.caller];
+      const submittedBy = claims && { type: 'cognito', id: claims.sub, username: claims['cognito:username'] ?? claims.username };
+      expect(publishedDetails(harness).at(-1)?.submittedBy).toEqual(submittedBy);
+    } else if (isDeepStrictEqual(first.order, order)) {
+      expect(result.statusCode).toBe(202);
+      expect(result.headers?.['Idempotent-Replayed']).toBe('true');
+      expect(result.body).toBe(first.body);
+    } else {
+      expect(result.statusCode).toBe(422);
+      expect(jsonBody(result)).toEqual({ message: expect.stringMatching(/already used for a different order/) });
+    }
+    expect(publishedDetails(harness)).toHaveLength(expectedPublishes);
+  }
 }
 
 describe('idempotency', () => {
   test('in any sequence: same key and order replays the first answer, another order is 422, one publish per key', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(pooledRequest, { minLength: 1, maxLength: 12 }), async (requests) => {
-        freshCase();
-        const firstUse = new Map<string, { order: OrderRequest; body: string }>();
-        let expectedPublishes = 0;
-        for (const request of requests) {
-          const { result, elapsedMs } = await send(pooledEvent(request));
-          tally.record('sequences', outcomeOf(result), elapsedMs);
-          expect(elapsedMs).toBeLessThan(PER_CASE_BUDGET_MS);
-          const order = pooledOrder(request);
-          const key = order && deduplicationKeyOf(request, order);
-          const first = key === undefined ? undefined : firstUse.get(key);
-          if (order === undefined) {
-            expect(result.statusCode).toBe(400);
-            expectFieldErrors(jsonBody(result));
-          } else if (first === undefined) {
-            expect(result.statusCode).toBe(202);
-            expect(result.headers).not.toHaveProperty('Idempotent-Replayed');
-            expectAccepted(jsonBody(result));
-            expectedPublishes++;
-            if (key !== undefined) firstUse.set(key, { order, body: result.body });
-          } else if (isDeepStrictEqual(first.order, order)) {
-            expect(result.statusCode).toBe(202);
-            expect(result.headers?.['Idempotent-Replayed']).toBe('true');
-            expect(result.body).toBe(first.body);
-          } else {
-            expect(result.statusCode).toBe(422);
-            expect(jsonBody(result)).toEqual({ message: expect.stringMatching(/already used for a different order/) });
-          }
-          expect(publishedDetails()).toHaveLength(expectedPublishes);
-        }
-      }),
+      fc.asyncProperty(fc.array(pooledRequest, { minLength: 1, maxLength: 12 }), (requests) => checkSequence('sequences', noAuth, requests)),
       propertyParameters(RUNS.sequences),
     );
     expectReached('sequences', ['202', '202 replayed', '400', '422'], RUNS.sequences);
   }, propertyTimeout(RUNS.sequences, 1_000));
 
+  test('with Cognito authorization: keys are scoped per caller, each publish names its caller, no identity is a 403', async () => {
+    const cognito = await loadHarness({ AUTHORIZATION_MODE: 'cognito' });
+    const callerRequest = fc.record({
+      caller: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...Object.keys(COGNITO_CLAIMS)) }, { weight: 1, arbitrary: fc.constant(NO_IDENTITY) }),
+      key: fc.constantFrom('k1', 'k2', undefined),
+      body: fc.constantFrom('A', 'A, other key order and spacing', 'B', 'C, orderId order-1', 'D, orderId order-1', 'invalid'),
+      base64: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(callerRequest, { minLength: 1, maxLength: 12 }), (requests) => checkSequence('callers', cognito, requests)),
+      propertyParameters(RUNS.callers),
+    );
+    expectReached('callers', ['202', '202 replayed', '400', '403', '422'], RUNS.callers);
+  }, propertyTimeout(RUNS.callers, 1_000));
+
   test('concurrently, in any interleaving: at most one publish per key, 409 only while the key is in use', async () => {
     await fc.assert(
       fc.asyncProperty(fc.scheduler(), fc.array(contendedRequest, { minLength: 2, maxLength: 6 }), async (scheduler, requests) => {
         freshCase();
-        answerPutEvents = () => scheduler.schedule(Promise.resolve(HEALTHY_PUT_EVENTS), 'PutEvents answers');
+        noAuth.answerPutEvents = () => scheduler.schedule(Promise.resolve(HEALTHY_PUT_EVENTS), 'PutEvents answers');
         const logs = captureLogs();
         let results: APIGatewayProxyResult[];
         try {
           const answers = requests.map((request, index) =>
-            scheduler.schedule(Promise.resolve(), `request ${index} arrives`).then(() => api.handler(pooledEvent(request), lambdaContext())));
+            scheduler.schedule(Promise.resolve(), `request ${index} arrives`).then(() => noAuth.api.handler(pooledEvent(request), lambdaContext())));
           results = await scheduler.waitFor(Promise.all(answers));
         } finally {
           logs.restore();

@@ -1,12 +1,15 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FieldError, OrderRequest } from '../../../lambda/shared/order-contract';
 import { ordersUrl, submitOrder, type SubmitResult } from './api';
+import { signOut } from './auth/cognito';
+import { type AuthSession, clearSession, EXPIRY_MARGIN_MS, isExpired, loadSession, saveSession } from './auth/session';
 import { DraftNotice, type DraftNoticeKind } from './components/DraftNotice';
 import { OrderForm } from './components/OrderForm';
 import { OutputPanel, type Outcome } from './components/OutputPanel';
 import { RecentOrders } from './components/RecentOrders';
+import { SignIn } from './components/SignIn';
 import { TopNavigation } from './components/TopNavigation';
-import type { AppConfig } from './config';
+import { type AppConfig, cognitoSettings, type CognitoSettings } from './config';
 import { keyForBody, newDraftKey, type DraftKey } from './idempotency';
 import { emptyDraft, groupByPath, inputIdFor, isFormPath, newItem, validateDraft, type ItemDraft, type OrderDraft } from './order-draft';
 import { loadRecentOrders, recordAttempt, saveRecentOrders, type RecentOrder } from './recent-orders';
@@ -19,6 +22,11 @@ const OUTPUT_HEADING_ID = 'output-heading';
  */
 export const MAX_AUTOMATIC_WAIT_SECONDS = 10;
 
+/** Whose orders the recent list holds (Cognito `sub`), so another user signing in on this tab starts empty. */
+const RECENT_OWNER_KEY = 'orders-workflow.recent-orders-owner';
+export const SESSION_EXPIRED = 'Your session has expired. Sign in again to continue; your order form is kept.';
+export const SIGNED_OUT = 'You are signed out.';
+
 /** One request as sent: Retry resends exactly this and restores the form to `draft`. */
 interface Attempt {
   readonly key: string;
@@ -27,7 +35,23 @@ interface Attempt {
   readonly draft: OrderDraft;
 }
 
+/** The sign-in settings, or why the config cannot be used (shown instead of the form). */
+function readCognitoSettings(config: AppConfig): { settings?: CognitoSettings; error?: string } {
+  try {
+    return { settings: cognitoSettings(config) };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
 export function App({ config }: { readonly config: AppConfig }) {
+  const { settings: cognito, error: cognitoError } = useMemo(() => readCognitoSettings(config), [config]);
+  const [session, setSession] = useState<AuthSession | undefined>(() => (cognito ? loadSession(cognito.clientId) : undefined));
+  /** What the sign-in form says about why it is shown. */
+  const [signInNotice, setSignInNotice] = useState<string | undefined>(undefined);
+  /** The session as of now, for requests that go out later (the automatic 409 retry). */
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
   const [draft, setDraft] = useState<OrderDraft>(emptyDraft);
   /** The draft's Idempotency-Key; see idempotency.ts for when it changes. */
   const [draftKey, setDraftKey] = useState<DraftKey>(newDraftKey);
@@ -57,6 +81,12 @@ export function App({ config }: { readonly config: AppConfig }) {
   const notice = draftNotice(outcome, lastAttempt, validation.ok ? JSON.stringify(validation.request) : undefined);
 
   useEffect(() => saveRecentOrders(recent), [recent]);
+  // Tokens expire (an hour): the page asks to sign in again then, instead of on the next 401.
+  useEffect(() => {
+    if (session === undefined) return undefined;
+    const timer = window.setTimeout(() => expireSession(SESSION_EXPIRED), Math.max(0, session.expiresAt - EXPIRY_MARGIN_MS - Date.now()));
+    return () => window.clearTimeout(timer);
+  }, [session]);
   useEffect(() => {
     if (focusTarget === null) return;
     const element = focusTarget === OUTPUT_HEADING_ID ? outputHeading.current : document.getElementById(focusTarget);
@@ -104,11 +134,56 @@ export function App({ config }: { readonly config: AppConfig }) {
     setServerErrors([]);
   };
 
+  /** Forgets the tokens but keeps the form, the last request and the list: the same user signs in again. */
+  const expireSession = (notice: string) => {
+    clearSession();
+    setSession(undefined);
+    setSignInNotice(notice);
+  };
+  const signedIn = (next: AuthSession) => {
+    if (readOwner() !== next.subject) {
+      // Someone else was signed in on this tab: their orders and draft are not this user's.
+      window.clearTimeout(automaticRetry.current);
+      clearForm();
+      setLastAttempt(undefined);
+      setOutcome({ kind: 'idle' });
+      setRecent([]);
+      writeOwner(next.subject);
+    }
+    saveSession(next);
+    setSession(next);
+    setSignInNotice(undefined);
+    // After a refused request, straight to its Retry; else to the form.
+    setFocusTarget(outcome.kind === 'result' && outcome.result.kind === 'unauthorized' ? OUTPUT_HEADING_ID : 'customerId');
+  };
+  const signOutNow = () => {
+    if (cognito === undefined || session === undefined) return;
+    // Cognito revokes the tokens in the background; the page forgets everything at once.
+    void signOut(cognito, session.accessToken);
+    window.clearTimeout(automaticRetry.current);
+    clearForm();
+    setLastAttempt(undefined);
+    setOutcome({ kind: 'idle' });
+    setRecent([]);
+    writeOwner(undefined);
+    expireSession(SIGNED_OUT);
+  };
+
   const send = async (attempt: Attempt, automatic = false) => {
     window.clearTimeout(automaticRetry.current);
     setLastAttempt(attempt);
+    let token: string | undefined;
+    if (cognito !== undefined) {
+      const current = sessionRef.current;
+      if (current === undefined || isExpired(current)) {
+        setOutcome({ kind: 'result', result: { kind: 'unauthorized', message: 'Your session expired before the order was sent.' } });
+        expireSession(SESSION_EXPIRED);
+        return;
+      }
+      token = current.idToken;
+    }
     setOutcome({ kind: 'submitting' });
-    const result = await submitOrder(config.apiUrl, attempt.body, attempt.key);
+    const result = await submitOrder(config.apiUrl, attempt.body, attempt.key, { token });
     setRecent((current) => recordAttempt(current, {
       submittedAt: new Date().toISOString(),
       customerId: attempt.request.customerId,
@@ -118,6 +193,9 @@ export function App({ config }: { readonly config: AppConfig }) {
     }));
     if (result.kind === 'rejected') {
       setServerErrors(result.errors);
+    }
+    if (result.kind === 'unauthorized') {
+      expireSession('The API did not accept your sign-in. Sign in again; your order is kept, and Retry sends it.');
     }
     if (result.kind === 'in-progress' && !automatic && result.retryAfterSeconds <= MAX_AUTOMATIC_WAIT_SECONDS) {
       const seconds = Math.max(1, result.retryAfterSeconds);
@@ -151,8 +229,19 @@ export function App({ config }: { readonly config: AppConfig }) {
 
   return (
     <>
-      <TopNavigation envName={config.envName} region={config.region} />
+      <TopNavigation envName={config.envName} region={config.region} session={session} onSignOut={cognito ? signOutNow : undefined} />
       <main className="page" id="main">
+        {cognitoError !== undefined && (
+          <div className="alert alert--error" role="alert">
+            <p className="alert__title">The sign-in is misconfigured</p>
+            <p>{cognitoError} Check <code>userPoolId</code> and <code>userPoolClientId</code> in config.json (or the <code>VITE_USER_POOL_*</code> variables).</p>
+          </div>
+        )}
+        {cognito !== undefined && session === undefined ? (
+          <div className="page__sign-in">
+            <SignIn settings={cognito} notice={signInNotice} onSignedIn={signedIn} />
+          </div>
+        ) : cognitoError === undefined && (<>
         <div className="page__header">
           <h2 className="page__title">Create order</h2>
           <p className="page__description">
@@ -176,6 +265,7 @@ export function App({ config }: { readonly config: AppConfig }) {
                 draft={draft}
                 errors={fieldErrors}
                 submitting={busy}
+                failureInjection={config.failureInjection}
                 notice={<DraftNotice notice={notice} onUndo={undoChanges} />}
                 onCustomerIdChange={(customerId) => edit((current) => ({ ...current, customerId }))}
                 onItemChange={changeItem}
@@ -197,9 +287,13 @@ export function App({ config }: { readonly config: AppConfig }) {
             <RecentOrders orders={recent} onClear={() => setRecent([])} />
           </div>
         </div>
+        </>)}
       </main>
       <footer className="footer">
         <span>API: <code data-testid="api-url">{config.apiUrl === '' ? 'not configured' : safeOrdersUrl(config.apiUrl)}</code></span>
+        <span data-testid="auth-mode">
+          Sign-in: {cognito === undefined ? 'none (the API is open)' : <>Cognito user pool <code>{cognito.userPoolId}</code></>}
+        </span>
         <span className="muted">configured by {config.source === 'config.json' ? '/config.json' : 'the build (VITE_*)'}</span>
       </footer>
     </>
@@ -221,6 +315,23 @@ function draftNotice(outcome: Outcome, lastAttempt: Attempt | undefined, current
     return { kind: 'accepted', orderId: result.orderId };
   }
   return undefined;
+}
+
+function readOwner(): string | undefined {
+  try {
+    return sessionStorage.getItem(RECENT_OWNER_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeOwner(subject: string | undefined): void {
+  try {
+    if (subject === undefined) sessionStorage.removeItem(RECENT_OWNER_KEY);
+    else sessionStorage.setItem(RECENT_OWNER_KEY, subject);
+  } catch {
+    // Storage disabled: nothing outlives the page anyway.
+  }
 }
 
 function safeOrdersUrl(apiUrl: string): string {

@@ -20,11 +20,16 @@ export type SubmitResult =
   | { readonly kind: 'in-progress'; readonly status: number; readonly message: string; readonly retryAfterSeconds: number }
   /** 422: the key was already used for a different order. */
   | { readonly kind: 'key-reused'; readonly status: number; readonly message: string }
+  /**
+   * 401, or a session that expired before sending: the API did not accept the order. After
+   * signing in again, Retry sends it. `status` is absent when nothing was sent.
+   */
+  | { readonly kind: 'unauthorized'; readonly status?: number; readonly message: string }
   /** Anything else: refused (4xx) or not the orders API. Retrying the same request would get the same answer. */
   | { readonly kind: 'failed'; readonly status?: number; readonly title: string; readonly detail: string; readonly requestId?: string };
 
 export type SubmitResultKind = SubmitResult['kind'];
-export const SUBMIT_RESULT_KINDS: readonly SubmitResultKind[] = ['accepted', 'rejected', 'uncertain', 'in-progress', 'key-reused', 'failed'];
+export const SUBMIT_RESULT_KINDS: readonly SubmitResultKind[] = ['accepted', 'rejected', 'uncertain', 'in-progress', 'key-reused', 'unauthorized', 'failed'];
 
 export const REQUEST_TIMEOUT_MS = 15_000;
 /** When a 409 carries no readable Retry-After. */
@@ -35,11 +40,18 @@ export function ordersUrl(apiUrl: string): string {
   return new URL('orders', apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`).toString();
 }
 
+export interface SubmitOptions {
+  /** The signed-in user's ID token, sent as `Authorization` (no `Bearer`, as API Gateway's Cognito authorizer expects). */
+  readonly token?: string;
+  readonly timeoutMs?: number;
+}
+
 /**
  * Sends `body` (the exact JSON string, so a retry is byte-for-byte the first request) under
  * `idempotencyKey`.
  */
-export async function submitOrder(apiUrl: string, body: string, idempotencyKey: string, timeoutMs = REQUEST_TIMEOUT_MS): Promise<SubmitResult> {
+export async function submitOrder(apiUrl: string, body: string, idempotencyKey: string, options: SubmitOptions = {}): Promise<SubmitResult> {
+  const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   if (apiUrl === '') {
     return {
       kind: 'failed',
@@ -58,7 +70,12 @@ export async function submitOrder(apiUrl: string, body: string, idempotencyKey: 
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', [IDEMPOTENCY_KEY_HEADER]: idempotencyKey },
+      headers: {
+        'Content-Type': 'application/json',
+        'Accept': 'application/json',
+        [IDEMPOTENCY_KEY_HEADER]: idempotencyKey,
+        ...(options.token === undefined ? {} : { Authorization: options.token }),
+      },
       body,
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -122,6 +139,14 @@ export async function submitOrder(apiUrl: string, body: string, idempotencyKey: 
       requestId,
     };
   }
+  if (response.status === 401) {
+    // API Gateway's own answer: no token, an expired one, or one of another pool. Nothing reached the handler.
+    return {
+      kind: 'unauthorized',
+      status: 401,
+      message: message === undefined || message === 'Unauthorized' ? 'The API did not accept your sign-in (it expired or was revoked).' : message,
+    };
+  }
   if (response.status === 409) {
     return {
       kind: 'in-progress',
@@ -149,7 +174,8 @@ export async function submitOrder(apiUrl: string, body: string, idempotencyKey: 
   return {
     kind: 'failed',
     status: response.status,
-    title: response.status === 429 ? 'Too many requests (HTTP 429)' : `Request refused (HTTP ${response.status})`,
+    title: response.status === 429 ? 'Too many requests (HTTP 429)'
+      : response.status === 403 ? 'Not allowed (HTTP 403)' : `Request refused (HTTP ${response.status})`,
     detail: message ?? (response.status === 429 ? 'The API is throttling requests; wait a moment and retry.' : response.statusText || 'No details.'),
     requestId,
   };

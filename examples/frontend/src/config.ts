@@ -1,21 +1,44 @@
 /**
- * Where the app sends orders and what it shows in the header.
+ * Where the app sends orders, who may sign in, and what it shows in the header.
  *
- * Build time: `VITE_API_URL`, `VITE_ENV_NAME`, `VITE_AWS_REGION` (e.g. in `.env.local`).
+ * Build time: `VITE_API_URL`, `VITE_ENV_NAME`, `VITE_AWS_REGION`, `VITE_USER_POOL_ID`,
+ * `VITE_USER_POOL_CLIENT_ID`, `VITE_COGNITO_ENDPOINT` (e.g. in `.env.local`).
  * Run time: `/config.json` next to index.html overrides them field by field. The CDK app
- * writes that file at deploy time, so one build serves every environment.
+ * writes that file at deploy time, so one build serves every environment; `npm run
+ * frontend:dev` serves one made from the local runner's `.local/outputs.json`.
  */
 export interface AppConfig {
   /** Base URL of the API stage (`https://…/prod/`); orders go to `<apiUrl>/orders`. Empty when unknown. */
   readonly apiUrl: string;
   readonly envName: string;
   readonly region: string;
+  /** The Cognito user pool to sign in to. Empty: the API is open and the page has no sign-in. */
+  readonly userPoolId: string;
+  /** The pool's app client for this site (no secret). Empty: no sign-in. */
+  readonly userPoolClientId: string;
+  /** Cognito's endpoint; empty for the pool region's public one (the local runner sets its emulator's). */
+  readonly cognitoEndpoint: string;
+  /**
+   * Whether the worker fails `FAIL-ME` orders on purpose (the construct's `failureInjection`):
+   * the form mentions the SKU only when it does. Undefined: not known (says "if on").
+   */
+  readonly failureInjection?: boolean;
   /** Where `apiUrl` came from, shown in the footer to make misconfiguration obvious. */
   readonly source: 'build' | 'config.json';
 }
 
+/** What the sign-in needs: present only when the config names a user pool and its client. */
+export interface CognitoSettings {
+  readonly userPoolId: string;
+  readonly clientId: string;
+  /** The pool's region (the part of its id before `_`). */
+  readonly region: string;
+  /** `https://cognito-idp.<region>.amazonaws.com`, or the configured endpoint. */
+  readonly endpoint: string;
+}
+
 /** The fields `/config.json` may set; anything else in the file is ignored. */
-const RUNTIME_FIELDS = ['apiUrl', 'envName', 'region'] as const;
+const RUNTIME_FIELDS = ['apiUrl', 'envName', 'region', 'userPoolId', 'userPoolClientId', 'cognitoEndpoint'] as const;
 
 export function buildTimeConfig(env: Record<string, string | boolean | undefined> = import.meta.env): AppConfig {
   const text = (name: string, fallback: string) => {
@@ -26,21 +49,55 @@ export function buildTimeConfig(env: Record<string, string | boolean | undefined
     apiUrl: text('VITE_API_URL', ''),
     envName: text('VITE_ENV_NAME', 'dev'),
     region: text('VITE_AWS_REGION', 'us-east-1'),
+    userPoolId: text('VITE_USER_POOL_ID', ''),
+    userPoolClientId: text('VITE_USER_POOL_CLIENT_ID', ''),
+    cognitoEndpoint: text('VITE_COGNITO_ENDPOINT', ''),
+    failureInjection: flag(env.VITE_FAILURE_INJECTION),
     source: 'build',
   };
 }
 
-/** Applies the string fields of a parsed config.json over `base`. */
+/**
+ * The sign-in settings, or undefined when the config has no user pool (an API without
+ * authorization). A pool id without a client id (or the reverse) is a misconfiguration:
+ * it throws, and the page says so instead of sending unauthenticated orders.
+ */
+export function cognitoSettings(config: AppConfig): CognitoSettings | undefined {
+  const { userPoolId, userPoolClientId, cognitoEndpoint } = config;
+  if (userPoolId === '' && userPoolClientId === '') return undefined;
+  const region = /^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$/.exec(userPoolId)?.[1];
+  if (region === undefined || userPoolClientId === '') {
+    throw new Error(`Sign-in needs both a user pool id like "us-east-1_AbC123" and an app client id (got "${userPoolId}" and "${userPoolClientId}").`);
+  }
+  let endpoint = `https://cognito-idp.${region}.amazonaws.com`;
+  if (cognitoEndpoint !== '') {
+    if (!URL.canParse(cognitoEndpoint)) throw new Error(`cognitoEndpoint "${cognitoEndpoint}" is not a URL.`);
+    endpoint = new URL(cognitoEndpoint).origin;
+  }
+  return { userPoolId, clientId: userPoolClientId, region, endpoint };
+}
+
+function flag(value: unknown): boolean | undefined {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  return undefined;
+}
+
+/** Applies the string fields (and the `failureInjection` flag) of a parsed config.json over `base`. */
 export function mergeRuntimeConfig(base: AppConfig, runtime: unknown): AppConfig {
   if (typeof runtime !== 'object' || runtime === null || Array.isArray(runtime)) {
     return base;
   }
-  const overrides: Partial<Record<(typeof RUNTIME_FIELDS)[number], string>> = {};
+  const overrides: Partial<Record<(typeof RUNTIME_FIELDS)[number], string>> & { failureInjection?: boolean } = {};
   for (const field of RUNTIME_FIELDS) {
     const value = (runtime as Record<string, unknown>)[field];
     if (typeof value === 'string' && value.trim() !== '') {
       overrides[field] = value.trim();
     }
+  }
+  const failureInjection = (runtime as Record<string, unknown>).failureInjection;
+  if (typeof failureInjection === 'boolean') {
+    overrides.failureInjection = failureInjection;
   }
   return { ...base, ...overrides, source: Object.keys(overrides).length > 0 ? 'config.json' : base.source };
 }

@@ -10,6 +10,8 @@ interface OrderFormProps {
   /** Messages to show next to fields, by API path (client rules, or the server's 400). */
   readonly errors: ErrorsByPath;
   readonly submitting: boolean;
+  /** The stack's failure injection: true, false or not known. */
+  readonly failureInjection?: boolean;
   /** Shown above the buttons: what Submit will do with the form as it is now. */
   readonly notice?: ReactNode;
   readonly onCustomerIdChange: (customerId: string) => void;
@@ -63,7 +65,13 @@ export function OrderForm(props: OrderFormProps) {
         <legend className="items__legend">Items</legend>
         <p className="form-field__hint" id="items-hint">
           1 to {ORDER_LIMITS.maxItems} items. Quantity is a whole number from 1 to {ORDER_LIMITS.maxQty.toLocaleString('en-US')}.
-          A SKU of <code>{FAILURE_INJECTION_SKU}</code> makes the worker fail, so the order ends in the dead-letter queue.
+          {props.failureInjection === true && <>
+            {' '}A SKU of <code>{FAILURE_INJECTION_SKU}</code> makes the worker fail, so the order ends in the dead-letter queue.
+          </>}
+          {props.failureInjection === undefined && <>
+            {' '}If the stack has failure injection on (dev), a SKU of <code>{FAILURE_INJECTION_SKU}</code> makes the worker fail,
+            so the order ends in the dead-letter queue.
+          </>}
         </p>
         {draft.items.length === 0 ? (
           <p className="items__empty">No items yet. Add at least one item.</p>

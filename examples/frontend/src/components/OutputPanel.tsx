@@ -162,6 +162,19 @@ function ResultView({ result, actions }: { readonly result: SubmitResult; readon
           </div>
         </div>
       );
+    case 'unauthorized':
+      return (
+        <div className="alert alert--warning">
+          <p className="alert__title"><WarningIcon /> Sign-in needed{result.status !== undefined ? ` (HTTP ${result.status})` : ''}</p>
+          <p>{result.message}</p>
+          <p data-testid="unauthorized-note">
+            <strong>The order was not accepted.</strong>{' '}
+            {result.status !== undefined ? 'The API refused the request before it reached the order service.' : 'Nothing was sent.'}{' '}
+            Once you are signed in again, Retry sends the same order with the same Idempotency-Key.
+          </p>
+          <RetryButton onRetry={actions.onRetry} />
+        </div>
+      );
     case 'failed':
       return (
         <div className="alert alert--error">

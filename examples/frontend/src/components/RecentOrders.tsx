@@ -49,6 +49,7 @@ const BADGE_LABELS: Record<RecentOrder['result']['kind'], string> = {
   'uncertain': 'Unconfirmed',
   'in-progress': 'In progress',
   'key-reused': 'Key reused',
+  'unauthorized': 'Sign-in needed',
   'failed': 'Failed',
 };
 
@@ -80,6 +81,8 @@ function ResultLine({ order }: { readonly order: RecentOrder }) {
       return <>{attempts}<p className="muted">Still being processed</p></>;
     case 'key-reused':
       return <p className="muted">Not accepted: the key was used for a different order</p>;
+    case 'unauthorized':
+      return <>{attempts}<p className="muted">Not accepted: {result.message}</p></>;
     case 'failed':
       return <p className="muted">{result.title}</p>;
   }

@@ -1,10 +1,16 @@
+import type { AuthSession } from '../auth/session';
+
 interface TopNavigationProps {
   readonly envName: string;
   readonly region: string;
+  /** The signed-in user; undefined when signed out or when the API needs no sign-in. */
+  readonly session?: AuthSession;
+  readonly onSignOut?: () => void;
+  readonly signingOut?: boolean;
 }
 
-/** The console-style bar: product name, then the environment and region this page talks to. */
-export function TopNavigation({ envName, region }: TopNavigationProps) {
+/** The console-style bar: product name, the environment and region this page talks to, and who is signed in. */
+export function TopNavigation({ envName, region, session, onSignOut, signingOut = false }: TopNavigationProps) {
   return (
     <header className="top-nav">
       <div className="top-nav__brand">
@@ -14,16 +20,32 @@ export function TopNavigation({ envName, region }: TopNavigationProps) {
         </svg>
         <h1 className="top-nav__title">AWS Orders Workflow</h1>
       </div>
-      <dl className="top-nav__meta">
-        <div className="top-nav__meta-item">
-          <dt>Environment</dt>
-          <dd><span className="env-badge" data-testid="env-name">{envName}</span></dd>
-        </div>
-        <div className="top-nav__meta-item">
-          <dt>Region</dt>
-          <dd data-testid="region">{region}</dd>
-        </div>
-      </dl>
+      <div className="top-nav__end">
+        <dl className="top-nav__meta">
+          <div className="top-nav__meta-item">
+            <dt>Environment</dt>
+            <dd><span className="env-badge" data-testid="env-name">{envName}</span></dd>
+          </div>
+          <div className="top-nav__meta-item">
+            <dt>Region</dt>
+            <dd data-testid="region">{region}</dd>
+          </div>
+          {session !== undefined && (
+            <div className="top-nav__meta-item">
+              <dt>Signed in as</dt>
+              <dd data-testid="signed-in-user">
+                {session.username}
+                {session.groups.length > 0 && <span className="top-nav__groups"> ({session.groups.join(', ')})</span>}
+              </dd>
+            </div>
+          )}
+        </dl>
+        {session !== undefined && onSignOut !== undefined && (
+          <button type="button" className="btn btn--nav btn--small" onClick={onSignOut} disabled={signingOut}>
+            Sign out
+          </button>
+        )}
+      </div>
     </header>
   );
 }
