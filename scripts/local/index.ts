@@ -18,30 +18,31 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Message } from '@aws-sdk/client-sqs';
-import { startApiServer } from './api-server';
-import { createEmulatorClients, EmulatorClients, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './aws-clients';
-import { watchQueueDepth } from './dlq-watch';
-import { Emulator, startEmulator } from './emulator';
-import { handlerEnvironment } from './handler-env';
-import { LocalFunction } from './local-function';
+import { readApiGatewayModel } from './api-gateway/model';
+import { startApiServer } from './api-gateway/server';
+import { createEmulatorClients, EmulatorClients, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './emulator/clients';
+import { Emulator, startEmulator } from './emulator/moto-server';
+import { provisionStack } from './emulator/provision';
+import { handlerEnvironment } from './lambda/handler-env';
+import { LocalFunction } from './lambda/local-function';
 import { LogListener, LogSink } from './logs';
 import { LocalOutputs, localOutputs, writeOutputsFile } from './outputs';
-import { provisionStack } from './provision';
-import { synthesizeLocalStack } from './stack';
-import { readSynthesizedStack, SynthesizedStack } from './template';
-import { WorkerBatchReport, WorkerPoller } from './worker-poller';
-import { localWorkerTimeout } from './worker-timeout';
-import { readWorkflowModel } from './workflow-model';
+import { watchQueueDepth } from './sqs/dlq-watch';
+import { WorkerBatchReport, WorkerPoller } from './sqs/worker-poller';
+import { localWorkerTimeout } from './sqs/worker-timeout';
+import { synthesizeLocalStack } from './template/local-stack';
+import { readSynthesizedStack, SynthesizedStack } from './template/synthesized-stack';
+import { readWorkflowModel } from './template/workflow-model';
 import { OrdersWorkflowProps } from '../../src';
 
 export type { LocalOutputs } from './outputs';
 export type { LogLine, LogListener } from './logs';
-export type { WorkerBatchReport } from './worker-poller';
+export type { WorkerBatchReport } from './sqs/worker-poller';
 
 /** Which synthesized stack to run. */
 export type TemplateSource =
   /**
-   * This repo's stack (scripts/local/stack.ts), synthesized in-process; `props` override its
+   * This repo's stack (template/local-stack.ts), synthesized in-process; `props` override its
    * settings. `outdir` (replaced if it holds an earlier assembly) defaults to a temporary directory.
    */
   | { readonly props?: OrdersWorkflowProps; readonly outdir?: string }
@@ -59,7 +60,7 @@ export interface LocalWorkflowOptions {
    * Visibility timeout of the worker's queue in the emulator, in seconds, so a failing order
    * is retried (and reaches the DLQ) in seconds; `'template'` keeps the template's value.
    * The worker's timeout shrinks with it (at most half of it, less the batching window;
-   * worker-timeout.ts), so a crashed invocation's claim expires before its message is
+   * sqs/worker-timeout.ts), so a crashed invocation's claim expires before its message is
    * redelivered, as in AWS.
    * @default 2
    */
@@ -238,7 +239,7 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
     cleanups.push(() => apiFunction.stop());
 
     const server = await startApiServer({
-      model: model.api,
+      model: readApiGatewayModel(stack.template, model.restApiLogicalId),
       functions: new Map([[api.logicalId, apiFunction]]),
       port: options.port ?? DEFAULT_API_PORT,
       accountId: LOCAL_ACCOUNT_ID,

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EmulatorMissingError } from './emulator';
+import { EmulatorMissingError } from './emulator/moto-server';
 import { DEFAULT_API_PORT, DEFAULT_VISIBILITY_TIMEOUT_SECONDS, LocalWorkflow, startLocalWorkflow, TemplateSource } from './index';
 import { LocalOutputs } from './outputs';
 

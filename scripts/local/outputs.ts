@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ProvisionedStack } from './provision';
-import { WorkflowModel } from './workflow-model';
+import { ProvisionedStack } from './emulator/provision';
+import { WorkflowModel } from './template/workflow-model';
 
 export interface LocalOutputs {
   /** Base URL ending in `/`, like the deployed one: POST to `${ApiEndpoint}orders`. */

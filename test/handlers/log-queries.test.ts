@@ -10,7 +10,7 @@ import { FakeIdempotencyTable } from './support/fake-idempotency-table';
 import { loadApiHandler, loadWorkerHandler } from './support/load-handlers';
 import { captureLogs, LogCapture, LogLine } from './support/log-capture';
 import { OrderCreatedDetail } from '../../lambda/shared/order-contract';
-import { LocalFunction } from '../../scripts/local/local-function';
+import { LocalFunction } from '../../scripts/local/lambda/local-function';
 import {
   CORRELATE_QUERY,
   DUPLICATES_QUERY,

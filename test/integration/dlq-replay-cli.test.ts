@@ -9,8 +9,8 @@ import {
   assertCliBundleBuilt, bodiesOf, createQueuePair, expectNothingLostOrDoubled, fill, numbered, queueArn, runReplayCli as cli,
   SqsProxy, startReplayCli, startSqsProxy, visibleCount,
 } from './support/replay-dlq';
-import { emulatorClientConfig } from '../../scripts/local/aws-clients';
-import { resetEmulator } from '../../scripts/local/emulator';
+import { emulatorClientConfig } from '../../scripts/local/emulator/clients';
+import { resetEmulator } from '../../scripts/local/emulator/moto-server';
 
 jest.setTimeout(60_000);
 

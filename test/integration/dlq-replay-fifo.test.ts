@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { queueDepth, receiveAll, useEmulator } from './support/harness';
 import { assertCliBundleBuilt, createQueuePair, runReplayCli } from './support/replay-dlq';
-import { emulatorClientConfig } from '../../scripts/local/aws-clients';
-import { resetEmulator } from '../../scripts/local/emulator';
+import { emulatorClientConfig } from '../../scripts/local/emulator/clients';
+import { resetEmulator } from '../../scripts/local/emulator/moto-server';
 import { replayDeadLetterQueue } from '../../tools/replay-dlq/replay';
 
 jest.setTimeout(60_000);

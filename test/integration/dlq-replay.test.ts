@@ -15,8 +15,8 @@ import {
 import {
   assertCliBundleBuilt, bodiesOf, createQueuePair, fill, numbered, runReplayCli as cli, visibleCount,
 } from './support/replay-dlq';
-import { emulatorClientConfig } from '../../scripts/local/aws-clients';
-import { resetEmulator } from '../../scripts/local/emulator';
+import { emulatorClientConfig } from '../../scripts/local/emulator/clients';
+import { resetEmulator } from '../../scripts/local/emulator/moto-server';
 import { replayDeadLetterQueue } from '../../tools/replay-dlq/replay';
 
 jest.setTimeout(90_000);

@@ -9,7 +9,7 @@ import {
   eventIdOf, FAILING_ORDER, GOOD_ORDER, idempotencyRecord, postOrder, queueDepth, receiveAll, RunningWorkflow, runWorkflow,
   useEmulator, useSynthesizedStack, waitFor,
 } from './support/harness';
-import { emulatorClientConfig } from '../../scripts/local/aws-clients';
+import { emulatorClientConfig } from '../../scripts/local/emulator/clients';
 
 jest.setTimeout(90_000);
 

@@ -1,10 +1,11 @@
 /**
  * What API Gateway (REST) would do with a request, read from the synthesized template:
  * routes (resources and methods), the CORS preflight mock and the gateway responses.
- * Pure: no I/O here, api-server.ts does the HTTP.
+ * Pure: no I/O here, server.ts does the HTTP.
  */
-import { placeholderFor } from './intrinsics';
-import { CfnTemplate } from './template';
+import { placeholderFor } from '../template/intrinsics';
+import { lambdaFunctionOf, logicalIdOf } from '../template/references';
+import { CfnTemplate } from '../template/synthesized-stack';
 
 export type ApiMethod =
   /** AWS_PROXY to a Lambda function: the request becomes a proxy event. */
@@ -113,23 +114,6 @@ function readMethod(props: Record<string, any>): ApiMethod | undefined {
   return undefined;
 }
 
-/** The function in `arn:...:lambda:path/2015-03-31/functions/<Fn::GetAtt [Fn, Arn]>/invocations`. */
-export function lambdaFunctionOf(uri: unknown): string | undefined {
-  let found: string | undefined;
-  const visit = (node: unknown) => {
-    if (found || node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(visit);
-    const getAtt = (node as Record<string, unknown>)['Fn::GetAtt'];
-    if (Array.isArray(getAtt) && getAtt[1] === 'Arn') {
-      found = String(getAtt[0]);
-      return;
-    }
-    Object.values(node).forEach(visit);
-  };
-  visit(uri);
-  return found;
-}
-
 /** `{ "x.header.Name": "'value'" }` -> `{ Name: value }` (static values are single-quoted). */
 function staticHeaders(parameters: Record<string, unknown> | undefined, prefix: string): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -171,16 +155,6 @@ function corsOriginOverrides(template: string): string[] {
     if (match[1] !== '') origins.push(match[1]);
   }
   return origins;
-}
-
-function logicalIdOf(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const record = value as Record<string, unknown>;
-  if (typeof record.Ref === 'string') return record.Ref;
-  const getAtt = record['Fn::GetAtt'];
-  if (Array.isArray(getAtt)) return String(getAtt[0]);
-  if (typeof getAtt === 'string') return getAtt.split('.')[0];
-  return undefined;
 }
 
 function refersTo(value: unknown, logicalId: string): boolean {

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ApiGatewayModel, gatewayErrorResponse, MAX_REQUEST_BYTES, matchRoute, mockResponseHeaders, RouteMatch } from './api-gateway';
-import { LocalFunction } from './local-function';
+import { ApiGatewayModel, gatewayErrorResponse, MAX_REQUEST_BYTES, matchRoute, mockResponseHeaders, RouteMatch } from './model';
+import { LocalFunction } from '../lambda/local-function';
 
 export const API_HOST = '127.0.0.1';
 

@@ -11,10 +11,10 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, DescribeEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './aws-clients';
-import { PhysicalResource, resolveString, resolveValue, ResolveContext } from './intrinsics';
-import { CfnResource, SynthesizedStack } from './template';
-import { generatedName, logicalIdOf } from './workflow-model';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './clients';
+import { PhysicalResource, resolveString, resolveValue, ResolveContext } from '../template/intrinsics';
+import { generatedName, logicalIdOf } from '../template/references';
+import { CfnResource, SynthesizedStack } from '../template/synthesized-stack';
 
 export interface ProvisionClients {
   readonly sqs: SQSClient;

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { FromHost, InvokeContext, serializeError, ToHost } from './function-protocol';
-import { runtimeInvokeErrorLine } from './lambda-log-lines';
+import { runtimeInvokeErrorLine } from './log-lines';
 
 type Handler = (event: unknown, context: unknown, callback?: (error: unknown, result?: unknown) => void) => unknown;
 

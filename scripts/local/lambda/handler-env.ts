@@ -6,9 +6,9 @@
  * region must never reach a handler, so a local run can only ever talk to the emulator.
  */
 import * as path from 'node:path';
-import { DUMMY_CREDENTIALS, LOCAL_REGION } from './aws-clients';
-import { placeholderFor, resolveString, ResolveContext } from './intrinsics';
-import { FunctionModel } from './workflow-model';
+import { DUMMY_CREDENTIALS, LOCAL_REGION } from '../emulator/clients';
+import { placeholderFor, resolveString, ResolveContext } from '../template/intrinsics';
+import { FunctionModel } from '../template/workflow-model';
 
 export interface HandlerEnvOptions {
   readonly emulatorEndpoint: string;

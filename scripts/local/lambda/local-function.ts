@@ -13,7 +13,7 @@
  *   that same deadline. A timeout kills the instance (Lambda stops the environment), so does
  *   a crash; the next invocation gets a fresh one (cold start). A test can kill an instance by
  *   PID to simulate a crash mid-invocation: nothing of that invocation survives except what
- *   it already wrote. Lambda's own lines for these (lambda-log-lines.ts) go to the log.
+ *   it already wrote. Lambda's own lines for these (log-lines.ts) go to the log.
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { FromHost, InvokeContext, SerializedError, ToHost } from './function-protocol';
-import { InvokeStatus, platformFailureLines } from './lambda-log-lines';
+import { InvokeStatus, platformFailureLines } from './log-lines';
 
 export interface LocalFunctionOptions {
   /** Physical function name (context.functionName, logs). */

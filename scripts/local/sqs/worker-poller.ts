@@ -7,8 +7,8 @@
  */
 import { DeleteMessageBatchCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { InvokeOutcome, LocalFunction, Reservation } from './local-function';
 import { batchVerdict, toSqsEvent } from './sqs-event';
+import { InvokeOutcome, LocalFunction, Reservation } from '../lambda/local-function';
 
 export interface WorkerBatchReport {
   readonly requestId: string;

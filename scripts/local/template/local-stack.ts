@@ -3,7 +3,7 @@
  * reference settings. (A consumer's app, e.g. examples/app, plugs in through `--app-dir`.)
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { OrdersWorkflow, OrdersWorkflowProps } from '../../src';
+import { OrdersWorkflow, OrdersWorkflowProps } from '../../../src';
 
 export const LOCAL_STACK_NAME = 'OrdersWorkflowLocal';
 

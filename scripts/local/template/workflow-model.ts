@@ -8,8 +8,8 @@
  * - the bus: the bus of the rule that targets the main queue;
  * - the idempotency table: the table the worker's environment refers to.
  */
-import { ApiGatewayModel, lambdaFunctionOf, readApiGatewayModel } from './api-gateway';
-import { CfnResource, functionCodeDir, handlerEntry, SynthesizedStack } from './template';
+import { generatedName, lambdaFunctionOf, logicalIdOf } from './references';
+import { CfnResource, functionCodeDir, handlerEntry, SynthesizedStack } from './synthesized-stack';
 
 export interface FunctionModel {
   readonly logicalId: string;
@@ -40,7 +40,8 @@ export interface EventSourceModel {
 
 export interface WorkflowModel {
   readonly stack: SynthesizedStack;
-  readonly api: ApiGatewayModel;
+  /** The REST API whose methods proxy to the API function (api-gateway/model.ts reads its routes). */
+  readonly restApiLogicalId: string;
   readonly apiFunction: FunctionModel;
   readonly workerFunction: FunctionModel;
   readonly eventSource: EventSourceModel;
@@ -51,11 +52,6 @@ export interface WorkflowModel {
   readonly ordersTableLogicalId?: string;
   /** The bus of the rule that routes to the main queue: a logical id, or a name/ARN when the bus is imported. */
   readonly eventBus?: { readonly logicalId: string } | { readonly name: string };
-}
-
-/** CloudFormation's generated physical name when a template sets none: `<stack>-<logicalId>`, bounded. */
-export function generatedName(stackName: string, logicalId: string, maxLength: number): string {
-  return `${stackName}-${logicalId}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, maxLength);
 }
 
 export function readWorkflowModel(stack: SynthesizedStack): WorkflowModel {
@@ -81,7 +77,6 @@ export function readWorkflowModel(stack: SynthesizedStack): WorkflowModel {
   if (restApiIds.length !== 1) {
     throw new Error(`Stack ${stack.stackName}: expected one REST API with a Lambda proxy method, found ${restApiIds.length}.`);
   }
-  const api = readApiGatewayModel(stack.template, restApiIds[0]);
   const apiFunctionIds = [...new Set(proxyMethods.map(([, method]) => lambdaFunctionOf(method.Properties?.Integration?.Uri)).filter(isDefined))];
   if (apiFunctionIds.length !== 1) {
     throw new Error(`Stack ${stack.stackName}: expected the REST API to proxy to one function, found ${apiFunctionIds.length}.`);
@@ -112,7 +107,7 @@ export function readWorkflowModel(stack: SynthesizedStack): WorkflowModel {
 
   return {
     stack,
-    api,
+    restApiLogicalId: restApiIds[0],
     apiFunction,
     workerFunction,
     eventSource: {
@@ -157,17 +152,6 @@ function readFunction(stack: SynthesizedStack, logicalId: string): FunctionModel
     logGroupName: typeof logGroupName === 'string' ? logGroupName : `/aws/lambda/${functionName}`,
     environment: props.Environment?.Variables ?? {},
   };
-}
-
-/** The logical id in `{ Ref: X }` or `{ Fn::GetAtt: [X, ...] }`. */
-export function logicalIdOf(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const record = value as Record<string, unknown>;
-  if (typeof record.Ref === 'string' && !record.Ref.startsWith('AWS::')) return record.Ref;
-  const getAtt = record['Fn::GetAtt'];
-  if (Array.isArray(getAtt)) return String(getAtt[0]);
-  if (typeof getAtt === 'string') return getAtt.split('.')[0];
-  return undefined;
 }
 
 function parseMaybeJson(value: unknown): any {

@@ -9,10 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { emulatorClientConfig } from '../../../scripts/local/aws-clients';
-import { Emulator, resetEmulator, startEmulator } from '../../../scripts/local/emulator';
+import { emulatorClientConfig } from '../../../scripts/local/emulator/clients';
+import { Emulator, resetEmulator, startEmulator } from '../../../scripts/local/emulator/moto-server';
 import { LocalWorkflow, LocalWorkflowOptions, LogLine, startLocalWorkflow, WorkerBatchReport } from '../../../scripts/local/index';
-import { synthesizeLocalStack } from '../../../scripts/local/stack';
+import { synthesizeLocalStack } from '../../../scripts/local/template/local-stack';
 import { OrdersWorkflowProps } from '../../../src';
 
 /** The worker's fixed Powertools key prefix (lambda/worker/idempotency.ts). */
