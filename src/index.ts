@@ -1,2 +1,3 @@
 export * from './orders-workflow';
 export * from './orders-workflow-props';
+export * from './auth/orders-api-authorization';
