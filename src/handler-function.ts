@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeNagFindings, NO_ASYNC_INVOCATION } from './nag-acknowledgements';
+import { acknowledgeNagFindings, NO_ASYNC_INVOCATION, XRAY_NEEDS_WILDCARD } from './nag-acknowledgements';
 import { ResolvedProps } from './resolved-props';
 
 /** The handlers pre-bundled by the build (`npx projen bundle`) and shipped in the npm package. */
@@ -24,6 +24,8 @@ export interface HandlerFunctionProps {
   readonly timeout: Duration;
   readonly environment: Record<string, string>;
   readonly settings: ResolvedProps;
+  /** Concurrent executions reserved for (and capping) this function. */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -49,6 +51,7 @@ export class HandlerFunction extends Construct {
       logGroupName: `/aws/lambda/${functionName}`,
       retention: settings.logRetention,
       removalPolicy: settings.removalPolicy,
+      encryptionKey: settings.logEncryptionKey,
     });
 
     const role = new iam.Role(this, 'Role', {
@@ -67,6 +70,7 @@ export class HandlerFunction extends Construct {
       architecture: settings.architecture,
       memorySize: settings.memorySize,
       timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role,
       logGroup: this.logGroup,
       tracing: settings.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
@@ -91,5 +95,8 @@ export class HandlerFunction extends Construct {
       },
     });
     acknowledgeNagFindings(this.function, [NO_ASYNC_INVOCATION]);
+    if (settings.tracing) {
+      acknowledgeNagFindings(role.node.findChild('DefaultPolicy'), [XRAY_NEEDS_WILDCARD]);
+    }
   }
 }

@@ -1,3 +1,4 @@
 export * from './orders-workflow';
 export * from './orders-workflow-props';
 export * from './auth/orders-api-authorization';
+export * from './protection/orders-api-waf';

@@ -5,6 +5,8 @@ import { IConstruct } from 'constructs';
 export interface NagAcknowledgement {
   readonly id: string;
   readonly reason: string;
+  /** The finding's exact findings (cdk-nag's `appliesTo`, e.g. `Resource::*`); all of them when absent. */
+  readonly appliesTo?: string[];
 }
 
 /**
@@ -23,4 +25,12 @@ export const NO_ASYNC_INVOCATION: NagAcknowledgement = {
   id: 'Serverless-LambdaDLQ',
   reason: 'Never invoked asynchronously (API Gateway calls it synchronously; SQS through an event source mapping), ' +
     'so an on-failure destination would never receive anything. Failed orders go to the SQS dead-letter queue.',
+};
+
+/** Added with `tracing: true`, on each function role's policy. */
+export const XRAY_NEEDS_WILDCARD: NagAcknowledgement = {
+  id: 'AwsSolutions-IAM5',
+  reason: 'tracing: true lets the function send traces: xray:PutTraceSegments and xray:PutTelemetryRecords ' +
+    'support no resource-level permissions, so IAM requires Resource *. No other statement of the role uses a wildcard (tested).',
+  appliesTo: ['Resource::*'],
 };

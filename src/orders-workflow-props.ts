@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { OrdersApiAuthorization } from './auth/orders-api-authorization';
+import { OrdersApiWaf } from './protection/orders-api-waf';
 
 /**
  * Properties of an `OrdersWorkflow`. Every property is optional: the defaults build the
@@ -205,7 +206,84 @@ export interface OrdersWorkflowProps {
   readonly queueEncryptionKey?: kms.IKey;
 
   /**
-   * Retention of the two function log groups.
+   * An AWS WAF web ACL on the API's stage. `OrdersApiWaf.managed({ rateLimitPerIp })` creates
+   * one: AWS managed rule groups (Core rule set, Known bad inputs, Amazon IP reputation list)
+   * and a rate rule per client IP address that answers `429`. `OrdersApiWaf.fromWebAclArn(arn)`
+   * associates your own REGIONAL web ACL. WAF bills per web ACL, rule and million requests.
+   *
+   * @default - no web ACL
+   */
+  readonly waf?: OrdersApiWaf;
+
+  /**
+   * Whether the API's stage logs every request as one JSON line (request id, caller identity per
+   * authorization mode, status, latencies, integration, error and WAF fields) to the log group
+   * `/aws/apigateway/<prefix>-api/access`, and API Gateway's own errors (authorizer, model
+   * validation, integration failures; never request bodies) at level ERROR to
+   * `API-Gateway-Execution-Logs_<api id>/prod`; both with `logRetention`, `removalPolicy` and
+   * `logEncryptionKey`.
+   *
+   * API Gateway writes both through the account's API Gateway CloudWatch role, a setting per
+   * account and region (`AWS::ApiGateway::Account`) that this construct never creates, because
+   * there is only one and other stacks rely on it. Deploying with `accessLogging: true` fails
+   * where it is not set, which is why this is off by default; the README shows how to set it.
+   *
+   * @default false
+   */
+  readonly accessLogging?: boolean;
+
+  /**
+   * Whether API Gateway validates `POST /orders` JSON bodies against a model and answers a refused
+   * body itself (`400 { message, errors: [{ path: '(root)', message }], requestId }`) without
+   * invoking the API function. The model is generated at build time from the function's own
+   * schema, so it refuses only bodies the function would refuse too (what JSON schema cannot
+   * express, such as blank strings, is still checked by the function).
+   *
+   * Off by default: the function already checks every request and names every invalid field,
+   * while API Gateway reports only the first violation, in its own words and without a dependable
+   * field path; and a model is a second copy of the rules, which must never disagree with the
+   * function's. Turn it on to stop malformed bodies before they invoke (and bill) the function.
+   *
+   * @default false
+   */
+  readonly validateAtGateway?: boolean;
+
+  /**
+   * A customer-managed KMS key for every log group of the workflow: both functions', and the
+   * API's access, execution and WAF logs when those are on. The construct adds the statement
+   * CloudWatch Logs needs to the key policy (`logs.<region>.amazonaws.com`, conditioned on
+   * `kms:EncryptionContext:aws:logs:arn` naming these log groups); for an imported key you add it
+   * yourself (a synth warning says what).
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * Concurrent executions reserved for the API function: guaranteed to it, and the most it runs at
+   * once, so a flood of orders cannot take the account's whole Lambda concurrency. A request
+   * beyond it is throttled by Lambda, which API Gateway answers with `500` (the API 5XX alarm
+   * sees it), so keep `apiThrottle.rateLimit` x the function's duration below it: API Gateway's
+   * own throttle answers `429`, which clients retry. A whole number of at least 1; the account must
+   * keep 100 unreserved.
+   *
+   * @default - no reservation: the API function shares the account's unreserved concurrency
+   */
+  readonly apiReservedConcurrency?: number;
+
+  /**
+   * The most worker invocations the SQS event source runs at once (the event source mapping's
+   * maximum concurrency, 2 to 1000), to cap the load on what the worker calls. Messages beyond it
+   * wait in the queue; reserved concurrency would instead throttle receives, which count towards
+   * `maxReceiveCount` and can push healthy orders into the dead-letter queue.
+   *
+   * @default - no limit: the mapping scales with the queue, up to the account's unreserved concurrency
+   */
+  readonly workerMaxConcurrency?: number;
+
+  /**
+   * Retention of every log group of the workflow: both functions', and the API's access,
+   * execution and WAF logs when those are on.
    *
    * @default logs.RetentionDays.TWO_WEEKS
    */
@@ -213,7 +291,7 @@ export interface OrdersWorkflowProps {
 
   /**
    * Removal policy of every stateful resource: both queues, the orders table, the idempotency
-   * table and the two log groups. Queued orders, idempotency records and logs are all
+   * table and every log group. Queued orders, idempotency records and logs are all
    * transient (they expire), so they are deleted with the stack unless you say otherwise;
    * choose `RETAIN` for a stack that holds orders you cannot lose. It also applies when a
    * resource is replaced, for example after a change of `namePrefix`.

@@ -15,6 +15,7 @@ import { OrdersDashboard } from './observability/dashboard';
 import { OrderQueryDefinitions } from './observability/query-definitions';
 import { OrdersTable } from './orders/orders-table';
 import { OrdersWorkflowProps } from './orders-workflow-props';
+import { allowLogsToUseKey, workflowLogGroupNames } from './protection/log-encryption-key';
 import { OrderQueues } from './queues/order-queues';
 import { resolveProps } from './resolved-props';
 import { OrderRouting } from './routing/order-routing';
@@ -55,6 +56,26 @@ export class OrdersWorkflow extends Construct {
    * @default - undefined in the other authorization modes
    */
   public readonly usagePlan?: apigateway.UsagePlan;
+  /**
+   * With `accessLogging`: the API stage's JSON access logs, one line per request.
+   *
+   * @default - undefined without `accessLogging`
+   */
+  public readonly accessLogGroup?: logs.LogGroup;
+  /**
+   * With `accessLogging`: API Gateway's ERROR-level execution logs of the stage
+   * (`API-Gateway-Execution-Logs_<api id>/prod`), created here so that it has a retention and key.
+   *
+   * @default - undefined without `accessLogging`
+   */
+  public readonly executionLogGroup?: logs.LogGroup;
+  /**
+   * With `waf`: the ARN of the web ACL associated with the API's stage (created by
+   * `OrdersApiWaf.managed()`, or the one passed to `OrdersApiWaf.fromWebAclArn()`).
+   *
+   * @default - undefined without `waf`
+   */
+  public readonly webAclArn?: string;
   /**
    * The orders store, partition key `id`, TTL attribute `expiration`. It holds the API's request
    * idempotency records (Powertools defaults, one per deduplication key, kept
@@ -136,6 +157,9 @@ export class OrdersWorkflow extends Construct {
     this.apiEndpoint = api.api.url;
     this.apiFunction = api.function;
     this.apiLogGroup = api.logGroup;
+    this.accessLogGroup = api.accessLogGroup;
+    this.executionLogGroup = api.executionLogGroup;
+    this.webAclArn = api.webAcl?.webAclArn;
     this.apiKey = api.access.apiKey;
     this.usagePlan = api.access.usagePlan;
     this.createOrderMethod = api.createOrderMethod;
@@ -146,6 +170,10 @@ export class OrdersWorkflow extends Construct {
     this.workerFunction = worker.function;
     this.workerLogGroup = worker.logGroup;
     this.idempotencyTable = worker.idempotencyTable;
+
+    if (settings.logEncryptionKey) {
+      allowLogsToUseKey(this, settings.logEncryptionKey, workflowLogGroupNames(settings));
+    }
 
     const alarms = new OrderAlarms(this, 'Alarms', {
       settings,

@@ -1,11 +1,13 @@
 import { Duration, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { OrdersApiAuthorization } from './auth/orders-api-authorization';
 import { DEFAULT_EVENT_SOURCE } from './event-contract';
 import { OrdersWorkflowProps } from './orders-workflow-props';
+import { OrdersApiWaf } from './protection/orders-api-waf';
 
 const DEFAULT_WORKER_TIMEOUT = Duration.seconds(30);
 const DEFAULT_MAX_RECEIVE_COUNT = 5;
@@ -38,6 +40,12 @@ export interface ResolvedProps {
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
   readonly queueAgeAlarmThreshold: Duration;
+  readonly waf?: OrdersApiWaf;
+  readonly accessLogging: boolean;
+  readonly validateAtGateway: boolean;
+  readonly logEncryptionKey?: kms.IKey;
+  readonly apiReservedConcurrency?: number;
+  readonly workerMaxConcurrency?: number;
 }
 
 /**
@@ -91,6 +99,12 @@ export function resolveProps(scope: Construct, props: OrdersWorkflowProps): Reso
     logRetention: props.logRetention ?? logs.RetentionDays.TWO_WEEKS,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     queueAgeAlarmThreshold: props.queueAgeAlarmThreshold ?? defaultQueueAgeAlarmThreshold(maxReceiveCount, visibilityTimeout),
+    waf: props.waf,
+    accessLogging: props.accessLogging ?? false,
+    validateAtGateway: props.validateAtGateway ?? false,
+    logEncryptionKey: props.logEncryptionKey,
+    apiReservedConcurrency: props.apiReservedConcurrency,
+    workerMaxConcurrency: props.workerMaxConcurrency,
   };
 }
 

@@ -1,8 +1,9 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { OrdersWorkflowProps } from './orders-workflow-props';
+import { OrdersApiWaf } from './protection/orders-api-waf';
 import { isUnresolved, minimumVisibilityTimeout, redeliveryWindow, ResolvedProps } from './resolved-props';
 
 const NAME_PREFIX = /^[A-Za-z0-9_-]{1,40}$/;
@@ -12,6 +13,8 @@ const AWS_MANAGED_SQS_KEY = 'alias/aws/sqs';
 const MINIMUM_NODE_MAJOR = 22;
 const NODE_RUNTIME_NAME = /^nodejs(\d+)\.x$/;
 const DAY = 24 * 60 * 60;
+/** A web ACL's ARN: `arn:<partition>:wafv2:<region>:<account>:<scope>/webacl/<name>/<id>`. */
+const WEB_ACL_ARN = /^arn:[a-z-]+:wafv2:([a-z0-9-]*):\d{12}:(regional|global)\/webacl\/[^/]+\/[^/]+$/;
 
 /**
  * Checks every prop and throws ONE error listing every problem, so a user fixes them in one
@@ -106,6 +109,14 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
     }
   }
 
+  if (resolved.workerMaxConcurrency !== undefined) integerIn('workerMaxConcurrency', resolved.workerMaxConcurrency, 2, 1000);
+  if (resolved.apiReservedConcurrency !== undefined && !isUnresolved(resolved.apiReservedConcurrency)) {
+    check(Number.isInteger(resolved.apiReservedConcurrency) && resolved.apiReservedConcurrency >= 1,
+      `apiReservedConcurrency must be a whole number of at least 1 (got ${resolved.apiReservedConcurrency}); ` +
+      'omit it to share the account\'s unreserved concurrency.');
+  }
+  problems.push(...wafProblems(workflow, resolved.waf));
+
   const keyAlias = (props.queueEncryptionKey as { aliasName?: string } | undefined)?.aliasName;
   check(keyAlias !== AWS_MANAGED_SQS_KEY,
     `queueEncryptionKey must not be the AWS-managed key ${AWS_MANAGED_SQS_KEY}: EventBridge cannot encrypt with it and ` +
@@ -122,6 +133,29 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
   if (problems.length > 0) {
     throw new Error(`Invalid OrdersWorkflow props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
+}
+
+function wafProblems(workflow: IConstruct, waf: OrdersApiWaf | undefined): string[] {
+  const problems: string[] = [];
+  const rateLimit = waf?._managed?.rateLimitPerIp;
+  if (rateLimit !== undefined && !isUnresolved(rateLimit)
+    && !(Number.isInteger(rateLimit) && rateLimit >= 10 && rateLimit <= 2_000_000_000)) {
+    problems.push(`waf rateLimitPerIp must be a whole number from 10 to 2000000000 requests per 5 minutes (got ${rateLimit}).`);
+  }
+  const arn = waf?._webAclArn;
+  if (arn !== undefined && !Token.isUnresolved(arn)) {
+    const match = WEB_ACL_ARN.exec(arn);
+    const region = Stack.of(workflow).region;
+    if (!match) {
+      problems.push(`waf web ACL ARN must look like arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> (got '${arn}').`);
+    } else if (match[2] === 'global') {
+      problems.push(`waf web ACL '${arn}' is a CloudFront (global) web ACL: an API Gateway stage needs a REGIONAL one.`);
+    } else if (!Token.isUnresolved(region) && match[1] !== region) {
+      problems.push(`waf web ACL '${arn}' is in ${match[1]}, but the API is in ${region}: WAF associates a web ACL only ` +
+        'with resources in its own region.');
+    }
+  }
+  return problems;
 }
 
 /** One workflow's rule: the bus it listens on and the source it matches. */

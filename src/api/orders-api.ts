@@ -9,7 +9,10 @@ import { ORDER_CREATED_DETAIL_TYPE } from '../event-contract';
 import { HandlerFunction } from '../handler-function';
 import { acknowledgeNagFindings } from '../nag-acknowledgements';
 import { OrdersTable } from '../orders/orders-table';
+import { ApiWebAcl } from '../protection/api-web-acl';
 import { ResolvedProps } from '../resolved-props';
+import { ApiAccessLogging } from './access-logging';
+import { GatewayValidation } from './gateway-validation';
 
 export interface OrdersApiProps {
   readonly settings: ResolvedProps;
@@ -30,6 +33,11 @@ export class OrdersApi extends Construct {
   public readonly createOrderMethod: apigateway.Method;
   /** Who may call, as API Gateway enforces it (authorizer, API key and usage plan). */
   public readonly access: OrdersApiAccess;
+  /** With `accessLogging`: the stage's JSON access logs and API Gateway's ERROR-level execution logs. */
+  public readonly accessLogGroup?: logs.LogGroup;
+  public readonly executionLogGroup?: logs.LogGroup;
+  /** With `waf`: the web ACL on the stage (created, or the user's). */
+  public readonly webAcl?: ApiWebAcl;
 
   constructor(scope: Construct, id: string, props: OrdersApiProps) {
     super(scope, id);
@@ -40,6 +48,7 @@ export class OrdersApi extends Construct {
       handler: 'api',
       description: 'Validates POST /orders and publishes OrderCreated events',
       timeout: settings.apiTimeout,
+      reservedConcurrentExecutions: settings.apiReservedConcurrency,
       settings,
       environment: {
         EVENT_BUS_NAME: eventBus.eventBusName,
@@ -58,6 +67,8 @@ export class OrdersApi extends Construct {
     ordersTable.grantIdempotencyRecords(this.function);
 
     const cors = settings.corsAllowOrigins.length > 0;
+    const accessLogging = settings.accessLogging ? new ApiAccessLogging(this, 'AccessLogging', { settings }) : undefined;
+    this.accessLogGroup = accessLogging?.accessLogGroup;
     this.api = new apigateway.RestApi(this, 'RestApi', {
       // Named like the functions: the API's CloudWatch metrics are keyed by this name, so it
       // must differ between two instances (the default would be the construct id for both).
@@ -73,6 +84,7 @@ export class OrdersApi extends Construct {
         tracingEnabled: settings.tracing,
         throttlingRateLimit: settings.apiThrottle.rateLimit,
         throttlingBurstLimit: settings.apiThrottle.burstLimit,
+        ...accessLogging?.stageOptions,
       },
       // Preflight answered by API Gateway; the handler adds the allow-origin header to responses.
       defaultCorsPreflightOptions: cors ? {
@@ -94,13 +106,18 @@ export class OrdersApi extends Construct {
     // RestApi always adds an `Endpoint` stack output; a library construct adds outputs only
     // when asked (`stackOutputs`), so drop it.
     this.api.node.tryRemoveChild('Endpoint');
+    const validation = settings.validateAtGateway ? new GatewayValidation(this, 'Validation', { api: this.api, settings }) : undefined;
     this.createOrderMethod = this.api.root.addResource('orders')
-      .addMethod('POST', new apigateway.LambdaIntegration(this.function), this.access.routeOptions);
+      .addMethod('POST', new apigateway.LambdaIntegration(this.function), { ...this.access.routeOptions, ...validation?.methodOptions });
     this.access.attachTo(this.api);
-    acknowledgeNagFindings(this.api, [{
-      id: 'AwsSolutions-APIG2',
-      reason: 'The API function validates every request and answers 400 with every invalid field named, which an ' +
-        'API Gateway model validator cannot do; invalid requests never reach EventBridge.',
-    }]);
+    this.executionLogGroup = accessLogging?.attachTo(this.api);
+    this.webAcl = settings.waf && new ApiWebAcl(this, 'Waf', { settings, waf: settings.waf, api: this.api });
+    if (!validation) {
+      acknowledgeNagFindings(this.api, [{
+        id: 'AwsSolutions-APIG2',
+        reason: 'The API function validates every request and answers 400 with every invalid field named, which an ' +
+          'API Gateway model validator cannot do; invalid requests never reach EventBridge.',
+      }]);
+    }
   }
 }

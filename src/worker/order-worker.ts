@@ -55,6 +55,7 @@ export class OrderWorker extends Construct {
     const eventSource = new SqsEventSource(props.queue, {
       batchSize: settings.batchSize,
       maxBatchingWindow: settings.maxBatchingWindow,
+      maxConcurrency: settings.workerMaxConcurrency,
       // Only the records that failed go back to the queue; the rest of the batch is done.
       reportBatchItemFailures: true,
     });
