@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { contentSecurityPolicy } from './content-security-policy';
+import type { CustomDomain } from './environment';
 
 /** What the frontend reads from `/config.json` at run time (see examples/frontend/src/config.ts). */
 export interface FrontendRuntimeConfig {
@@ -15,6 +17,12 @@ export interface FrontendRuntimeConfig {
   readonly apiUrl: string;
   readonly envName: string;
   readonly region: string;
+  /** The Cognito user pool users sign in to. */
+  readonly userPoolId: string;
+  /** The pool's app client for this site (no secret; USER_PASSWORD_AUTH). */
+  readonly userPoolClientId: string;
+  /** Whether `FAIL-ME` orders fail on purpose; the form mentions the SKU only then. */
+  readonly failureInjection: boolean;
 }
 
 export interface FrontendHostingProps {
@@ -22,6 +30,17 @@ export interface FrontendHostingProps {
   readonly distPath: string;
   /** Shown in the distribution's comment. */
   readonly envName: string;
+  /** Where CloudFront's standard logs and the bucket's S3 server access logs go. */
+  readonly accessLogBucket: s3.IBucket;
+  /** Keep the site bucket when the stack is deleted (its content is rebuilt by any deploy, so only for audit). */
+  readonly retain?: boolean;
+  /**
+   * The site on your own name, with a viewer TLS minimum of TLSv1.2_2021. Without it the site
+   * is on `*.cloudfront.net` with CloudFront's default certificate, which accepts TLSv1.
+   */
+  readonly customDomain?: CustomDomain;
+  /** A WAFv2 web ACL (scope CLOUDFRONT, created in us-east-1) for the distribution. */
+  readonly webAclArn?: string;
 }
 
 /**
@@ -32,9 +51,11 @@ export interface FrontendHostingProps {
 export class FrontendHosting extends Construct {
   public readonly bucket: s3.Bucket;
   public readonly distribution: cloudfront.Distribution;
-  /** `https://<distribution domain>`: the site's origin (a token until deploy time). */
+  /** `https://<custom domain or distribution domain>`: the site's origin (a token without a custom domain). */
   public readonly url: string;
   private readonly distPath: string;
+  /** Origins the page may send requests to besides its own (`connect-src`), filled in by `allowConnectionsTo`. */
+  private readonly connectOrigins: string[] = [];
 
   constructor(scope: Construct, id: string, props: FrontendHostingProps) {
     super(scope, id);
@@ -49,20 +70,22 @@ export class FrontendHosting extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      // The bucket only holds build output: `npm run destroy` should leave nothing behind.
-      removalPolicy: RemovalPolicy.DESTROY,
-      autoDeleteObjects: true,
+      serverAccessLogsBucket: props.accessLogBucket,
+      serverAccessLogsPrefix: 's3/site/',
+      // The bucket only holds build output: outside production, `npm run destroy` leaves nothing behind.
+      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      autoDeleteObjects: !props.retain,
     });
 
-    const stack = Stack.of(this);
     const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
-      comment: 'Orders frontend: CSP limited to this site and the regional API Gateway endpoints',
+      comment: 'Orders frontend: CSP limited to this site, the orders API and Cognito',
       securityHeadersBehavior: {
-        // The API's URL cannot appear here: the API's CORS setting already depends on this
-        // distribution, so naming the API would be a dependency cycle. Any API Gateway
-        // endpoint in the stack's region is the narrowest cycle-free rule.
+        // Lazy: the API and Cognito origins are added after this construct exists. The API's
+        // origin is its RestApi id, which does not depend on this distribution (its CORS
+        // setting does, through the Lambda environment and the OPTIONS method), so naming
+        // the exact API here makes no dependency cycle.
         contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy([`https://*.execute-api.${stack.region}.${stack.urlSuffix}`]),
+          contentSecurityPolicy: Lazy.string({ produce: () => contentSecurityPolicy(this.connectOrigins) }),
           override: true,
         },
         contentTypeOptions: { override: true },
@@ -72,6 +95,7 @@ export class FrontendHosting extends Construct {
       },
     });
 
+    const domain = props.customDomain;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `Orders workflow frontend (${props.envName})`,
       defaultRootObject: 'index.html',
@@ -93,9 +117,25 @@ export class FrontendHosting extends Construct {
       })),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      // Standard logs: every viewer request, to the shared access-log bucket.
+      enableLogging: true,
+      logBucket: props.accessLogBucket,
+      logFilePrefix: 'cloudfront/',
+      logIncludesCookies: false,
+      // A viewer TLS minimum above TLSv1 needs a certificate of your own (SNI).
+      domainNames: domain ? [domain.domainName] : undefined,
+      certificate: domain ? acm.Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn) : undefined,
+      minimumProtocolVersion: domain ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
+      sslSupportMethod: domain ? cloudfront.SSLMethod.SNI : undefined,
+      webAclId: props.webAclArn,
     });
 
-    this.url = `https://${this.distribution.distributionDomainName}`;
+    this.url = `https://${domain ? domain.domainName : this.distribution.distributionDomainName}`;
+  }
+
+  /** Lets the page send requests to `origin` (`https://host`), through its CSP `connect-src`. */
+  public allowConnectionsTo(origin: string): void {
+    this.connectOrigins.push(origin);
   }
 
   /**
@@ -121,6 +161,7 @@ export class FrontendHosting extends Construct {
         s3deploy.CacheControl.maxAge(Duration.days(365)),
         s3deploy.CacheControl.immutable(),
       ],
+      memoryLimit: 512,
       logGroup,
     });
 
@@ -133,6 +174,7 @@ export class FrontendHosting extends Construct {
       cacheControl: [s3deploy.CacheControl.noCache()],
       distribution: this.distribution,
       distributionPaths: ['/', '/index.html', '/config.json'],
+      memoryLimit: 512,
       logGroup,
     });
     // index.html must never point at assets that are not uploaded yet.

@@ -1,14 +1,20 @@
-import { CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
-import { OrdersWorkflow } from 'cdk-orders-workflow';
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { OrdersApiAuthorization, OrdersApiWaf, OrdersWorkflow } from 'cdk-orders-workflow';
 import { Construct } from 'constructs';
+import { AccessLogBucket } from './access-log-bucket';
+import { ApiGatewayAccount } from './api-gateway-account';
+import { CustomDomain, EnvironmentSettings } from './environment';
 import { FrontendHosting } from './frontend-hosting';
+import { acknowledgeExampleFindings } from './nag-acknowledgements';
+import { OPERATORS_GROUP, UserDirectory } from './user-directory';
 
-/** Origins of `npm run frontend:dev` (Vite's dev server), allowed to call a deployed API. */
-export const DEV_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
+export { DEV_ORIGINS } from './environment';
 
 export interface OrdersExampleStackProps extends StackProps {
-  /** `dev`, `staging`, `prod`...: shown in the frontend's header. */
-  readonly envName: string;
+  /** `dev`, `staging`, `prod`...: what differs between them (see environment.ts). */
+  readonly settings: EnvironmentSettings;
   /** The Vite build output to host. */
   readonly frontendDistPath: string;
   /**
@@ -17,35 +23,125 @@ export interface OrdersExampleStackProps extends StackProps {
    * two environments in one account and region need different prefixes.
    */
   readonly namePrefix: string;
+  /** The site on your own DNS name with TLS 1.2 or later (else `*.cloudfront.net`, which allows TLSv1). */
+  readonly customDomain?: CustomDomain;
+  /** A WAFv2 web ACL (scope CLOUDFRONT, in us-east-1) for the site's distribution. */
+  readonly frontendWebAclArn?: string;
+  /**
+   * Create the account's API Gateway CloudWatch role (`AWS::ApiGateway::Account`). Turn it off
+   * when another stack or your landing zone already manages it in this account and region.
+   */
+  readonly apiGatewayAccountRole: boolean;
+  /**
+   * Concurrent executions reserved for the API function. Unset by default: a new account's
+   * Lambda quota can be as low as 10, and a reservation must leave 100 unreserved.
+   */
+  readonly apiReservedConcurrency?: number;
 }
 
 /** The orders workflow and its frontend, as a user of the library would deploy them. */
 export class OrdersExampleStack extends Stack {
   constructor(scope: Construct, id: string, props: OrdersExampleStackProps) {
     super(scope, id, props);
+    const { settings } = props;
+
+    const accessLogs = new AccessLogBucket(this, 'AccessLogs', {
+      retentionDays: settings.accessLogRetentionDays,
+      retain: settings.retainData,
+    });
 
     const frontend = new FrontendHosting(this, 'Frontend', {
       distPath: props.frontendDistPath,
-      envName: props.envName,
+      envName: settings.envName,
+      accessLogBucket: accessLogs.bucket,
+      retain: settings.retainData,
+      customDomain: props.customDomain,
+      webAclArn: props.frontendWebAclArn,
+    });
+
+    const users = new UserDirectory(this, 'Users', { retain: settings.retainData });
+
+    // Every log group of the workflow (functions, API access and execution logs, WAF) under a key of ours.
+    const logsKey = new kms.Key(this, 'LogsKey', {
+      description: `Orders workflow log groups (${settings.envName})`,
+      enableKeyRotation: true,
+      removalPolicy: settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(settings.retainData ? 30 : 7),
     });
 
     const workflow = new OrdersWorkflow(this, 'Orders', {
       namePrefix: props.namePrefix,
-      // ApiEndpoint, EventBusName, MainQueueUrl, DlqUrl, DynamoTableName.
+      // ApiEndpoint, EventBusName, MainQueueUrl, DlqUrl, DynamoTableName, OrdersTableName.
       stackOutputs: true,
-      // The CloudFront origin is a token here; the construct checks only literal origins.
-      corsAllowOrigins: [frontend.url, ...DEV_ORIGINS],
+      authorization: OrdersApiAuthorization.cognito({ userPool: users.userPool, operatorsGroup: OPERATORS_GROUP }),
+      failureInjection: settings.failureInjection,
+      // WAFv2 on the stage: AWS managed rule groups and a per-IP rate rule (AwsSolutions-APIG3).
+      waf: OrdersApiWaf.managed({ logRequests: settings.wafRequestLogs }),
+      // JSON access logs and ERROR execution logs (AwsSolutions-APIG1, APIG6, Serverless-APIGWAccessLogging);
+      // they need the account's API Gateway CloudWatch role below.
+      accessLogging: true,
+      validateAtGateway: settings.validateAtGateway,
+      logEncryptionKey: logsKey,
+      logRetention: settings.retainData ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.TWO_WEEKS,
+      removalPolicy: settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // Caps the load the worker puts on what it calls; messages beyond it wait in the queue.
+      workerMaxConcurrency: 10,
+      apiReservedConcurrency: props.apiReservedConcurrency,
+      // X-Ray on the API stage and both functions (Serverless-LambdaTracing, Serverless-APIGWXrayEnabled).
+      tracing: true,
+      // The CloudFront origin is a token without a custom domain; the construct checks only literal origins.
+      corsAllowOrigins: [frontend.url, ...settings.extraCorsOrigins],
     });
 
-    // One build for every environment: the API URL reaches the browser through config.json.
-    frontend.deploy({ apiUrl: workflow.apiEndpoint, envName: props.envName, region: this.region });
+    const apiGatewayAccount = props.apiGatewayAccountRole ? new ApiGatewayAccount(this, 'ApiGatewayAccount') : undefined;
+    if (apiGatewayAccount) {
+      // A stage that logs to CloudWatch cannot be created before the account has the role.
+      workflow.api.deploymentStage.node.addDependency(apiGatewayAccount.account);
+    }
+
+    // The exact API (its RestApi id, not every execute-api host in the region) and Cognito.
+    frontend.allowConnectionsTo(`https://${workflow.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}`);
+    frontend.allowConnectionsTo(`https://cognito-idp.${this.region}.${this.urlSuffix}`);
+
+    // One build for every environment: the API URL and the user pool reach the browser through config.json.
+    frontend.deploy({
+      apiUrl: workflow.apiEndpoint,
+      envName: settings.envName,
+      region: this.region,
+      userPoolId: users.userPool.userPoolId,
+      userPoolClientId: users.webClient.userPoolClientId,
+      failureInjection: settings.failureInjection,
+    });
 
     new CfnOutput(this, 'FrontendUrl', {
       value: frontend.url,
       description: 'The orders frontend (CloudFront, HTTPS)',
     });
+    new CfnOutput(this, 'UserPoolId', {
+      value: users.userPool.userPoolId,
+      description: `Cognito user pool of the frontend's users; add them with aws cognito-idp admin-create-user (group: ${OPERATORS_GROUP})`,
+    });
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: users.webClient.userPoolClientId,
+      description: 'The frontend\'s app client (no secret, USER_PASSWORD_AUTH)',
+    });
+    if (props.customDomain) {
+      new CfnOutput(this, 'DistributionDomainName', {
+        value: frontend.distribution.distributionDomainName,
+        description: `Point ${props.customDomain.domainName} here (CNAME, or a Route 53 alias record)`,
+      });
+    }
+
+    acknowledgeExampleFindings({
+      stack: this,
+      distribution: frontend.distribution,
+      userPool: users.userPool,
+      apiGatewayCloudWatchRole: apiGatewayAccount?.role,
+      customDomain: props.customDomain !== undefined,
+      frontendWebAcl: props.frontendWebAclArn !== undefined,
+    });
 
     Tags.of(this).add('project', 'cdk-orders-workflow-example');
-    Tags.of(this).add('environment', props.envName);
+    Tags.of(this).add('environment', settings.envName);
   }
 }
