@@ -121,14 +121,14 @@ export class OrdersWorkflow extends Construct {
   /** The saved Logs Insights queries: duplicates, worker failures, correlation by id. */
   public readonly queryDefinitions: logs.QueryDefinition[];
 
+  private readonly createOrderMethod: apigateway.Method;
+  private readonly authorizationMode: AuthorizationMode;
+
   /**
    * @param scope the parent construct, usually a Stack
    * @param id the construct id; without `namePrefix` it also seeds the physical names
    * @param props optional settings; every one has a default (see `OrdersWorkflowProps`)
    */
-  private readonly createOrderMethod: apigateway.Method;
-  private readonly authorizationMode: AuthorizationMode;
-
   constructor(scope: Construct, id: string, props: OrdersWorkflowProps = {}) {
     super(scope, id);
     const settings = resolveProps(this, props);
