@@ -79,6 +79,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'playwright-core',
     // The frontend's Cognito sign-in (loaded on demand, in its own chunk); also usable by the local runner.
     '@aws-sdk/client-cognito-identity-provider@^3',
+    // The local runner's API Gateway: Cognito tokens verified with AWS's own JWT verifier, SigV4
+    // signatures by re-signing with the SDK's signer (scripts/local/api-gateway/).
+    'aws-jwt-verify@^5',
+    '@smithy/signature-v4@^5',
+    '@aws-crypto/sha256-js@^5',
     // Python bindings type check
     'pyright',
   ],
