@@ -1,56 +1,62 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks, NagSuppressions, ServerlessChecks } from 'cdk-nag';
-import { OrdersWorkflow } from '../../src';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { Stack } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { allSecurityOptions, nagFindings } from './all-security-options';
+import { OrdersApiAuthorization, OrdersApiWaf, OrdersWorkflowProps } from '../../src';
+
+const packs = () => [new AwsSolutionsChecks(), new ServerlessChecks()];
+const ruleIds = (props: (stack: Stack) => OrdersWorkflowProps) => [...new Set(nagFindings(packs(), props).map((f) => f.rule))].sort();
+const cognitoPool = (stack: Stack) => cognito.UserPool.fromUserPoolId(stack, 'Users', 'us-east-1_Example');
 
 /**
- * What is left for the USER to decide once the construct has acknowledged the findings that are
- * inherent to its design. A team adopting the construct reviews exactly these; the reasons below
- * are what this project's own example deployment accepts.
+ * With default props, what is left once the construct has acknowledged the findings inherent to
+ * its design: the user's decisions, each closed by a prop. README.md's cdk-nag table lists
+ * exactly these rows, and each row's prop is proven to close its finding.
  */
-const USER_DECISIONS = [
-  { id: 'AwsSolutions-APIG1', reason: 'Access logging needs the account-level API Gateway CloudWatch role, which is account-wide and not created by the construct.' },
-  { id: 'Serverless-APIGWAccessLogging', reason: 'As AwsSolutions-APIG1.' },
-  { id: 'AwsSolutions-APIG6', reason: 'Execution logging needs the same account-level role; the functions log every request as structured JSON.' },
-  { id: 'AwsSolutions-APIG3', reason: 'WAF is chosen per organisation; associate a web ACL with workflow.api.deploymentStage.' },
-  { id: 'AwsSolutions-APIG4', reason: 'The reference API is public (seed spec); authorization is on the roadmap.' },
-  { id: 'AwsSolutions-COG4', reason: 'As AwsSolutions-APIG4.' },
-  { id: 'Serverless-LambdaTracing', reason: 'X-Ray is opt-in through the tracing prop (cost); logs carry eventId/orderId for correlation.' },
-  { id: 'Serverless-APIGWXrayEnabled', reason: 'As Serverless-LambdaTracing.' },
+const DEFAULT_FINDINGS: Array<{ id: string; closedBy: string; props: (stack: Stack) => OrdersWorkflowProps }> = [
+  { id: 'AwsSolutions-APIG1', closedBy: '`accessLogging: true`', props: () => ({ accessLogging: true }) },
+  { id: 'AwsSolutions-APIG3', closedBy: '`waf: OrdersApiWaf.managed()` (or `.fromWebAclArn(arn)`)', props: () => ({ waf: OrdersApiWaf.managed() }) },
+  {
+    id: 'AwsSolutions-APIG4',
+    closedBy: '`authorization: OrdersApiAuthorization.iam()` or `.cognito({ userPool })`',
+    props: () => ({ authorization: OrdersApiAuthorization.iam() }),
+  },
+  { id: 'AwsSolutions-APIG6', closedBy: '`accessLogging: true`', props: () => ({ accessLogging: true }) },
+  {
+    id: 'AwsSolutions-COG4',
+    closedBy: '`authorization: OrdersApiAuthorization.cognito({ userPool })`',
+    props: (stack) => ({ authorization: OrdersApiAuthorization.cognito({ userPool: cognitoPool(stack) }) }),
+  },
+  { id: 'Serverless-APIGWAccessLogging', closedBy: '`accessLogging: true`', props: () => ({ accessLogging: true }) },
+  { id: 'Serverless-APIGWXrayEnabled', closedBy: '`tracing: true`', props: () => ({ tracing: true }) },
+  { id: 'Serverless-LambdaTracing', closedBy: '`tracing: true`', props: () => ({ tracing: true }) },
 ];
 
-function findings(configure: (stack: Stack, workflow: OrdersWorkflow) => void = () => undefined): string[] {
-  const app = new App();
-  const stack = new Stack(app, 'Nag', { env: { account: '111111111111', region: 'us-east-1' } });
-  const workflow = new OrdersWorkflow(stack, 'Orders', { namePrefix: 'orders' });
-  configure(stack, workflow);
-  Aspects.of(app).add(new AwsSolutionsChecks());
-  Aspects.of(app).add(new ServerlessChecks());
-  app.synth();
-  const annotations = Annotations.fromStack(stack);
-  // cdk-nag's findings only: the construct's own warnings (an open API) are asserted in authorization.test.ts.
-  return [...annotations.findError('*', Match.anyValue()), ...annotations.findWarning('*', Match.anyValue())]
-    .map((m) => String(m.entry.data).split(':')[0])
-    .filter((id) => /^(AwsSolutions|Serverless)-/.test(id));
+/** The rows of README.md's table under "### cdk-nag": [finding, closed by]. */
+function readmeTable(): string[][] {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### cdk-nag'));
+  return section.slice(0, section.indexOf('\n## ')).split('\n')
+    .filter((line) => /^\| `(AwsSolutions|Serverless)-/.test(line))
+    .map((line) => line.split(' | ').map((cell) => cell.replace(/^\| |\s*\|$/g, '').trim()))
+    .map((cells) => [cells[0].replace(/`/g, ''), cells[cells.length - 1]]);
 }
 
-test('AwsSolutions + Serverless packs: zero unacknowledged findings', () => {
-  expect(findings((stack) => NagSuppressions.addStackSuppressions(stack, USER_DECISIONS))).toEqual([]);
+test('default props: exactly the findings the README table lists, each with the prop that closes it', () => {
+  expect(ruleIds(() => ({ namePrefix: 'orders' }))).toEqual(DEFAULT_FINDINGS.map((f) => f.id).sort());
+  expect(readmeTable()).toEqual(DEFAULT_FINDINGS.map((f) => [f.id, f.closedBy]));
 });
 
-test('the construct acknowledges only its design findings; user decisions stay visible', () => {
-  const remaining = new Set(findings());
-  expect([...remaining].sort()).toEqual(USER_DECISIONS.map((d) => d.id).sort());
+test.each(DEFAULT_FINDINGS.map((f) => [f.id, f.closedBy, f.props] as const))('%s is closed by %s', (id, _closedBy, props) => {
+  expect(ruleIds((stack) => ({ namePrefix: 'orders', ...props(stack) }))).not.toContain(id);
 });
 
-test('tracing: true clears the tracing findings', () => {
-  const app = new App();
-  const stack = new Stack(app, 'Traced');
-  new OrdersWorkflow(stack, 'Orders', { tracing: true });
-  Aspects.of(app).add(new ServerlessChecks());
-  app.synth();
-  const ids = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).concat(Annotations.fromStack(stack).findError('*', Match.anyValue()))
-    .map((m) => String(m.entry.data).split(':')[0]);
-  expect(ids).not.toContain('Serverless-LambdaTracing');
-  expect(ids).not.toContain('Serverless-APIGWXrayEnabled');
+test('every security option on (Cognito): zero unacknowledged AwsSolutions and Serverless findings', () => {
+  expect(nagFindings(packs(), (stack) => allSecurityOptions(stack))).toEqual([]);
+});
+
+test('every security option on with IAM instead of Cognito: only COG4 (no Cognito authorizer) is left', () => {
+  expect(ruleIds((stack) => allSecurityOptions(stack, OrdersApiAuthorization.iam()))).toEqual(['AwsSolutions-COG4']);
 });
