@@ -1,143 +1,373 @@
 /**
  * `npm run synth` on the examples app, for real: pack and install the library, build the
- * frontend, `cdk synth`. Then the template must hold what issue 4 promises: the private
- * bucket, CloudFront with origin access control and HTTPS only, the BucketDeployment with the
- * deploy-time config.json, the CORS origins and the six outputs.
+ * frontend, `cdk synth` (dev). Then staging, prod and prod on a custom domain from the same
+ * install (`cdk synth -c envName=…`). The templates must hold what issues 4 and 9 promise: the
+ * private site bucket behind CloudFront, the deploy-time config.json, Cognito in front of the
+ * API, and per environment the CORS origins, failure injection, access logs, CSP and TLS.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { cdkSynth, cdkSynthFailure, EXAMPLE_APP_DIR, REPO_ROOT, run, withExampleAppLock } from './support/example-app';
+import { contentSecurityPolicy } from '../../examples/app/lib/content-security-policy';
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const appDir = path.join(repoRoot, 'examples', 'app');
-const cdkOut = path.join(appDir, 'cdk.out');
-const STACK = 'OrdersWorkflow-dev';
-const SYNTH_TIMEOUT_MS = 4 * 60_000;
+const cdkOut = path.join(EXAMPLE_APP_DIR, 'cdk.out');
+const variantsDir = path.join(REPO_ROOT, 'test-output', 'example-app-synth');
+const SETUP_TIMEOUT_MS = 8 * 60_000;
+const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
 
-let template: Template;
-let templateJson: { Resources: Record<string, { Type: string; Properties?: any }>; Outputs: Record<string, any> };
+type Json = { Resources: Record<string, { Type: string; Properties?: any; DependsOn?: string[]; DeletionPolicy?: string }>; Outputs: Record<string, any> };
+interface Variant {
+  readonly stack: string;
+  readonly context: Record<string, string>;
+  /** Filled in by the synth. */
+  json?: Json;
+  template?: Template;
+  dir?: string;
+}
+const VARIANTS = {
+  dev: { stack: 'OrdersWorkflow-dev', context: {} } as Variant,
+  staging: { stack: 'OrdersWorkflow-staging', context: { envName: 'staging' } } as Variant,
+  prod: { stack: 'OrdersWorkflow-prod', context: { envName: 'prod' } } as Variant,
+  prodDomain: {
+    stack: 'OrdersWorkflow-prod',
+    context: { envName: 'prod', domainName: 'orders.example.com', certificateArn: CERTIFICATE_ARN },
+  } as Variant,
+};
+type VariantName = keyof typeof VARIANTS;
+const ALL = Object.keys(VARIANTS) as VariantName[];
+
 let synthSeconds = 0;
+const badContext: Record<string, string> = {};
+
+function template(name: VariantName): Template {
+  return VARIANTS[name].template!;
+}
+function json(name: VariantName): Json {
+  return VARIANTS[name].json!;
+}
 
 /** The single resource of a type with these properties' subset; fails when there is not exactly one. */
-function logicalIdOf(type: string, props: Record<string, unknown> = {}): string {
-  const ids = Object.keys(template.findResources(type, { Properties: props }));
+function logicalIdOf(name: VariantName, type: string, props: Record<string, unknown> = {}): string {
+  const ids = Object.keys(template(name).findResources(type, { Properties: props }));
   expect(ids).toHaveLength(1);
   return ids[0];
 }
 
-beforeAll(() => {
-  fs.rmSync(cdkOut, { recursive: true, force: true });
-  const started = Date.now();
-  const result = spawnSync('npm', ['run', 'synth'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    timeout: SYNTH_TIMEOUT_MS,
-    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', FORCE_COLOR: '0' },
-  });
-  synthSeconds = (Date.now() - started) / 1000;
-  if (result.status !== 0) {
-    const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
-    throw new Error(`npm run synth failed (exit ${result.status}, signal ${result.signal}):\n${output.slice(-6000)}`);
+/** An Fn::Join of strings and references, as text: `{Ref: X}` becomes `${X}`, `{Fn::GetAtt: [X, Y]}` `${X.Y}`. */
+function joined(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, any>;
+  if (v.Ref !== undefined) return `\${${v.Ref}}`;
+  if (v['Fn::GetAtt'] !== undefined) return `\${${v['Fn::GetAtt'].join('.')}}`;
+  if (v['Fn::Join'] !== undefined) return v['Fn::Join'][1].map(joined).join(v['Fn::Join'][0]);
+  throw new Error(`Cannot render ${JSON.stringify(value)}`);
+}
+
+function workerEnv(name: VariantName): Record<string, unknown> {
+  const worker = Object.values(template(name).findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'orders-worker' } }))[0];
+  return worker.Properties.Environment.Variables;
+}
+function apiEnv(name: VariantName): Record<string, unknown> {
+  const api = Object.values(template(name).findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'orders-api' } }))[0];
+  return api.Properties.Environment.Variables;
+}
+
+/** The deploy-time config.json of a variant, with each deploy-time value shown as its reference. */
+function deployedConfig(name: VariantName): Record<string, unknown> {
+  const deployments = template(name).findResources('Custom::CDKBucketDeployment');
+  const entryPoint = Object.values(deployments).find((resource) => resource.Properties.Include !== undefined)!;
+  const sourceKeys: string[] = entryPoint.Properties.SourceObjectKeys;
+  const configAssetDir = sourceKeys
+    .map((key) => path.join(VARIANTS[name].dir!, `asset.${key.replace(/\.zip$/, '')}`))
+    .find((dir) => fs.existsSync(path.join(dir, 'config.json')));
+  expect(configAssetDir).toBeDefined();
+  // Each marker stands for a whole JSON string value, which the custom resource substitutes at deploy time.
+  let text = fs.readFileSync(path.join(configAssetDir!, 'config.json'), 'utf8');
+  const markers: Record<string, unknown> = Object.assign({}, ...entryPoint.Properties.SourceMarkers);
+  for (const [marker, value] of Object.entries(markers)) {
+    text = text.replace(marker, JSON.stringify(joined(value).replace(/^"|"$/g, '')));
   }
-  templateJson = JSON.parse(fs.readFileSync(path.join(cdkOut, `${STACK}.template.json`), 'utf8'));
-  template = Template.fromJSON(templateJson);
-}, SYNTH_TIMEOUT_MS + 10_000);
+  return JSON.parse(text);
+}
+
+beforeAll(async () => {
+  await withExampleAppLock(() => {
+    fs.rmSync(cdkOut, { recursive: true, force: true });
+    synthSeconds = run('npm', ['run', 'synth'], REPO_ROOT).seconds;
+    VARIANTS.dev.dir = cdkOut;
+    for (const name of ALL.filter((variant) => variant !== 'dev')) {
+      VARIANTS[name].dir = path.join(variantsDir, name);
+      cdkSynth(VARIANTS[name].context, VARIANTS[name].dir!);
+    }
+    const failed = path.join(variantsDir, 'invalid');
+    badContext.certificateRegion = cdkSynthFailure({ domainName: 'orders.example.com', certificateArn: CERTIFICATE_ARN.replace('us-east-1', 'eu-west-1') }, failed);
+    badContext.domainOnly = cdkSynthFailure({ domainName: 'orders.example.com' }, failed);
+    badContext.nag = cdkSynthFailure({ nag: 'maybe' }, failed);
+  });
+  for (const name of ALL) {
+    const variant = VARIANTS[name];
+    variant.json = JSON.parse(fs.readFileSync(path.join(variant.dir!, `${variant.stack}.template.json`), 'utf8'));
+    variant.template = Template.fromJSON(variant.json as any);
+  }
+}, SETUP_TIMEOUT_MS);
 
 test('npm run synth finishes in the time budget', () => {
   // Budget for CI: pack + install (about 7 s from a warm npm cache) + frontend build + type check
-  // + cdk synth take 15 to 30 s here; a cold npm cache adds the downloads.
+  // + cdk synth with cdk-nag take 20 to 50 s here; a cold npm cache adds the downloads.
   expect(synthSeconds).toBeLessThan(150);
 });
 
 test('the app consumes the packed library, not ../src', () => {
-  const installed = path.join(appDir, 'node_modules', 'cdk-orders-workflow');
+  const installed = path.join(EXAMPLE_APP_DIR, 'node_modules', 'cdk-orders-workflow');
   expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
   expect(fs.existsSync(path.join(installed, 'lib', 'index.js'))).toBe(true);
   expect(fs.existsSync(path.join(installed, 'src'))).toBe(false);
   expect(fs.existsSync(path.join(installed, 'examples'))).toBe(false);
-  for (const file of ['bin/app.ts', 'lib/orders-example-stack.ts', 'lib/frontend-hosting.ts']) {
-    expect(fs.readFileSync(path.join(appDir, file), 'utf8')).not.toMatch(/from '(\.\.\/)+src/);
+  for (const file of fs.readdirSync(path.join(EXAMPLE_APP_DIR, 'lib')).map((name) => path.join('lib', name)).concat('bin/app.ts')) {
+    expect(fs.readFileSync(path.join(EXAMPLE_APP_DIR, file), 'utf8')).not.toMatch(/from '(\.\.\/)+src/);
   }
 });
 
 test('the workflow has the reference names', () => {
-  template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/orders-api' });
-  template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/orders-worker' });
-  template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'orders-api' });
-  template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'orders-worker' });
+  template('dev').hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/orders-api' });
+  template('dev').hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/orders-worker' });
+  template('dev').hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'orders-api' });
+  template('dev').hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'orders-worker' });
 });
 
-test('the frontend bucket is private, encrypted and TLS-only', () => {
-  const bucket = logicalIdOf('AWS::S3::Bucket');
-  template.hasResourceProperties('AWS::S3::Bucket', {
-    PublicAccessBlockConfiguration: {
-      BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
-    },
-    BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-    OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-  });
-  template.hasResourceProperties('AWS::S3::BucketPolicy', {
-    Bucket: { Ref: bucket },
-    PolicyDocument: {
-      Statement: Match.arrayWith([
-        Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        // Reads only through this distribution (origin access control).
-        Match.objectLike({
-          Effect: 'Allow',
-          Action: 's3:GetObject',
-          Principal: { Service: 'cloudfront.amazonaws.com' },
-          Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
-        }),
-      ]),
-    },
-  });
-  // Nothing grants public reads.
-  const statements = JSON.stringify(template.findResources('AWS::S3::BucketPolicy'));
-  expect(statements).not.toContain('"Principal":"*","Action":"s3:GetObject"');
-});
+describe.each(ALL)('%s', (name) => {
+  const production = name === 'prod' || name === 'prodDomain';
 
-test('CloudFront serves the bucket through origin access control, HTTPS only, as a single-page app', () => {
-  const oac = logicalIdOf('AWS::CloudFront::OriginAccessControl', {
-    OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' }),
+  test('the site bucket is private, encrypted, TLS-only and logs its access', () => {
+    const logBucket = logicalIdOf(name, 'AWS::S3::Bucket', { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] } });
+    const bucket = logicalIdOf(name, 'AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logBucket }, LogFilePrefix: 's3/site/' },
+    });
+    template(name).hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucket },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          // Reads only through this distribution (origin access control).
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+    // Nothing grants public reads.
+    expect(JSON.stringify(template(name).findResources('AWS::S3::BucketPolicy'))).not.toContain('"Principal":"*","Action":"s3:GetObject"');
+    expect(json(name).Resources[bucket].DeletionPolicy).toBe(production ? 'Retain' : 'Delete');
   });
-  template.hasResourceProperties('AWS::CloudFront::Distribution', {
-    DistributionConfig: Match.objectLike({
-      DefaultRootObject: 'index.html',
-      Origins: [Match.objectLike({
-        OriginAccessControlId: { 'Fn::GetAtt': [oac, 'Id'] },
-        S3OriginConfig: { OriginAccessIdentity: '' },
-      })],
-      DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
-      CustomErrorResponses: [
-        { ErrorCode: 403, ResponseCode: 200, ResponsePagePath: '/index.html', ErrorCachingMinTTL: 0 },
-        { ErrorCode: 404, ResponseCode: 200, ResponsePagePath: '/index.html', ErrorCachingMinTTL: 0 },
-      ],
-    }),
-  });
-  template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
-    ResponseHeadersPolicyConfig: Match.objectLike({
-      SecurityHeadersConfig: Match.objectLike({
-        ContentSecurityPolicy: Match.objectLike({ Override: true }),
-        StrictTransportSecurity: Match.objectLike({ Override: true }),
+
+  test('the access-log bucket takes CloudFront standard logs (ACLs on, SSE-S3) and S3 server access logs (bucket policy)', () => {
+    const logBucket = logicalIdOf(name, 'AWS::S3::Bucket', {
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: production ? 365 : 30, Status: 'Enabled' })] },
+    });
+    // No canned ACL: S3 server access logs come in through the bucket policy, scoped to the site bucket.
+    expect(json(name).Resources[logBucket].Properties.AccessControl).toBeUndefined();
+    template(name).hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logBucket },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 's3:PutObject',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalIdOf(name, 'AWS::S3::Bucket', { LoggingConfiguration: Match.anyValue() }), 'Arn'] } } }),
+          }),
+        ]),
+      },
+    });
+    template(name).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Logging: { Bucket: { 'Fn::GetAtt': [logBucket, 'RegionalDomainName'] }, Prefix: 'cloudfront/', IncludeCookies: false },
       }),
-    }),
+    });
+    expect(json(name).Resources[logBucket].DeletionPolicy).toBe(production ? 'Retain' : 'Delete');
   });
-  // Scripts only from the site itself; requests only to it and the region's API Gateway endpoints.
-  const csp = JSON.stringify(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
-  expect(csp).toContain("script-src 'self'");
-  expect(csp).toContain("connect-src 'self' https://*.execute-api.us-east-1.");
-  expect(csp).toContain("frame-ancestors 'none'");
+
+  test('CloudFront serves the bucket through origin access control, HTTPS only, as a single-page app', () => {
+    const oac = logicalIdOf(name, 'AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' }),
+    });
+    template(name).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        Origins: [Match.objectLike({
+          OriginAccessControlId: { 'Fn::GetAtt': [oac, 'Id'] },
+          S3OriginConfig: { OriginAccessIdentity: '' },
+        })],
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        CustomErrorResponses: [
+          { ErrorCode: 403, ResponseCode: 200, ResponsePagePath: '/index.html', ErrorCachingMinTTL: 0 },
+          { ErrorCode: 404, ResponseCode: 200, ResponsePagePath: '/index.html', ErrorCachingMinTTL: 0 },
+        ],
+      }),
+    });
+    template(name).hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: Match.objectLike({ Override: true }),
+          StrictTransportSecurity: Match.objectLike({ Override: true }),
+        }),
+      }),
+    });
+  });
+
+  test('the CSP lets the page connect only to itself, this API and Cognito', () => {
+    const policy = Object.values(template(name).findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0];
+    const csp = joined(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+    const restApi = logicalIdOf(name, 'AWS::ApiGateway::RestApi');
+    expect(csp).toBe(contentSecurityPolicy([
+      `https://\${${restApi}}.execute-api.us-east-1.\${AWS::URLSuffix}`,
+      'https://cognito-idp.us-east-1.${AWS::URLSuffix}',
+    ]));
+    expect(csp).not.toContain('*');
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+  });
+
+  test('the API allows the site\'s origin (CORS), and localhost only in dev', () => {
+    const distribution = logicalIdOf(name, 'AWS::CloudFront::Distribution');
+    const site = name === 'prodDomain' ? 'https://orders.example.com' : `https://\${${distribution}.DomainName}`;
+    const expected = name === 'dev' ? [site, 'http://localhost:5173', 'http://127.0.0.1:5173'] : [site];
+    expect(joined(apiEnv(name).CORS_ALLOW_ORIGINS).split(',')).toEqual(expected);
+    // API Gateway answers the preflight for the same origins.
+    const options = JSON.stringify(template(name).findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } }));
+    if (name === 'dev') {
+      expect(options).toContain('http://localhost:5173');
+    } else {
+      expect(options).not.toContain('localhost');
+      expect(options).not.toContain('127.0.0.1');
+    }
+  });
+
+  test('failure injection is on only in dev, and the page is told', () => {
+    expect(workerEnv(name).FAILURE_INJECTION_ENABLED).toBe(name === 'dev' ? 'true' : 'false');
+    expect(deployedConfig(name).failureInjection).toBe(name === 'dev');
+  });
+
+  test('POST /orders needs a token of the app\'s user pool; the pool admits only invited users', () => {
+    const pool = logicalIdOf(name, 'AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }) },
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      DeletionProtection: production ? 'ACTIVE' : 'INACTIVE',
+    });
+    expect(json(name).Resources[pool].DeletionPolicy).toBe(production ? 'Retain' : 'Delete');
+    template(name).hasResourceProperties('AWS::Cognito::UserPoolRiskConfigurationAttachment', {
+      UserPoolId: { Ref: pool },
+      ClientId: 'ALL',
+      CompromisedCredentialsRiskConfiguration: Match.objectLike({ Actions: { EventAction: 'BLOCK' } }),
+      AccountTakeoverRiskConfiguration: { Actions: Match.objectLike({ HighAction: { EventAction: 'BLOCK', Notify: false } }) },
+    });
+    const client = logicalIdOf(name, 'AWS::Cognito::UserPoolClient', {
+      UserPoolId: { Ref: pool },
+      GenerateSecret: false,
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+      AllowedOAuthFlowsUserPoolClient: false,
+      IdTokenValidity: 60,
+    });
+    template(name).hasResourceProperties('AWS::Cognito::UserPoolGroup', { UserPoolId: { Ref: pool }, GroupName: 'operators' });
+    const authorizer = logicalIdOf(name, 'AWS::ApiGateway::Authorizer', {
+      Type: 'COGNITO_USER_POOLS',
+      IdentitySource: 'method.request.header.Authorization',
+      ProviderARNs: [{ 'Fn::GetAtt': [pool, 'Arn'] }],
+    });
+    template(name).hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST', AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: authorizer },
+    });
+    expect(apiEnv(name).AUTHORIZATION_MODE).toBe('cognito');
+    template(name).hasOutput('UserPoolId', { Value: { Ref: pool } });
+    template(name).hasOutput('UserPoolClientId', { Value: { Ref: client } });
+    // The page gets the same two ids, and no Cognito endpoint (the region's public one).
+    expect(deployedConfig(name)).toMatchObject({ userPoolId: `\${${pool}}`, userPoolClientId: `\${${client}}` });
+    expect(deployedConfig(name).cognitoEndpoint).toBeUndefined();
+  });
+
+  test('the stage has WAF, access and execution logs (the account\'s CloudWatch role first), and X-Ray', () => {
+    const role = logicalIdOf(name, 'AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })] }),
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs']] }],
+    });
+    const account = logicalIdOf(name, 'AWS::ApiGateway::Account', { CloudWatchRoleArn: { 'Fn::GetAtt': [role, 'Arn'] } });
+    // Shared by every API in the account and region: never deleted with this stack.
+    expect(json(name).Resources[role].DeletionPolicy).toBe('Retain');
+    expect(json(name).Resources[account].DeletionPolicy).toBe('Retain');
+    const stage = logicalIdOf(name, 'AWS::ApiGateway::Stage', {
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false })],
+      TracingEnabled: true,
+    });
+    expect(json(name).Resources[stage].DependsOn).toContain(account);
+    template(name).resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    // Every log group of the workflow under the app's rotating key.
+    const key = logicalIdOf(name, 'AWS::KMS::Key', { EnableKeyRotation: true });
+    const workflowLogGroups = Object.values(template(name).findResources('AWS::Logs::LogGroup'))
+      .filter((group) => /orders|API-Gateway-Execution-Logs|aws-waf-logs/.test(JSON.stringify(group.Properties.LogGroupName ?? '')));
+    expect(workflowLogGroups.length).toBeGreaterThanOrEqual(4);
+    for (const group of workflowLogGroups) {
+      expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [key, 'Arn'] });
+    }
+  });
+
+  test('API Gateway validates order bodies outside dev', () => {
+    template(name).resourceCountIs('AWS::ApiGateway::RequestValidator', name === 'dev' ? 0 : 1);
+  });
+
+  test('the viewer TLS minimum is TLSv1.2_2021 on a custom domain; without one, CloudFront\'s default certificate', () => {
+    const config = Object.values(template(name).findResources('AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
+    if (name === 'prodDomain') {
+      expect(config.Aliases).toEqual(['orders.example.com']);
+      expect(config.ViewerCertificate).toEqual({ AcmCertificateArn: CERTIFICATE_ARN, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
+      template(name).hasOutput('FrontendUrl', { Value: 'https://orders.example.com' });
+    } else {
+      expect(config.Aliases).toBeUndefined();
+      expect(config.ViewerCertificate).toBeUndefined();
+    }
+  });
+
+  test('the stack has its outputs', () => {
+    const expected = ['ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'FrontendUrl', 'MainQueueUrl', 'OrdersTableName', 'UserPoolClientId', 'UserPoolId'];
+    expect(Object.keys(json(name).Outputs).sort()).toEqual(name === 'prodDomain' ? [...expected, 'DistributionDomainName'].sort() : expected);
+    template(name).hasOutput('ApiEndpoint', { Value: { 'Fn::Join': Match.arrayWith([Match.arrayWith([{ Ref: logicalIdOf(name, 'AWS::ApiGateway::RestApi') }])]) } });
+    template(name).hasOutput('DynamoTableName', { Value: { Ref: logicalIdOf(name, 'AWS::DynamoDB::Table', { TableName: 'orders-idempotency' }) } });
+    template(name).hasOutput('OrdersTableName', { Value: { Ref: logicalIdOf(name, 'AWS::DynamoDB::Table', { TableName: 'orders-orders' }) } });
+  });
 });
 
-test('BucketDeployment uploads the build and a deploy-time config.json with the API URL', () => {
-  const deployments = template.findResources('Custom::CDKBucketDeployment');
+test('the dev site is on its CloudFront domain', () => {
+  const distribution = logicalIdOf('dev', 'AWS::CloudFront::Distribution');
+  template('dev').hasOutput('FrontendUrl', {
+    Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }]] },
+  });
+});
+
+test('BucketDeployment uploads the build and a deploy-time config.json with the API URL and the user pool', () => {
+  const deployments = template('dev').findResources('Custom::CDKBucketDeployment');
   expect(Object.keys(deployments)).toHaveLength(2);
-  const distribution = logicalIdOf('AWS::CloudFront::Distribution');
-  const restApi = logicalIdOf('AWS::ApiGateway::RestApi');
+  const distribution = logicalIdOf('dev', 'AWS::CloudFront::Distribution');
+  const restApi = logicalIdOf('dev', 'AWS::ApiGateway::RestApi');
 
   // Hashed assets: cached for a year, index.html and config.json left to the other deployment.
-  template.hasResourceProperties('Custom::CDKBucketDeployment', {
+  template('dev').hasResourceProperties('Custom::CDKBucketDeployment', {
     Exclude: ['index.html', 'config.json'],
     Prune: true,
     SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' },
@@ -151,25 +381,17 @@ test('BucketDeployment uploads the build and a deploy-time config.json with the 
     DistributionPaths: expect.arrayContaining(['/config.json', '/index.html']),
   });
 
-  // config.json: the asset holds placeholders, the markers map them to the API URL tokens.
-  const sourceKeys: string[] = entryPoint.Properties.SourceObjectKeys;
-  const configAssetDir = sourceKeys
-    .map((key) => path.join(cdkOut, `asset.${key.replace(/\.zip$/, '')}`))
-    .find((dir) => fs.existsSync(path.join(dir, 'config.json')));
-  expect(configAssetDir).toBeDefined();
-  // The marker stands for a whole JSON string value: the custom resource substitutes `"https://…/prod/"`.
-  const configText = fs.readFileSync(path.join(configAssetDir!, 'config.json'), 'utf8');
-  const marker = /^\{"apiUrl":(<<marker:0xbaba:\d+>>),/.exec(configText)?.[1];
-  expect(marker).toBeDefined();
-  expect(JSON.parse(configText.replace(marker!, '"https://abc.execute-api.us-east-1.amazonaws.com/prod/"'))).toEqual({
-    apiUrl: 'https://abc.execute-api.us-east-1.amazonaws.com/prod/', envName: 'dev', region: 'us-east-1',
+  expect(deployedConfig('dev')).toEqual({
+    apiUrl: `https://\${${restApi}}.execute-api.us-east-1.\${AWS::URLSuffix}/\${${logicalIdOf('dev', 'AWS::ApiGateway::Stage')}}/`,
+    envName: 'dev',
+    region: 'us-east-1',
+    userPoolId: `\${${logicalIdOf('dev', 'AWS::Cognito::UserPool')}}`,
+    userPoolClientId: `\${${logicalIdOf('dev', 'AWS::Cognito::UserPoolClient')}}`,
+    failureInjection: true,
   });
-  const markers = Object.assign({}, ...entryPoint.Properties.SourceMarkers);
-  const apiUrlValue = JSON.stringify(markers[marker!]);
-  expect(apiUrlValue).toContain(`{"Ref":"${restApi}"}`);
-  expect(apiUrlValue).toMatch(/^\{"Fn::Join":\["",\["\\"https:\/\/",.*\.execute-api\.us-east-1\./);
 
   // The build itself is environment-neutral: no config.json in it.
+  const sourceKeys: string[] = entryPoint.Properties.SourceObjectKeys;
   const buildAssetDir = sourceKeys
     .map((key) => path.join(cdkOut, `asset.${key.replace(/\.zip$/, '')}`))
     .find((dir) => fs.existsSync(path.join(dir, 'index.html')));
@@ -178,33 +400,8 @@ test('BucketDeployment uploads the build and a deploy-time config.json with the 
   expect(fs.readdirSync(path.join(buildAssetDir!, 'assets')).some((file) => /^index-.+\.js$/.test(file))).toBe(true);
 });
 
-test('the API allows the CloudFront origin and the local dev origins (CORS)', () => {
-  const distribution = logicalIdOf('AWS::CloudFront::Distribution');
-  template.hasResourceProperties('AWS::Lambda::Function', {
-    FunctionName: 'orders-api',
-    Environment: {
-      Variables: Match.objectLike({
-        CORS_ALLOW_ORIGINS: {
-          'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }, ',http://localhost:5173,http://127.0.0.1:5173']],
-        },
-      }),
-    },
-  });
-  // API Gateway answers the preflight for the same origins.
-  const options = JSON.stringify(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } }));
-  expect(options).toContain('http://localhost:5173');
-  expect(options).toContain(distribution);
-});
-
-test('the stack has the seven outputs', () => {
-  expect(Object.keys(templateJson.Outputs).sort()).toEqual(
-    ['ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'FrontendUrl', 'MainQueueUrl', 'OrdersTableName'],
-  );
-  const distribution = logicalIdOf('AWS::CloudFront::Distribution');
-  template.hasOutput('FrontendUrl', {
-    Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }]] },
-  });
-  template.hasOutput('ApiEndpoint', { Value: { 'Fn::Join': Match.arrayWith([Match.arrayWith([{ Ref: logicalIdOf('AWS::ApiGateway::RestApi') }])]) } });
-  template.hasOutput('DynamoTableName', { Value: { Ref: logicalIdOf('AWS::DynamoDB::Table', { TableName: 'orders-idempotency' }) } });
-  template.hasOutput('OrdersTableName', { Value: { Ref: logicalIdOf('AWS::DynamoDB::Table', { TableName: 'orders-orders' }) } });
+test('bad context values stop the synth with a message that says what to pass', () => {
+  expect(badContext.certificateRegion).toContain('certificateArn must be an ACM certificate ARN in us-east-1');
+  expect(badContext.domainOnly).toContain('A custom domain needs both -c domainName=<name> and -c certificateArn=');
+  expect(badContext.nag).toContain("-c nag must be true or false (got 'maybe')");
 });

@@ -46,7 +46,7 @@ export class UserDirectory extends Construct {
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       // Plus: threat protection blocks sign-ins with leaked passwords and risky sign-ins
-      // (AwsSolutions-COG3). It is billed per monthly active user.
+      // (AwsSolutions-COG8). It is billed per monthly active user.
       featurePlan: cognito.FeaturePlan.PLUS,
       standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
       deletionProtection: props.retain,
