@@ -7,12 +7,13 @@ tests type-check this file with pyright against the jsii-generated bindings
 """
 from aws_cdk import App, CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from cdk_orders_workflow import OrdersWorkflow
+from cdk_orders_workflow import OrdersApiAuthorization, OrdersWorkflow
 
 
 class OrdersStack(Stack):
@@ -22,6 +23,7 @@ class OrdersStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
 
         pager = sns.Topic(self, "Pager", display_name="Orders pager")
+        checkout = iam.Role(self, "Checkout", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
 
         self.orders = OrdersWorkflow(
             self,
@@ -41,10 +43,14 @@ class OrdersStack(Stack):
             log_retention=logs.RetentionDays.TWO_WEEKS,
             removal_policy=RemovalPolicy.DESTROY,
             cors_allow_origins=["https://app.example.com"],
+            # SigV4 only: callers need execute-api:Invoke (grant_invoke below).
+            authorization=OrdersApiAuthorization.iam(),
             failure_injection=False,
             queue_age_alarm_threshold=Duration.minutes(5),
             alarm_actions=[cw_actions.SnsAction(pager)],
         )
+
+        self.orders.grant_invoke(checkout)
 
         # Typed attributes of the construct, snake_case like every jsii property.
         CfnOutput(self, "OrdersUrl", value=f"{self.orders.api_endpoint}orders")
