@@ -6,8 +6,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { NIST80053R5Checks } from 'cdk-nag';
-import { allSecurityOptions, NagFinding, nagFindings } from '../construct/all-security-options';
 import { OrdersApiWaf } from '../../src';
+import { allSecurityOptions, NagFinding, nagFindings } from '../construct/all-security-options';
 
 const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'security.md'), 'utf8');
 
