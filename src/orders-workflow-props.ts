@@ -216,12 +216,12 @@ export interface OrdersWorkflowProps {
   readonly waf?: OrdersApiWaf;
 
   /**
-   * Whether the API's stage logs every request as one JSON line (request id, caller identity per
-   * authorization mode, status, latencies, integration, error and WAF fields) to the log group
-   * `/aws/apigateway/<prefix>-api/access`, and API Gateway's own errors (authorizer, model
-   * validation, integration failures; never request bodies) at level ERROR to
-   * `API-Gateway-Execution-Logs_<api id>/prod`; both with `logRetention`, `removalPolicy` and
-   * `logEncryptionKey`.
+   * Whether the API's stage logs every request, and API Gateway's own errors, to CloudWatch Logs.
+   * Access logs: one JSON line per request (request id, caller identity per authorization mode,
+   * status, latencies, integration, error and WAF fields) in `/aws/apigateway/<prefix>-api/access`.
+   * Execution logs: API Gateway's ERROR-level records (authorizer, model validation and
+   * integration failures, never request bodies) in `API-Gateway-Execution-Logs_<api id>/prod`.
+   * Both log groups get `logRetention`, `removalPolicy` and `logEncryptionKey`.
    *
    * API Gateway writes both through the account's API Gateway CloudWatch role, a setting per
    * account and region (`AWS::ApiGateway::Account`) that this construct never creates, because

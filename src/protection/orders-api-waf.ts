@@ -1,8 +1,8 @@
 /** Options of `OrdersApiWaf.managed()`. */
 export interface OrdersApiManagedWafOptions {
   /**
-   * Requests one client IP address may send in any 5-minute window; beyond it the web ACL
-   * answers `429` until the address's rate drops again (WAF re-evaluates every few seconds).
+   * The most requests one client IP address may send in any 5-minute window. Beyond it the web
+   * ACL answers `429` until the address's rate drops again (WAF re-evaluates every few seconds).
    * 10 to 2,000,000,000. The default allows about 3 requests per second from one address
    * for minutes on end, far above what a person placing orders sends (an office behind one NAT
    * address included) and far below the stage-wide `apiThrottle`, so one machine cannot use up
