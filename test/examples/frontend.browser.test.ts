@@ -17,6 +17,8 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Browser, BrowserContext, Page, Request, Route } from 'playwright-core';
 import { launchChromium } from './support/chromium';
+import { acquireLock } from './support/locks';
+import { eventually as poll, expectText, focused, textOf } from './support/page';
 import { StaticServer, startStaticServer } from './support/static-server';
 import { contentSecurityPolicy } from '../../examples/app/lib/content-security-policy';
 import { LocalWorkflow, LogLine, startLocalWorkflow } from '../../scripts/local';
@@ -39,6 +41,8 @@ let site: StaticServer;
 let browser: Browser;
 let sqs: SQSClient;
 let dynamodb: DynamoDBClient;
+/** Port 5173 is the origin the local API allows: one browser test file at a time. */
+let releaseSitePort: (() => void) | undefined;
 const logLines: LogLine[] = [];
 const pageErrors: string[] = [];
 
@@ -62,6 +66,7 @@ beforeAll(async () => {
   sqs = new SQSClient({ ...EMULATOR, endpoint: workflow.emulatorEndpoint });
   dynamodb = new DynamoDBClient({ ...EMULATOR, endpoint: workflow.emulatorEndpoint });
 
+  releaseSitePort = await acquireLock('site-port-5173');
   try {
     site = await startStaticServer({
       root: distDir,
@@ -84,6 +89,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await site?.close();
+  releaseSitePort?.();
   sqs?.destroy();
   dynamodb?.destroy();
   await workflow?.stop();
@@ -124,17 +130,11 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      const recent = logLines.slice(-30).map((entry) => `[${entry.source}] ${entry.line}`).join('\n');
-      throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}. Last runner log lines:\n${recent}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
+  return poll(what, probe, timeoutMs, () => {
+    const recent = logLines.slice(-30).map((entry) => `[${entry.source}] ${entry.line}`).join('\n');
+    return ` Last runner log lines:\n${recent}`;
+  });
 }
 
 /** The worker's idempotency record for an eventId (its stored result, `data`, holds the ids). */
@@ -598,26 +598,3 @@ test('phone width: the layout stacks and still works', async () => {
   await screenshot(page, 'phone-1-accepted');
   await context.close();
 });
-
-/** The element that has the keyboard focus. */
-function focused(page: Page) {
-  return page.locator(':focus');
-}
-
-async function textOf(locator: ReturnType<Page['getByTestId']>): Promise<string> {
-  await locator.waitFor({ timeout: 15_000 });
-  return (await locator.textContent())?.trim() ?? '';
-}
-
-/** Waits until the element contains the text (case-sensitive), then passes. */
-async function expectText(locator: ReturnType<Page['getByTestId']>, text: string): Promise<void> {
-  await locator.first().waitFor({ timeout: 15_000 });
-  const deadline = Date.now() + 15_000;
-  let content = '';
-  while (Date.now() < deadline) {
-    content = (await locator.first().textContent()) ?? '';
-    if (content.includes(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  expect(content).toContain(text);
-}

@@ -2,63 +2,22 @@
  * Synthesizes examples/app the way a user does, for the example tests. `npm run synth` packs
  * and installs the library into examples/app/node_modules and rebuilds examples/frontend/dist;
  * jest runs test files in parallel processes, so every test that installs or synthesizes the
- * app holds one lock (a directory, created atomically) for as long as it does.
+ * app holds one lock for as long as it does.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { withLock } from './locks';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const EXAMPLE_APP_DIR = path.join(REPO_ROOT, 'examples', 'app');
-const LOCK_DIR = path.join(REPO_ROOT, 'test-output', '.examples-app.lock');
-const LOCK_WAIT_MS = 8 * 60_000;
 const COMMAND_TIMEOUT_MS = 4 * 60_000;
 
 const ENV = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', FORCE_COLOR: '0' };
 
 /** Runs `fn` while no other test process installs or synthesizes examples/app. */
-export async function withExampleAppLock<T>(fn: () => T | Promise<T>): Promise<T> {
-  fs.mkdirSync(path.dirname(LOCK_DIR), { recursive: true });
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      fs.mkdirSync(LOCK_DIR);
-      fs.writeFileSync(path.join(LOCK_DIR, 'pid'), String(process.pid));
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (holderIsGone()) {
-        fs.rmSync(LOCK_DIR, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`Waited ${LOCK_WAIT_MS / 60_000} min for ${LOCK_DIR} (another test synthesizing examples/app). Remove it if no test runs.`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(LOCK_DIR, { recursive: true, force: true });
-  }
-}
-
-/** A lock left by a test process that was killed. */
-function holderIsGone(): boolean {
-  let pid: number;
-  try {
-    pid = Number(fs.readFileSync(path.join(LOCK_DIR, 'pid'), 'utf8'));
-  } catch {
-    // Created but the pid not written yet, or removed meanwhile: not stale.
-    return false;
-  }
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+export function withExampleAppLock<T>(fn: () => T | Promise<T>): Promise<T> {
+  return withLock('examples-app', fn);
 }
 
 /** Runs a command, throwing with the end of its output when it fails. */

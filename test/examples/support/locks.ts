@@ -1,0 +1,61 @@
+/**
+ * Cross-process locks for the example tests. jest runs test files in parallel processes; a few
+ * things exist once on the machine (examples/app/node_modules and its cdk.out, the frontend's
+ * dist, port 5173 that the local API's CORS allows), so the tests that use them take turns.
+ * A lock is a directory, created atomically, holding the pid of its holder; a lock whose holder
+ * died is taken over.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const LOCKS_DIR = path.resolve(__dirname, '..', '..', '..', 'test-output', '.locks');
+const DEFAULT_WAIT_MS = 10 * 60_000;
+
+/** Waits for the lock `name`; returns the function that releases it. */
+export async function acquireLock(name: string, waitMs = DEFAULT_WAIT_MS): Promise<() => void> {
+  const dir = path.join(LOCKS_DIR, `${name}.lock`);
+  fs.mkdirSync(LOCKS_DIR, { recursive: true });
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'pid'), String(process.pid));
+      return () => fs.rmSync(dir, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (holderIsGone(dir)) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`Waited ${Math.round(waitMs / 1000)} s for the lock ${dir}, held by another test process. Remove it if no test runs.`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+export async function withLock<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+  const release = await acquireLock(name);
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}
+
+function holderIsGone(dir: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(dir, 'pid'), 'utf8'));
+  } catch {
+    // Created, its pid not written yet (or the lock was just released): not stale.
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
