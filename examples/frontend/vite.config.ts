@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
+import { configFromLocalOutputs } from '../app/lib/local-runner-config';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** What `npm run local` writes: the local API, the emulator and, for a Cognito stack, the user pool. */
@@ -13,7 +14,6 @@ const LOCAL_OUTPUTS = path.resolve(here, '..', '..', '.local', 'outputs.json');
  * with no .env file. A `VITE_*` variable that is set wins over the matching field.
  */
 function localRunnerConfig(env: Record<string, string>): Plugin {
-  const unset = (name: string) => (env[name] ?? '').trim() === '';
   return {
     name: 'orders-local-runner-config',
     apply: 'serve',
@@ -26,19 +26,9 @@ function localRunnerConfig(env: Record<string, string>): Plugin {
           next(); // no local run yet: the build-time (VITE_*) values apply
           return;
         }
-        const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-        const userPoolId = text(outputs.UserPoolId);
-        const config = {
-          apiUrl: unset('VITE_API_URL') ? text(outputs.ApiEndpoint) : undefined,
-          envName: unset('VITE_ENV_NAME') ? 'local' : undefined,
-          userPoolId: unset('VITE_USER_POOL_ID') ? userPoolId : undefined,
-          userPoolClientId: unset('VITE_USER_POOL_CLIENT_ID') ? text(outputs.UserPoolClientId) : undefined,
-          // The runner's Cognito is the emulator's cognito-idp.
-          cognitoEndpoint: unset('VITE_COGNITO_ENDPOINT') && userPoolId !== undefined ? text(outputs.EmulatorEndpoint) : undefined,
-        };
         response.setHeader('Content-Type', 'application/json');
         response.setHeader('Cache-Control', 'no-store');
-        response.end(JSON.stringify(config));
+        response.end(JSON.stringify(configFromLocalOutputs(outputs, (name) => (env[name] ?? '').trim() !== '')));
       });
     },
   };
