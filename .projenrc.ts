@@ -160,7 +160,7 @@ project.tasks.tryFind('docgen')!.reset('tsx projenrc/docgen.ts API.md');
     steps: [{ exec: 'tsc -p tsconfig.json --noEmit' }, { exec: 'vite build' }],
   });
   project.addTask('frontend:dev', {
-    description: 'Vite dev server on http://localhost:5173 (set VITE_API_URL, e.g. to the URL `npm run local` prints)',
+    description: 'Vite dev server on http://localhost:5173; its /config.json comes from .local/outputs.json (`npm run local`), a set VITE_* variable wins',
     cwd: 'examples/frontend',
     exec: 'vite',
     receiveArgs: true,
@@ -174,7 +174,14 @@ project.tasks.tryFind('docgen')!.reset('tsx projenrc/docgen.ts API.md');
     task.exec(`npx cdk ${command}`, { cwd: 'examples/app', receiveArgs: true });
     return task;
   };
-  cdkTask('synth', 'Synthesize the examples app (OrdersWorkflow + frontend hosting) into examples/app/cdk.out', 'synth --quiet');
+  const synth = cdkTask('synth', 'Synthesize the examples app (OrdersWorkflow + frontend hosting) into examples/app/cdk.out', 'synth --quiet');
+  // The example app (Cognito, dev) on the local runner in one command; `npm run frontend:dev`
+  // then picks the user pool and the emulator up from .local/outputs.json.
+  const localExample = project.addTask('local:example', {
+    description: 'npm run synth, then run examples/app (dev: Cognito sign-in, demo user) locally on moto; extra flags go to the runner',
+  });
+  localExample.spawn(synth);
+  localExample.exec('tsx scripts/local/main.ts --app-dir examples/app/cdk.out', { receiveArgs: true });
   cdkTask('deploy', 'Deploy the examples app (pass CDK args after --, e.g. -- -c envName=staging)', 'deploy');
   cdkTask('destroy', 'Destroy the examples app stack', 'destroy');
 
