@@ -86,7 +86,8 @@ test.each(Object.keys(VARIANTS))('%s: every acknowledgement gives a reason', (na
   for (const line of reports.get(name)!.filter((entry) => entry.compliance === 'Suppressed')) {
     const reason = line.exceptionReason.replace(/^\[.+?\] /, '');
     // Long enough to say why, and not the rule's own words.
-    expect({ finding: describeLine(line, VARIANTS[name].stack), long: reason.length >= 80 }).toEqual({ finding: describeLine(line, VARIANTS[name].stack), long: true });
+    const finding = describeLine(line, VARIANTS[name].stack);
+    expect({ finding, long: reason.length >= 80 }).toEqual({ finding, long: true });
     expect(reason).not.toContain(line.ruleInfo);
   }
 });

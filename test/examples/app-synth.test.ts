@@ -16,7 +16,8 @@ const variantsDir = path.join(REPO_ROOT, 'test-output', 'example-app-synth');
 const SETUP_TIMEOUT_MS = 8 * 60_000;
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
 
-type Json = { Resources: Record<string, { Type: string; Properties?: any; DependsOn?: string[]; DeletionPolicy?: string }>; Outputs: Record<string, any> };
+type Resource = { Type: string; Properties?: any; DependsOn?: string[]; DeletionPolicy?: string };
+type Json = { Resources: Record<string, Resource>; Outputs: Record<string, any> };
 interface Variant {
   readonly stack: string;
   readonly context: Record<string, string>;
@@ -262,7 +263,11 @@ describe.each(ALL)('%s', (name) => {
   test('POST /orders needs a token of the app\'s user pool; the pool admits only invited users', () => {
     const pool = logicalIdOf(name, 'AWS::Cognito::UserPool', {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }) },
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true,
+        }),
+      },
       MfaConfiguration: 'OPTIONAL',
       EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
       UserPoolTier: 'PLUS',

@@ -25,6 +25,8 @@ export function SignIn({ settings, notice, onSignedIn }: SignInProps) {
   const [step, setStep] = useState<Step>({ kind: 'credentials' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
+  /** Remounts the alert on every failure, so the same message is announced again. */
+  const [failures, setFailures] = useState(0);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
@@ -50,6 +52,7 @@ export function SignIn({ settings, notice, onSignedIn }: SignInProps) {
         return;
       case 'failed':
         setError(next.message);
+        setFailures((count) => count + 1);
         firstField.current?.focus();
         return;
     }
@@ -96,13 +99,11 @@ export function SignIn({ settings, notice, onSignedIn }: SignInProps) {
         {notice !== undefined && step.kind === 'credentials' && (
           <p className="alert__note" role="status" data-testid="sign-in-notice"><InfoIcon /><span>{notice}</span></p>
         )}
-        <div aria-live="assertive">
-          {error !== undefined && (
-            <div className="alert alert--error" role="alert" data-testid="sign-in-error">
-              <p className="alert__title"><ErrorIcon /> {error}</p>
-            </div>
-          )}
-        </div>
+        {error !== undefined && (
+          <div key={failures} className="alert alert--error" role="alert" data-testid="sign-in-error">
+            <p className="alert__title"><ErrorIcon /> {error}</p>
+          </div>
+        )}
 
         {step.kind === 'credentials' && (
           <form className="sign-in__form" noValidate onSubmit={submitCredentials} aria-busy={busy}>

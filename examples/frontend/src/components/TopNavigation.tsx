@@ -6,11 +6,10 @@ interface TopNavigationProps {
   /** The signed-in user; undefined when signed out or when the API needs no sign-in. */
   readonly session?: AuthSession;
   readonly onSignOut?: () => void;
-  readonly signingOut?: boolean;
 }
 
 /** The console-style bar: product name, the environment and region this page talks to, and who is signed in. */
-export function TopNavigation({ envName, region, session, onSignOut, signingOut = false }: TopNavigationProps) {
+export function TopNavigation({ envName, region, session, onSignOut }: TopNavigationProps) {
   return (
     <header className="top-nav">
       <div className="top-nav__brand">
@@ -41,7 +40,7 @@ export function TopNavigation({ envName, region, session, onSignOut, signingOut 
           )}
         </dl>
         {session !== undefined && onSignOut !== undefined && (
-          <button type="button" className="btn btn--nav btn--small" onClick={onSignOut} disabled={signingOut}>
+          <button type="button" className="btn btn--nav btn--small" onClick={onSignOut}>
             Sign out
           </button>
         )}
