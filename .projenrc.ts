@@ -54,6 +54,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-lambda-powertools/logger@^2',
     '@aws-lambda-powertools/batch@^2',
     '@aws-lambda-powertools/idempotency@^2',
+    '@aws-lambda-powertools/metrics@^2',
     '@aws-sdk/client-eventbridge@^3',
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/lib-dynamodb@^3',
