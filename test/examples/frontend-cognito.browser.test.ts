@@ -140,11 +140,11 @@ async function openSite(viewport = DESKTOP, beforeLoad?: (page: Page) => Promise
 /** Signs in with the keyboard only: the username field has the focus when the form appears. */
 async function signIn(page: Page, username = outputs.DemoUsername, password = outputs.DemoPassword): Promise<void> {
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  expect(await focused(page).getAttribute('id')).toBe('username');
+  await expectFocus(page, 'username');
   await page.keyboard.press('Control+A');
   await page.keyboard.type(username);
   await page.keyboard.press('Tab');
-  expect(await focused(page).getAttribute('id')).toBe('password');
+  await expectFocus(page, 'password');
   await page.keyboard.type(password);
   await page.keyboard.press('Enter');
 }
@@ -160,6 +160,18 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
   return poll(what, probe, timeoutMs, () => `\nLast runner log lines:\n${logLines.slice(-30).map((entry) => `[${entry.source}] ${entry.line}`).join('\n')}`);
+}
+
+/** The focus moves in an effect after React renders: wait for it (briefly) rather than race it. */
+async function expectFocus(page: Page, id: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  let current: string | null = null;
+  while (Date.now() < deadline) {
+    current = await page.evaluate('document.activeElement ? document.activeElement.id : null') as string | null;
+    if (current === id) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(current).toBe(id);
 }
 
 function posts(requests: readonly Request[]): Request[] {
@@ -232,7 +244,7 @@ test('the demo user signs in with the keyboard, sees who is signed in, and an or
   // Who is signed in (and the operators group the runner put the demo user in); focus on the form.
   await expectText(page.getByTestId('signed-in-user'), outputs.DemoUsername);
   await expectText(page.getByTestId('signed-in-user'), '(operators)');
-  expect(await focused(page).getAttribute('id')).toBe('customerId');
+  await expectFocus(page, 'customerId');
   const [initiateAuth] = cognitoRequests;
   expect((await initiateAuth.allHeaders())['x-amz-target']).toBe('AWSCognitoIdentityProviderService.InitiateAuth');
   expect(JSON.parse(initiateAuth.postData() ?? '{}')).toMatchObject({
@@ -272,7 +284,7 @@ test('Sign out forgets the session and the list, and revokes the tokens at Cogni
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expectText(page.getByTestId('sign-in-notice'), 'You are signed out.');
-  expect(await focused(page).getAttribute('id')).toBe('username');
+  await expectFocus(page, 'username');
   expect(await page.getByTestId('signed-in-user').count()).toBe(0);
   expect(await page.evaluate(`sessionStorage.getItem('${SESSION_KEY}')`)).toBeNull();
   await eventually('GlobalSignOut', async () => {
@@ -335,8 +347,9 @@ test('a 401 from the API: sign in again, then Retry sends the same order with th
   await expectText(page.getByTestId('sign-in-notice'), 'The API did not accept your sign-in. Sign in again; your order is kept, and Retry sends it.');
   await page.unroute('**/orders');
   await signIn(page);
+  await page.getByTestId('signed-in-user').waitFor();
   // Straight back to the answer, whose next Tab is Retry.
-  expect(await focused(page).getAttribute('id')).toBe('output-heading');
+  await expectFocus(page, 'output-heading');
   const output = page.getByTestId('output');
   expect(await output.getAttribute('data-outcome')).toBe('unauthorized');
   await expectText(output, 'Sign-in needed (HTTP 401)');
@@ -366,7 +379,7 @@ test('an invited user with a temporary password chooses a new one (the pool\'s p
   const { page, context } = await openSite();
   await signIn(page, username, 'Temporary-Passw0rd!');
   await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
-  expect(await focused(page).getAttribute('id')).toBe('new-password');
+  await expectFocus(page, 'new-password');
 
   await page.getByLabel('New password', { exact: true }).fill('Short1!');
   await page.getByLabel('Repeat the new password').fill('Short1!');
