@@ -17,12 +17,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Message } from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { apiKeyResources, mintApiKeys } from './api-gateway/api-keys';
+import { prepareLocalAccess } from './api-gateway/local-access';
 import { readApiGatewayModel } from './api-gateway/model';
 import { startApiServer } from './api-gateway/server';
-import { createEmulatorClients, EmulatorClients, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './emulator/clients';
+import { createEmulatorClients, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './emulator/clients';
 import { Emulator, startEmulator } from './emulator/moto-server';
-import { provisionStack } from './emulator/provision';
+import { provisionStack, ProvisionedStack } from './emulator/provision';
 import { handlerEnvironment } from './lambda/handler-env';
 import { LocalFunction } from './lambda/local-function';
 import { LogListener, LogSink } from './logs';
@@ -30,10 +32,10 @@ import { LocalOutputs, localOutputs, writeOutputsFile } from './outputs';
 import { watchQueueDepth } from './sqs/dlq-watch';
 import { WorkerBatchReport, WorkerPoller } from './sqs/worker-poller';
 import { localWorkerTimeout } from './sqs/worker-timeout';
-import { synthesizeLocalStack } from './template/local-stack';
+import { PhysicalResource } from './template/intrinsics';
+import { LocalStackProps, synthesizeLocalStack } from './template/local-stack';
 import { readSynthesizedStack, SynthesizedStack } from './template/synthesized-stack';
-import { readWorkflowModel } from './template/workflow-model';
-import { OrdersWorkflowProps } from '../../src';
+import { FunctionModel, readWorkflowModel, WorkflowModel } from './template/workflow-model';
 
 export type { LocalOutputs } from './outputs';
 export type { LogLine, LogListener } from './logs';
@@ -43,9 +45,10 @@ export type { WorkerBatchReport } from './sqs/worker-poller';
 export type TemplateSource =
   /**
    * This repo's stack (template/local-stack.ts), synthesized in-process; `props` override its
-   * settings. `outdir` (replaced if it holds an earlier assembly) defaults to a temporary directory.
+   * settings (a function of the stack when they need resources of it, such as a user pool).
+   * `outdir` (replaced if it holds an earlier assembly) defaults to a temporary directory.
    */
-  | { readonly props?: OrdersWorkflowProps; readonly outdir?: string }
+  | { readonly props?: LocalStackProps; readonly outdir?: string }
   /** Any app already synthesized (`cdk synth` output dir), e.g. examples/app: the stack with one OrdersWorkflow. */
   | { readonly appDir: string; readonly stackName?: string };
 
@@ -135,148 +138,53 @@ const DEFAULT_API_CONCURRENCY = 4;
 
 export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Promise<LocalWorkflow> {
   const logs = new LogSink({ quiet: options.quiet, onLog: options.onLog });
-  const cleanups: Array<() => Promise<void> | void> = [];
-  const runCleanups = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        logs.local(`cleanup failed: ${(error as Error).message}`);
-      }
-    }
-  };
-
+  const log = (message: string) => logs.local(message);
+  const cleanups = new Cleanups(log);
   try {
     const stack = loadStack(options.template, cleanups);
     const model = readWorkflowModel(stack);
-    logs.local(`stack ${stack.stackName} (${stack.assemblyDir})`);
-
-    let emulatorEndpoint = options.emulatorEndpoint;
-    if (!emulatorEndpoint) {
-      const emulator: Emulator = await startEmulator({
-        port: options.emulatorPort,
-        onLog: options.emulatorLogs ? (line) => logs.write('moto', line) : undefined,
-      });
-      cleanups.push(() => emulator.stop());
-      emulatorEndpoint = emulator.endpoint;
-      logs.local(`emulator: moto_server pid ${emulator.pid} at ${emulator.endpoint}`);
-    } else {
-      logs.local(`emulator: the one running at ${emulatorEndpoint} (its state is reused and kept)`);
-    }
-    const clients: EmulatorClients = createEmulatorClients(emulatorEndpoint);
+    const api = readApiGatewayModel(stack.template, model.restApiLogicalId);
+    log(`stack ${stack.stackName} (${stack.assemblyDir})`);
+    const emulatorEndpoint = await useEmulator(options, logs, cleanups);
+    const clients = createEmulatorClients(emulatorEndpoint);
     cleanups.push(() => clients.destroy());
 
-    const mainQueue = stack.template.Resources[model.mainQueueLogicalId].Properties ?? {};
-    const templateVisibility = Number(mainQueue.VisibilityTimeout ?? 30);
-    const visibility = options.visibilityTimeoutSeconds === 'template'
-      ? templateVisibility
-      : options.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
+    const timing = queueTiming(stack, model, options);
+    const apiKeys = mintApiKeys(api.access.apiKeys);
     const provisioned = await provisionStack(stack, clients, {
-      queueAttributeOverrides: new Map([[model.mainQueueLogicalId, { VisibilityTimeout: String(visibility) }]]),
-      log: (message) => logs.local(message),
+      queueAttributeOverrides: new Map([[model.mainQueueLogicalId, { VisibilityTimeout: String(timing.visibility) }]]),
+      runnerResources: apiKeyResources(apiKeys),
+      log,
     });
     const queue = provisioned.physical(model.mainQueueLogicalId);
-    const maxReceiveCount = redriveMaxReceiveCount(mainQueue.RedrivePolicy);
-    if (visibility !== templateVisibility) {
-      logs.local(`${queue.attributes.QueueName}: visibility timeout ${visibility} s locally (template: ${templateVisibility} s; ` +
-        '--visibility-timeout), so a failed order is retried within seconds' +
-        (maxReceiveCount ? ` and reaches the DLQ after ${maxReceiveCount} receives (~${maxReceiveCount * visibility} s)` : ''));
-    }
-
-    const worker = model.workerFunction;
-    const derived = localWorkerTimeout(worker.timeoutSeconds, visibility, model.eventSource.maxBatchingWindowSeconds);
-    const workerTimeout = options.workerTimeoutSeconds ?? derived.timeoutSeconds;
-    if (options.workerTimeoutSeconds !== undefined && options.workerTimeoutSeconds > derived.timeoutSeconds) {
-      logs.local(`${worker.functionName}: timeout ${workerTimeout} s (workerTimeoutSeconds), more than half the ${visibility} s visibility ` +
-        'timeout: a message can be redelivered while its first invocation still runs, which AWS\'s settings rule out');
-    } else if (workerTimeout < worker.timeoutSeconds) {
-      logs.local(`${worker.functionName}: timeout ${workerTimeout} s locally (template: ${worker.timeoutSeconds} s), at most half the ` +
-        `${visibility} s visibility timeout, so a crashed invocation's claim expires before its message is redelivered, as in AWS` +
-        (derived.preservesAwsOrder ? '' : ' (not with this batching window: raise --visibility-timeout)'));
-    }
-    if (Number(process.versions.node.split('.')[0]) < 22) {
-      logs.local(`handlers run on the local Node.js ${process.versions.node}; Lambda runs them on ${worker.runtime}`);
-    }
-    const onLine = (label: string, line: string) => logs.write(label, line);
-    const onNote = (message: string) => logs.local(message);
-    const envOptions = {
-      emulatorEndpoint,
-      resolveContext: provisioned.resolveContext,
-      onPlaceholder: (variable: string, reference: string, placeholder: string) =>
-        logs.local(`${variable}: ${reference} is not emulated; locally it is "${placeholder}"`),
-    };
-
-    // One local instance pool per function: the template's settings, plus what differs locally.
-    const localFunction = (fn: typeof worker, label: 'api' | 'worker', local: {
-      overrides?: Record<string, string>; timeoutSeconds: number; maxConcurrency: number;
-    }) => new LocalFunction({
-      functionName: fn.functionName,
-      label,
-      handlerFile: fn.handlerFile,
-      exportName: fn.exportName,
-      environment: handlerEnvironment(fn, { ...envOptions, overrides: local.overrides }),
-      timeoutMs: local.timeoutSeconds * 1000,
-      memorySize: fn.memorySize,
-      logGroupName: fn.logGroupName,
-      maxConcurrency: local.maxConcurrency,
-      onLine,
-      onNote,
+    logTiming(timing, model, queue.attributes.QueueName, log);
+    const access = await prepareLocalAccess({
+      api, stack, provisioned, apiKeys, apiEnvironment: model.apiFunction.environment, emulatorEndpoint, cognito: clients.cognito, log,
     });
 
-    const workerFunction = localFunction(worker, 'worker', {
-      overrides: options.workerEnv,
-      timeoutSeconds: workerTimeout,
-      maxConcurrency: options.workerConcurrency ?? model.eventSource.maximumConcurrency ?? DEFAULT_WORKER_CONCURRENCY,
-    });
-    cleanups.push(() => workerFunction.stop());
-
-    const api = model.apiFunction;
-    const apiFunction = localFunction(api, 'api', {
-      overrides: options.apiEnv,
-      timeoutSeconds: api.timeoutSeconds,
-      maxConcurrency: options.apiConcurrency ?? DEFAULT_API_CONCURRENCY,
-    });
-    cleanups.push(() => apiFunction.stop());
-
+    const functions = startFunctions(model, options, timing.workerTimeout, { emulatorEndpoint, provisioned, logs });
+    cleanups.push(() => functions.worker.stop(), () => functions.api.stop());
     const server = await startApiServer({
-      model: readApiGatewayModel(stack.template, model.restApiLogicalId),
-      functions: new Map([[api.logicalId, apiFunction]]),
+      model: api,
+      functions: new Map([[model.apiFunction.logicalId, functions.api]]),
       port: options.port ?? DEFAULT_API_PORT,
       accountId: LOCAL_ACCOUNT_ID,
-      log: (message) => logs.local(message),
+      authorizer: access.authorizer,
+      log,
     });
     cleanups.push(() => server.close());
 
-    if (model.eventSource.hasFilterCriteria) {
-      logs.local('the event source mapping has FilterCriteria, which the local runner does not apply');
-    }
-    const poller = new WorkerPoller({
-      sqs: clients.sqs,
-      queueUrl: queue.ref,
-      queueArn: queue.attributes.Arn,
-      queueName: queue.attributes.QueueName,
-      region: LOCAL_REGION,
-      function: workerFunction,
-      batchSize: model.eventSource.batchSize,
-      maxBatchingWindowSeconds: model.eventSource.maxBatchingWindowSeconds,
-      reportBatchItemFailures: model.eventSource.reportBatchItemFailures,
-      concurrency: options.workerConcurrency ?? model.eventSource.maximumConcurrency ?? DEFAULT_WORKER_CONCURRENCY,
-      maxReceiveCount,
-      log: (message) => logs.local(message),
-      onBatch: options.onWorkerBatch,
-    });
+    const poller = workerPoller(model, options, { sqs: clients.sqs, queue, fn: functions.worker, maxReceiveCount: timing.maxReceiveCount, log });
     if (model.deadLetterQueueLogicalId) {
       const dlq = provisioned.physical(model.deadLetterQueueLogicalId);
-      cleanups.push(watchQueueDepth(clients.sqs, dlq.ref, dlq.attributes.QueueName, (message) => logs.local(message)));
+      cleanups.push(watchQueueDepth(clients.sqs, dlq.ref, dlq.attributes.QueueName, log));
     }
     // Runs first on stop: no new invocations while the functions shut down.
     cleanups.push(() => poller.stop());
     if (options.pollQueue !== false && model.eventSource.enabled) poller.start();
 
-    const outputs = localOutputs(model, provisioned, server.url, emulatorEndpoint);
+    const outputs = localOutputs(model, provisioned, server.url, emulatorEndpoint, access.outputs);
     if (options.outputsFile) writeOutputsFile(options.outputsFile, outputs);
-
-    let stopping: Promise<void> | undefined;
     return {
       apiUrl: server.url,
       outputs,
@@ -286,26 +194,48 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
         deliver: (messages, receivedAt) => poller.deliver(messages, receivedAt),
         startPolling: () => poller.start(),
         stopPolling: () => poller.stop(),
-        pids: () => workerFunction.pids(),
-        functionName: worker.functionName,
-        timeoutSeconds: workerTimeout,
-        visibilityTimeoutSeconds: visibility,
+        pids: () => functions.worker.pids(),
+        functionName: model.workerFunction.functionName,
+        timeoutSeconds: timing.workerTimeout,
+        visibilityTimeoutSeconds: timing.visibility,
         batchSize: model.eventSource.batchSize,
-        maxReceiveCount,
+        maxReceiveCount: timing.maxReceiveCount,
       },
-      api: { functionName: api.functionName, pids: () => apiFunction.pids() },
-      stop: () => {
-        stopping ??= runCleanups();
-        return stopping;
-      },
+      api: { functionName: model.apiFunction.functionName, pids: () => functions.api.pids() },
+      stop: () => cleanups.run(),
     };
   } catch (error) {
-    await runCleanups();
+    await cleanups.run();
     throw error;
   }
 }
 
-function loadStack(source: TemplateSource | undefined, cleanups: Array<() => void>): SynthesizedStack {
+/** Undo steps, run newest first, once (a second run waits for the first). A failing step is logged, not fatal. */
+class Cleanups {
+  private readonly steps: Array<() => Promise<void> | void> = [];
+  private running?: Promise<void>;
+
+  constructor(private readonly log: (message: string) => void) {}
+
+  push(...steps: Array<() => Promise<void> | void>): void {
+    this.steps.push(...steps);
+  }
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of this.steps.splice(0).reverse()) {
+        try {
+          await step();
+        } catch (error) {
+          this.log(`cleanup failed: ${(error as Error).message}`);
+        }
+      }
+    })();
+    return this.running;
+  }
+}
+
+function loadStack(source: TemplateSource | undefined, cleanups: Cleanups): SynthesizedStack {
   if (source && 'appDir' in source) return readSynthesizedStack(source.appDir, source.stackName);
   let outdir = source?.outdir;
   if (outdir && fs.existsSync(path.join(outdir, 'manifest.json'))) {
@@ -319,6 +249,139 @@ function loadStack(source: TemplateSource | undefined, cleanups: Array<() => voi
     outdir = temporary;
   }
   return readSynthesizedStack(synthesizeLocalStack(outdir, source?.props));
+}
+
+/** The emulator's endpoint: a moto_server the runner starts (and stops), or the one the caller runs. */
+async function useEmulator(options: LocalWorkflowOptions, logs: LogSink, cleanups: Cleanups): Promise<string> {
+  if (options.emulatorEndpoint) {
+    logs.local(`emulator: the one running at ${options.emulatorEndpoint} (its state is reused and kept)`);
+    return options.emulatorEndpoint;
+  }
+  const emulator: Emulator = await startEmulator({
+    port: options.emulatorPort,
+    onLog: options.emulatorLogs ? (line) => logs.write('moto', line) : undefined,
+  });
+  cleanups.push(() => emulator.stop());
+  logs.local(`emulator: moto_server pid ${emulator.pid} at ${emulator.endpoint}`);
+  return emulator.endpoint;
+}
+
+interface QueueTiming {
+  readonly visibility: number;
+  readonly templateVisibility: number;
+  readonly maxReceiveCount?: number;
+  /** What localWorkerTimeout derives from the visibility timeout. */
+  readonly derived: ReturnType<typeof localWorkerTimeout>;
+  readonly workerTimeout: number;
+  readonly workerTimeoutOverridden: boolean;
+}
+
+/** The main queue's local visibility timeout and the worker timeout that goes with it (sqs/worker-timeout.ts). */
+function queueTiming(stack: SynthesizedStack, model: WorkflowModel, options: LocalWorkflowOptions): QueueTiming {
+  const mainQueue = stack.template.Resources[model.mainQueueLogicalId].Properties ?? {};
+  const templateVisibility = Number(mainQueue.VisibilityTimeout ?? 30);
+  const visibility = options.visibilityTimeoutSeconds === 'template'
+    ? templateVisibility
+    : options.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
+  const derived = localWorkerTimeout(model.workerFunction.timeoutSeconds, visibility, model.eventSource.maxBatchingWindowSeconds);
+  return {
+    visibility,
+    templateVisibility,
+    maxReceiveCount: redriveMaxReceiveCount(mainQueue.RedrivePolicy),
+    derived,
+    workerTimeout: options.workerTimeoutSeconds ?? derived.timeoutSeconds,
+    workerTimeoutOverridden: options.workerTimeoutSeconds !== undefined,
+  };
+}
+
+function logTiming(timing: QueueTiming, model: WorkflowModel, queueName: string, log: (message: string) => void): void {
+  const { visibility, templateVisibility, maxReceiveCount, derived, workerTimeout } = timing;
+  const worker = model.workerFunction;
+  if (visibility !== templateVisibility) {
+    log(`${queueName}: visibility timeout ${visibility} s locally (template: ${templateVisibility} s; ` +
+      '--visibility-timeout), so a failed order is retried within seconds' +
+      (maxReceiveCount ? ` and reaches the DLQ after ${maxReceiveCount} receives (~${maxReceiveCount * visibility} s)` : ''));
+  }
+  if (timing.workerTimeoutOverridden && workerTimeout > derived.timeoutSeconds) {
+    log(`${worker.functionName}: timeout ${workerTimeout} s (workerTimeoutSeconds), more than half the ${visibility} s visibility ` +
+      'timeout: a message can be redelivered while its first invocation still runs, which AWS\'s settings rule out');
+  } else if (workerTimeout < worker.timeoutSeconds) {
+    log(`${worker.functionName}: timeout ${workerTimeout} s locally (template: ${worker.timeoutSeconds} s), at most half the ` +
+      `${visibility} s visibility timeout, so a crashed invocation's claim expires before its message is redelivered, as in AWS` +
+      (derived.preservesAwsOrder ? '' : ' (not with this batching window: raise --visibility-timeout)'));
+  }
+  if (Number(process.versions.node.split('.')[0]) < 22) {
+    log(`handlers run on the local Node.js ${process.versions.node}; Lambda runs them on ${worker.runtime}`);
+  }
+  if (model.eventSource.hasFilterCriteria) {
+    log('the event source mapping has FilterCriteria, which the local runner does not apply');
+  }
+}
+
+/** One local instance pool per function: the template's settings, plus what differs locally. */
+function startFunctions(
+  model: WorkflowModel, options: LocalWorkflowOptions, workerTimeout: number,
+  context: { emulatorEndpoint: string; provisioned: ProvisionedStack; logs: LogSink },
+): { api: LocalFunction; worker: LocalFunction } {
+  const { emulatorEndpoint, provisioned, logs } = context;
+  const localFunction = (fn: FunctionModel, label: 'api' | 'worker', local: {
+    overrides?: Readonly<Record<string, string>>; timeoutSeconds: number; maxConcurrency: number;
+  }) => new LocalFunction({
+    functionName: fn.functionName,
+    label,
+    handlerFile: fn.handlerFile,
+    exportName: fn.exportName,
+    environment: handlerEnvironment(fn, {
+      emulatorEndpoint,
+      resolveContext: provisioned.resolveContext,
+      overrides: local.overrides,
+      onPlaceholder: (variable, reference, placeholder) =>
+        logs.local(`${variable}: ${reference} is not emulated; locally it is "${placeholder}"`),
+    }),
+    timeoutMs: local.timeoutSeconds * 1000,
+    memorySize: fn.memorySize,
+    logGroupName: fn.logGroupName,
+    maxConcurrency: local.maxConcurrency,
+    onLine: (source, line) => logs.write(source, line),
+    onNote: (message) => logs.local(message),
+  });
+  return {
+    worker: localFunction(model.workerFunction, 'worker', {
+      overrides: options.workerEnv,
+      timeoutSeconds: workerTimeout,
+      maxConcurrency: workerConcurrency(model, options),
+    }),
+    api: localFunction(model.apiFunction, 'api', {
+      overrides: options.apiEnv,
+      timeoutSeconds: model.apiFunction.timeoutSeconds,
+      maxConcurrency: options.apiConcurrency ?? DEFAULT_API_CONCURRENCY,
+    }),
+  };
+}
+
+/** The event source mapping, locally: its batch settings, polling the provisioned queue. */
+function workerPoller(model: WorkflowModel, options: LocalWorkflowOptions, context: {
+  sqs: SQSClient; queue: PhysicalResource; fn: LocalFunction; maxReceiveCount?: number; log: (message: string) => void;
+}): WorkerPoller {
+  return new WorkerPoller({
+    sqs: context.sqs,
+    queueUrl: context.queue.ref,
+    queueArn: context.queue.attributes.Arn,
+    queueName: context.queue.attributes.QueueName,
+    region: LOCAL_REGION,
+    function: context.fn,
+    batchSize: model.eventSource.batchSize,
+    maxBatchingWindowSeconds: model.eventSource.maxBatchingWindowSeconds,
+    reportBatchItemFailures: model.eventSource.reportBatchItemFailures,
+    concurrency: workerConcurrency(model, options),
+    maxReceiveCount: context.maxReceiveCount,
+    log: context.log,
+    onBatch: options.onWorkerBatch,
+  });
+}
+
+function workerConcurrency(model: WorkflowModel, options: LocalWorkflowOptions): number {
+  return options.workerConcurrency ?? model.eventSource.maximumConcurrency ?? DEFAULT_WORKER_CONCURRENCY;
 }
 
 function redriveMaxReceiveCount(redrivePolicy: unknown): number | undefined {

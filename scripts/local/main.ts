@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EmulatorMissingError } from './emulator/moto-server';
 import { DEFAULT_API_PORT, DEFAULT_VISIBILITY_TIMEOUT_SECONDS, LocalWorkflow, startLocalWorkflow, TemplateSource } from './index';
-import { LocalOutputs } from './outputs';
+import { LocalOutputs, SECRET_OUTPUTS } from './outputs';
+import { LOCAL_AUTHORIZATION_MODES, LocalAuthorizationMode, localAuthorizationProps } from './template/local-stack';
 
 const USAGE = `Usage: npm run local -- [options]
 
@@ -22,6 +23,8 @@ Options:
   --visibility-timeout <s>   main queue visibility timeout locally, seconds,
                              or "template" for the stack's own value          [${DEFAULT_VISIBILITY_TIMEOUT_SECONDS}]
   --app-dir <dir>            run a synthesized app (cdk.out) instead of this repo's stack
+  --authorization <mode>     this repo's stack with OrdersApiAuthorization <mode>: none, iam,
+                             api-key or cognito (a user pool and a demo user)   [none]
   --stack <name>             which stack of --app-dir                        [the only one]
   --worker-env KEY=VALUE     extra worker environment (repeatable), e.g. FAILURE_INJECTION_ENABLED=false
   --outputs-file <file>      where to write the outputs                      [.local/outputs.json]
@@ -39,6 +42,7 @@ function parseCommandLine(argv: string[]) {
       'emulator-endpoint': { type: 'string' },
       'visibility-timeout': { type: 'string' },
       'app-dir': { type: 'string' },
+      'authorization': { type: 'string' },
       'stack': { type: 'string' },
       'worker-env': { type: 'string', multiple: true },
       'outputs-file': { type: 'string' },
@@ -73,6 +77,13 @@ function parseCommandLine(argv: string[]) {
     workerEnv[match[1]] = match[2];
   }
   if (values.stack !== undefined && values['app-dir'] === undefined) throw new UsageError('--stack needs --app-dir');
+  const authorization = values.authorization;
+  if (authorization !== undefined) {
+    if (!(LOCAL_AUTHORIZATION_MODES as readonly string[]).includes(authorization)) {
+      throw new UsageError(`--authorization must be one of ${LOCAL_AUTHORIZATION_MODES.join(', ')}, got "${authorization}"`);
+    }
+    if (values['app-dir'] !== undefined) throw new UsageError('--authorization applies to this repo\'s stack; an --app-dir stack has its own');
+  }
   const emulatorEndpoint = values['emulator-endpoint'];
   if (emulatorEndpoint !== undefined) {
     const url = URL.canParse(emulatorEndpoint) ? new URL(emulatorEndpoint) : undefined;
@@ -83,7 +94,10 @@ function parseCommandLine(argv: string[]) {
   }
   const template: TemplateSource = values['app-dir'] !== undefined
     ? { appDir: path.resolve(values['app-dir']), stackName: values.stack }
-    : { outdir: path.resolve('.local', 'cdk.out') };
+    : {
+      outdir: path.resolve('.local', 'cdk.out'),
+      props: authorization !== undefined ? localAuthorizationProps(authorization as LocalAuthorizationMode) : undefined,
+    };
 
   return {
     help: values.help === true,
@@ -103,12 +117,42 @@ function parseCommandLine(argv: string[]) {
 
 class UsageError extends Error {}
 
+/** What curl needs for the API's authorization: a line or two before the examples, and its arguments. */
+function authorizationHelp(outputs: LocalOutputs, outputsFile: string): { credentials: string[]; curl: string } {
+  const read = (key: keyof LocalOutputs) => `$(node -p "require('./${outputsFile}').${key}")`;
+  const credentials: string[] = [];
+  const curl: string[] = [];
+  if (outputs.UserPoolId !== undefined) {
+    credentials.push(
+      `Sign in as ${outputs.DemoUsername} (Cognito on the emulator) and keep the ID token:`,
+      `  TOKEN=$(AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws cognito-idp initiate-auth --endpoint-url ${outputs.EmulatorEndpoint} \\`,
+      `    --region us-east-1 --auth-flow USER_PASSWORD_AUTH --client-id ${outputs.UserPoolClientId} \\`,
+      `    --auth-parameters USERNAME=${outputs.DemoUsername},PASSWORD="${read('DemoPassword')}" --query AuthenticationResult.IdToken --output text)`,
+    );
+    curl.push(' -H "Authorization: $TOKEN"');
+  }
+  if (outputs.ApiKey !== undefined) curl.push(` -H "x-api-key: ${read('ApiKey')}"`);
+  if (outputs.LocalAccessKeyId !== undefined) {
+    credentials.push('Requests are signed with SigV4 (curl 7.75+) by the local credentials:');
+    curl.push(` --aws-sigv4 aws:amz:us-east-1:execute-api --user "${outputs.LocalAccessKeyId}:${read('LocalSecretAccessKey')}"`);
+  }
+  return { credentials, curl: curl.join('') };
+}
+
+/**
+ * The outputs, and how to place an order past the API's authorization. Credentials (the demo
+ * user's password, the API key, the secret access key) are shown to a developer at a terminal
+ * and masked in CI logs (`CI` set): they are in the outputs file either way.
+ */
 function banner(local: LocalWorkflow, outputsFile: string): string {
   const outputs = local.outputs;
+  const masked = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
   const width = Math.max(...Object.keys(outputs).map((key) => key.length));
-  const rows = (Object.keys(outputs) as Array<keyof LocalOutputs>).map((key) => `  ${key.padEnd(width)}  ${outputs[key]}`);
+  const shown = (key: keyof LocalOutputs) => (masked && SECRET_OUTPUTS.includes(key) ? '(masked in CI; see the outputs file)' : outputs[key]);
+  const rows = (Object.keys(outputs) as Array<keyof LocalOutputs>).map((key) => `  ${key.padEnd(width)}  ${shown(key)}`);
   const orders = `${local.apiUrl}/orders`;
   const relativeOutputs = path.relative(process.cwd(), outputsFile) || outputsFile;
+  const { credentials, curl } = authorizationHelp(outputs, relativeOutputs);
   const dlqAfter = local.worker.maxReceiveCount !== undefined
     ? ` (about ${local.worker.maxReceiveCount * local.worker.visibilityTimeoutSeconds} s: ${local.worker.maxReceiveCount} receives, ${local.worker.visibilityTimeoutSeconds} s apart)`
     : '';
@@ -119,11 +163,12 @@ function banner(local: LocalWorkflow, outputsFile: string): string {
     ...rows,
     `  (also in ${relativeOutputs})`,
     '',
+    ...credentials,
     'Place an order:',
-    `  curl -i -X POST ${orders} -H 'Content-Type: application/json' \\`,
+    `  curl -i -X POST ${orders} -H 'Content-Type: application/json'${curl} \\`,
     '    -d \'{"customerId":"cust-123","items":[{"sku":"SKU-1","qty":2},{"sku":"SKU-2","qty":1}]}\'',
     `Make one fail into the dead-letter queue${dlqAfter}:`,
-    `  curl -i -X POST ${orders} -H 'Content-Type: application/json' -d '{"items":[{"sku":"FAIL-ME","qty":1}]}'`,
+    `  curl -i -X POST ${orders} -H 'Content-Type: application/json'${curl} -d '{"items":[{"sku":"FAIL-ME","qty":1}]}'`,
     'Replay the dead-letter queue into the main queue:',
     `  npm run replay-dlq -- --outputs-file ${relativeOutputs}`,
     '',

@@ -1,13 +1,15 @@
 /**
  * The stack outputs of the local system: the same keys `cdk deploy` prints (`stackOutputs`),
- * with local values, plus where the emulator is.
+ * with local values, plus where the emulator is and what a caller needs to get past the
+ * API's authorization (the HTTP contract's "Local run" keys).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { AccessOutputs } from './api-gateway/local-access';
 import { ProvisionedStack } from './emulator/provision';
 import { WorkflowModel } from './template/workflow-model';
 
-export interface LocalOutputs {
+export interface LocalOutputs extends AccessOutputs {
   /** Base URL ending in `/`, like the deployed one: POST to `${ApiEndpoint}orders`. */
   readonly ApiEndpoint: string;
   readonly EventBusName: string;
@@ -20,7 +22,12 @@ export interface LocalOutputs {
   readonly EmulatorEndpoint: string;
 }
 
-export function localOutputs(model: WorkflowModel, provisioned: ProvisionedStack, apiUrl: string, emulatorEndpoint: string): LocalOutputs {
+/** Outputs that are credentials: printed only where a developer asked for them, never in CI logs (main.ts). */
+export const SECRET_OUTPUTS: ReadonlyArray<keyof LocalOutputs> = ['DemoPassword', 'ApiKey', 'LocalSecretAccessKey'];
+
+export function localOutputs(
+  model: WorkflowModel, provisioned: ProvisionedStack, apiUrl: string, emulatorEndpoint: string, access: AccessOutputs = {},
+): LocalOutputs {
   const refOf = (logicalId: string | undefined) => (logicalId !== undefined ? provisioned.physical(logicalId).ref : '');
   const bus = model.eventBus;
   return {
@@ -31,10 +38,13 @@ export function localOutputs(model: WorkflowModel, provisioned: ProvisionedStack
     DynamoTableName: refOf(model.idempotencyTableLogicalId),
     ...(model.ordersTableLogicalId !== undefined ? { OrdersTableName: refOf(model.ordersTableLogicalId) } : {}),
     EmulatorEndpoint: emulatorEndpoint,
+    ...access,
   };
 }
 
 export function writeOutputsFile(file: string, outputs: LocalOutputs): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(outputs, null, 2)}\n`);
+  // Owner-only: it can hold the demo user's password, an API key and a secret access key.
+  fs.writeFileSync(file, `${JSON.stringify(outputs, null, 2)}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
 }

@@ -1,17 +1,18 @@
 /**
  * What API Gateway (REST) would do with a request, read from the synthesized template:
- * routes (resources and methods), the CORS preflight mock and the gateway responses.
- * Pure: no I/O here, server.ts does the HTTP.
+ * routes (resources and methods), the CORS preflight mock, the gateway responses, and who
+ * may call each method (access-model.ts). Pure: no I/O here, server.ts does the HTTP.
  */
+import { ApiAccessModel, MethodAccess, readApiAccessModel, readMethodAccess } from './access-model';
 import { placeholderFor } from '../template/intrinsics';
 import { lambdaFunctionOf, logicalIdOf } from '../template/references';
 import { CfnTemplate } from '../template/synthesized-stack';
 
-export type ApiMethod =
+export type ApiMethod = { readonly access: MethodAccess } & (
   /** AWS_PROXY to a Lambda function: the request becomes a proxy event. */
   | { readonly kind: 'lambda-proxy'; readonly functionLogicalId: string; readonly timeoutMs: number }
-  /** MOCK integration, as CDK generates for CORS preflight (OPTIONS). */
-  | { readonly kind: 'mock'; readonly statusCode: number; readonly headers: Readonly<Record<string, string>>; readonly originOverrides: readonly string[] };
+  /** MOCK integration, as CDK generates for CORS preflight (OPTIONS, open in every authorization mode). */
+  | { readonly kind: 'mock'; readonly statusCode: number; readonly headers: Readonly<Record<string, string>>; readonly originOverrides: readonly string[] });
 
 export interface ApiRoute {
   /** `/orders`, `/items/{id}`, `/{proxy+}`: API Gateway's resource path. */
@@ -33,6 +34,8 @@ export interface ApiGatewayModel {
   /** Customised gateway responses by type (`DEFAULT_4XX`, `MISSING_AUTHENTICATION_TOKEN`, ...). */
   readonly gatewayResponses: ReadonlyMap<string, GatewayResponse>;
   readonly binaryMediaTypes: readonly string[];
+  /** Authorizers, API key source and keys. */
+  readonly access: ApiAccessModel;
 }
 
 /** API Gateway's hard limit for REST API payloads. */
@@ -68,8 +71,9 @@ export function readApiGatewayModel(template: CfnTemplate, restApiLogicalId: str
     const resourcePath = path || '/';
     const route = routes.get(resourcePath) ?? { resourcePath, resourceLogicalId: logicalId, methods: new Map<string, ApiMethod>() };
     routes.set(resourcePath, route);
-    const method = readMethod(props);
-    if (method) route.methods.set(String(props.HttpMethod).toUpperCase(), method);
+    const httpMethod = String(props.HttpMethod).toUpperCase();
+    const method = readMethod(props, `${httpMethod} ${resourcePath}`);
+    if (method) route.methods.set(httpMethod, method);
   }
 
   const gatewayResponses = new Map<string, GatewayResponse>();
@@ -90,21 +94,24 @@ export function readApiGatewayModel(template: CfnTemplate, restApiLogicalId: str
     routes: [...routes.values()],
     gatewayResponses,
     binaryMediaTypes: (restApi.BinaryMediaTypes ?? []).map((type: string) => type.replace(/~1/g, '/')),
+    access: readApiAccessModel(template, restApiLogicalId, stage?.[0]),
   };
 }
 
-function readMethod(props: Record<string, any>): ApiMethod | undefined {
+function readMethod(props: Record<string, any>, where: string): ApiMethod | undefined {
   const integration = props.Integration ?? {};
+  const access = readMethodAccess(props, where);
   if (integration.Type === 'AWS_PROXY') {
     const functionLogicalId = lambdaFunctionOf(integration.Uri);
     if (!functionLogicalId) return undefined;
-    return { kind: 'lambda-proxy', functionLogicalId, timeoutMs: Number(integration.TimeoutInMillis ?? DEFAULT_INTEGRATION_TIMEOUT_MS) };
+    return { access, kind: 'lambda-proxy', functionLogicalId, timeoutMs: Number(integration.TimeoutInMillis ?? DEFAULT_INTEGRATION_TIMEOUT_MS) };
   }
   if (integration.Type === 'MOCK') {
     const response = (integration.IntegrationResponses ?? []).find((candidate: any) => !candidate.SelectionPattern)
       ?? integration.IntegrationResponses?.[0] ?? {};
     const template = literal(Object.values(response.ResponseTemplates ?? {})[0]) ?? '';
     return {
+      access,
       kind: 'mock',
       statusCode: Number(response.StatusCode ?? 200),
       headers: staticHeaders(response.ResponseParameters, 'method.response.header.'),
@@ -240,30 +247,4 @@ export function mockResponseHeaders(method: Extract<ApiMethod, { kind: 'mock' }>
     headers['Access-Control-Allow-Origin'] = origin;
   }
   return headers;
-}
-
-/** A response API Gateway generates itself, with the template's customisation applied. */
-export function gatewayErrorResponse(
-  model: ApiGatewayModel,
-  type: 'MISSING_AUTHENTICATION_TOKEN' | 'REQUEST_TOO_LARGE' | 'INTEGRATION_FAILURE' | 'INTEGRATION_TIMEOUT' | 'BAD_GATEWAY',
-): { statusCode: number; headers: Record<string, string>; body: string } {
-  const defaults = {
-    MISSING_AUTHENTICATION_TOKEN: { statusCode: 403, message: 'Missing Authentication Token', errorType: 'MissingAuthenticationTokenException' },
-    REQUEST_TOO_LARGE: { statusCode: 413, message: 'Request Too Long', errorType: undefined },
-    INTEGRATION_FAILURE: { statusCode: 504, message: 'Internal server error', errorType: undefined },
-    INTEGRATION_TIMEOUT: { statusCode: 504, message: 'Endpoint request timed out', errorType: undefined },
-    // A Lambda error or a malformed proxy response.
-    BAD_GATEWAY: { statusCode: 502, message: 'Internal server error', errorType: undefined },
-  }[type];
-  // REQUEST_TOO_LARGE cannot be customised on REST APIs (AWS docs): always the default.
-  const custom = type === 'REQUEST_TOO_LARGE'
-    ? undefined
-    : model.gatewayResponses.get(type) ?? model.gatewayResponses.get(defaults.statusCode < 500 ? 'DEFAULT_4XX' : 'DEFAULT_5XX');
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...custom?.headers };
-  if (defaults.errorType) headers['x-amzn-ErrorType'] = defaults.errorType;
-  return {
-    statusCode: model.gatewayResponses.get(type)?.statusCode ?? defaults.statusCode,
-    headers,
-    body: JSON.stringify({ message: defaults.message }),
-  };
 }

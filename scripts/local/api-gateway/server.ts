@@ -1,14 +1,18 @@
 /**
  * API Gateway (REST, Lambda proxy integration) in front of the bundled API handler, on
- * 127.0.0.1 only. What the template configures is what it does: routes, the CORS preflight
- * (MOCK OPTIONS methods), gateway responses; what API Gateway always does too: 403 "Missing
- * Authentication Token" for unknown routes, 413 over 10 MB, 502 when the function fails,
- * 504 past the integration timeout.
+ * 127.0.0.1 only. What the template configures is what it does: routes, each method's
+ * authorization and API key (method-authorization.ts), the CORS preflight (MOCK OPTIONS
+ * methods), gateway responses; what API Gateway always does too: 403 "Missing Authentication
+ * Token" for unknown routes, 413 over 10 MB, 502 when the function fails, 504 past the
+ * integration timeout.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ApiGatewayModel, gatewayErrorResponse, MAX_REQUEST_BYTES, matchRoute, mockResponseHeaders, RouteMatch } from './model';
+import { gatewayErrorResponse } from './gateway-responses';
+import { MethodAuthorizer, VerifiedCaller } from './method-authorization';
+import { ApiGatewayModel, MAX_REQUEST_BYTES, matchRoute, mockResponseHeaders, RouteMatch } from './model';
+import { ReceivedRequest } from './sigv4-authorizer';
 import { LocalFunction } from '../lambda/local-function';
 
 export const API_HOST = '127.0.0.1';
@@ -20,6 +24,8 @@ export interface ApiServerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly accountId: string;
+  /** Each method's authorization and API key checks. */
+  readonly authorizer: MethodAuthorizer;
   readonly log: (message: string) => void;
 }
 
@@ -68,8 +74,8 @@ async function handle(request: IncomingMessage, options: ApiServerOptions): Prom
     ? url.pathname.slice(stagePrefix.length) || '/'
     : url.pathname;
   const method = (request.method ?? 'GET').toUpperCase();
-  const finish = (parts: ResponseParts): ResponseParts => {
-    options.log(`api: ${method} ${url.pathname}${url.search} -> ${parts.statusCode} (${Date.now() - started} ms)`);
+  const finish = (parts: ResponseParts, note?: string): ResponseParts => {
+    options.log(`api: ${method} ${url.pathname}${url.search} -> ${parts.statusCode} (${Date.now() - started} ms)${note ? `: ${note}` : ''}`);
     return { ...parts, headers: { ...parts.headers, 'x-amzn-RequestId': requestId } };
   };
 
@@ -78,6 +84,9 @@ async function handle(request: IncomingMessage, options: ApiServerOptions): Prom
 
   const match = matchRoute(model, method, path);
   if (!match) return finish(gatewayErrorResponse(model, 'MISSING_AUTHENTICATION_TOKEN'));
+
+  const access = await options.authorizer.check(match.method.access, receivedRequest(request, url, body));
+  if (!access.allowed) return finish(gatewayErrorResponse(model, access.error), access.reason);
 
   if (match.method.kind === 'mock') {
     const origin = headerValue(request, 'origin');
@@ -90,7 +99,9 @@ async function handle(request: IncomingMessage, options: ApiServerOptions): Prom
 
   const fn = options.functions.get(match.method.functionLogicalId);
   if (!fn) return finish(gatewayErrorResponse(model, 'BAD_GATEWAY'));
-  const event = toProxyEvent(request, { match, path, url, body, requestId, stageName: model.stageName, accountId: options.accountId, model });
+  const event = toProxyEvent(request, {
+    match, path, url, body, requestId, stageName: model.stageName, accountId: options.accountId, model, caller: access.caller,
+  });
 
   const timeoutMs = match.method.timeoutMs;
   const outcome = await Promise.race([
@@ -137,11 +148,13 @@ interface EventParts {
   readonly stageName: string;
   readonly accountId: string;
   readonly model: ApiGatewayModel;
+  /** What the method's authorizer and API key check verified. */
+  readonly caller: VerifiedCaller;
 }
 
 /** The REST API proxy event (payload format 1.0), headers with the case the client used. */
 export function toProxyEvent(request: IncomingMessage, parts: EventParts): APIGatewayProxyEvent {
-  const { match, path, url, body, requestId, stageName, accountId, model } = parts;
+  const { match, path, url, body, requestId, stageName, accountId, model, caller } = parts;
   const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   const multiValueHeaders: Record<string, string[]> = {};
   const raw = request.rawHeaders;
@@ -183,7 +196,7 @@ export function toProxyEvent(request: IncomingMessage, parts: EventParts): APIGa
     requestContext: {
       accountId,
       apiId: 'local',
-      authorizer: undefined,
+      authorizer: caller.authorizer,
       domainName: headers.Host ?? headers.host ?? API_HOST,
       domainPrefix: 'local',
       extendedRequestId: requestId.slice(0, 16),
@@ -204,6 +217,7 @@ export function toProxyEvent(request: IncomingMessage, parts: EventParts): APIGa
         user: null,
         userAgent: headerValue(request, 'user-agent') ?? null,
         userArn: null,
+        ...caller.identity,
       },
       path: `/${stageName}${path}`,
       protocol: `HTTP/${request.httpVersion}`,
@@ -217,6 +231,18 @@ export function toProxyEvent(request: IncomingMessage, parts: EventParts): APIGa
     body: body.length === 0 ? null : binary ? body.toString('base64') : body.toString('utf8'),
     isBase64Encoded: binary && body.length > 0,
   };
+}
+
+/** The request as its signature covers it: headers by lower-case name, repeated ones joined with commas (SigV4's rule). */
+function receivedRequest(request: IncomingMessage, url: URL, body: Buffer): ReceivedRequest {
+  const headers: Record<string, string> = {};
+  const raw = request.rawHeaders;
+  for (let index = 0; index < raw.length; index += 2) {
+    const name = raw[index].toLowerCase();
+    headers[name] = name in headers ? `${headers[name]},${raw[index + 1]}` : raw[index + 1];
+  }
+  const rawPath = (request.url ?? '/').split('?')[0];
+  return { method: (request.method ?? 'GET').toUpperCase(), rawPath, query: url.searchParams, headers, body };
 }
 
 /** `{ statusCode, headers, multiValueHeaders, body, isBase64Encoded }` -> the HTTP response; undefined if malformed. */

@@ -2,6 +2,7 @@
  * SDK v3 clients pointed at the emulator: explicit endpoint (moto's queue URLs may name the
  * real AWS host), fixed region, dummy credentials, so nothing here can ever reach a real account.
  */
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -19,6 +20,7 @@ export interface EmulatorClients {
   readonly sqs: SQSClient;
   readonly events: EventBridgeClient;
   readonly dynamodb: DynamoDBClient;
+  readonly cognito: CognitoIdentityProviderClient;
   destroy(): void;
 }
 
@@ -27,14 +29,17 @@ export function createEmulatorClients(endpoint: string): EmulatorClients {
   const sqs = new SQSClient(config);
   const events = new EventBridgeClient(config);
   const dynamodb = new DynamoDBClient(config);
+  const cognito = new CognitoIdentityProviderClient(config);
   return {
     sqs,
     events,
     dynamodb,
+    cognito,
     destroy: () => {
       sqs.destroy();
       events.destroy();
       dynamodb.destroy();
+      cognito.destroy();
     },
   };
 }

@@ -4,14 +4,18 @@
  * wants Docker for Lambda event source mappings, so the runner does not deploy the template).
  *
  * Created: SQS queues (with redrive policy), EventBridge buses, rules and their SQS targets,
- * DynamoDB tables (with TTL). Run by the runner itself: Lambda functions and the REST API.
+ * DynamoDB tables (with TTL), Cognito user pools with their clients, groups and resource
+ * servers (cognito.ts). Run by the runner itself: Lambda functions and the REST API (with its
+ * authorizers, API keys and usage plans).
  * Everything else (IAM, queue policies, log groups, alarms, dashboards) has no local effect.
  * Idempotent: against an emulator that already holds the resources, they are reused.
  */
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, DescribeEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './clients';
+import { COGNITO_RESOURCE_TYPES, createCognitoResources } from './cognito';
 import { PhysicalResource, resolveString, resolveValue, ResolveContext } from '../template/intrinsics';
 import { generatedName, logicalIdOf } from '../template/references';
 import { CfnResource, SynthesizedStack } from '../template/synthesized-stack';
@@ -20,11 +24,14 @@ export interface ProvisionClients {
   readonly sqs: SQSClient;
   readonly events: EventBridgeClient;
   readonly dynamodb: DynamoDBClient;
+  readonly cognito: CognitoIdentityProviderClient;
 }
 
 export interface ProvisionOptions {
   /** Attribute overrides per queue logical id (the runner's local visibility timeout). */
   readonly queueAttributeOverrides?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Resources the runner stands in for itself (API keys), so that Refs to them resolve. */
+  readonly runnerResources?: ReadonlyMap<string, PhysicalResource>;
   /** One line per notable decision (what was created, what is not emulated). */
   readonly log?: (message: string) => void;
 }
@@ -55,6 +62,7 @@ export async function provisionStack(stack: SynthesizedStack, clients: Provision
   const ofType = (type: string) => resources.filter(([, resource]) => resource.Type === type);
 
   registerRunnerResources(stack, registry);
+  for (const [logicalId, physical] of options.runnerResources ?? []) registry.set(logicalId, physical);
 
   for (const [logicalId, queue] of dependencyOrder(ofType('AWS::SQS::Queue'))) {
     registry.set(logicalId, await createQueue(stack, logicalId, queue, resolveContext, clients.sqs,
@@ -66,6 +74,7 @@ export async function provisionStack(stack: SynthesizedStack, clients: Provision
   for (const [logicalId, table] of ofType('AWS::DynamoDB::Table')) {
     registry.set(logicalId, await createTable(stack, logicalId, table, resolveContext, clients.dynamodb));
   }
+  await createCognitoResources(stack, resolveContext, clients.cognito, (logicalId, physical) => registry.set(logicalId, physical));
   for (const [logicalId, rule] of ofType('AWS::Events::Rule')) {
     const created = await createRule(stack, logicalId, rule, resolveContext, clients.events, log);
     if (created) registry.set(logicalId, created);
@@ -73,7 +82,9 @@ export async function provisionStack(stack: SynthesizedStack, clients: Provision
 
   const created = new Set(['AWS::SQS::Queue', 'AWS::Events::EventBus', 'AWS::DynamoDB::Table', 'AWS::Events::Rule',
     'AWS::Lambda::Function', 'AWS::Lambda::EventSourceMapping', 'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Resource',
-    'AWS::ApiGateway::Method', 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::GatewayResponse']);
+    'AWS::ApiGateway::Method', 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::GatewayResponse',
+    'AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::ApiKey', 'AWS::ApiGateway::UsagePlan', 'AWS::ApiGateway::UsagePlanKey',
+    ...COGNITO_RESOURCE_TYPES]);
   const skipped = countBy(resources.filter(([, resource]) => !created.has(resource.Type)).map(([, resource]) => resource.Type));
   if (skipped.length > 0) {
     log(`not emulated (no local effect): ${skipped.map(([type, count]) => `${count} ${type}`).join(', ')}`);
@@ -115,6 +126,9 @@ function registerRunnerResources(stack: SynthesizedStack, registry: Map<string, 
         break;
       case 'AWS::ApiGateway::Stage':
         registry.set(logicalId, { ref: String(props.StageName ?? 'prod'), attributes: {} });
+        break;
+      case 'AWS::ApiGateway::Authorizer':
+        registry.set(logicalId, { ref: logicalId.slice(0, 6).toLowerCase(), attributes: { AuthorizerId: logicalId.slice(0, 6).toLowerCase() } });
         break;
     }
   }
