@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeNagFindings, NO_ASYNC_INVOCATION, XRAY_NEEDS_WILDCARD } from './nag-acknowledgements';
+import { handlerServiceName } from './observability/business-metric-names';
 import { ResolvedProps } from './resolved-props';
 
 /** The handlers pre-bundled by the build (`npx projen bundle`) and shipped in the npm package. */
@@ -88,7 +89,9 @@ export class HandlerFunction extends Construct {
       // and that the Lambda metrics (Duration, Invocations) already count.
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       environment: {
-        POWERTOOLS_SERVICE_NAME: `orders-${props.handler}`,
+        // Also the `service` dimension of the business metrics, which the alarm and dashboard name.
+        POWERTOOLS_SERVICE_NAME: handlerServiceName(props.handler),
+        POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace,
         // Where Lambda does not set AWS_LAMBDA_LOG_LEVEL (the local runner), this decides.
         POWERTOOLS_LOG_LEVEL: lambda.ApplicationLogLevel.INFO,
         ...props.environment,

@@ -319,6 +319,27 @@ export interface OrdersWorkflowProps {
   readonly alarmActions?: cloudwatch.IAlarmAction[];
 
   /**
+   * CloudWatch namespace of the business metrics the handlers emit (OrdersAccepted,
+   * OrdersRejected, OrdersProcessed, OrdersFailed, DuplicatesIgnored, ProcessingLatency), as
+   * Embedded Metric Format log lines. 1 to 255 letters, digits or `. - _ / # :` and spaces, not
+   * starting with `AWS/`. The default is per workflow, so that two workflows in one account
+   * never add up each other's orders.
+   *
+   * @default - `OrdersWorkflow/<namePrefix>` (without `namePrefix`, the generated function name prefix)
+   */
+  readonly metricsNamespace?: string;
+
+  /**
+   * The failure-rate alarm fires when more than this fraction of the worker's processing attempts
+   * in 5 minutes fail: OrdersFailed / (OrdersProcessed + OrdersFailed). Greater than 0 and less
+   * than 1. Every failed attempt counts, so one order failing all its retries while no other
+   * order arrives is a rate of 1.
+   *
+   * @default 0.05
+   */
+  readonly failureRateAlarmThreshold?: number;
+
+  /**
    * Whether to add the stack outputs `ApiEndpoint`, `EventBusName`, `MainQueueUrl`, `DlqUrl`,
    * `DynamoTableName` (the worker's idempotency table) and `OrdersTableName` to the enclosing
    * stack, with exactly those names, plus `ApiKeyId` with `OrdersApiAuthorization.apiKey()`. Only one

@@ -114,9 +114,14 @@ export class OrdersWorkflow extends Construct {
   public readonly ruleDeadLetterFailuresAlarm: cloudwatch.Alarm;
   /** ALARM when the API answers 5xx (API Gateway `5XXError`). */
   public readonly apiServerErrorsAlarm: cloudwatch.Alarm;
+  /**
+   * ALARM when more than `failureRateAlarmThreshold` of the worker's processing attempts in
+   * 5 minutes failed (business metrics OrdersFailed / (OrdersProcessed + OrdersFailed)).
+   */
+  public readonly failureRateAlarm: cloudwatch.Alarm;
   /** Every alarm above. Each gets the `alarmActions`. */
   public readonly alarms: cloudwatch.Alarm[];
-  /** The alarms' status, the API, the rule, both functions and both queues on one page. */
+  /** The alarms' status, the business metrics, the API, the rule, both functions and both queues on one page. */
   public readonly dashboard: cloudwatch.Dashboard;
   /** The saved Logs Insights queries: duplicates, worker failures, correlation by id. */
   public readonly queryDefinitions: logs.QueryDefinition[];
@@ -192,6 +197,7 @@ export class OrdersWorkflow extends Construct {
     this.ruleFailedInvocationsAlarm = alarms.ruleFailedInvocationsAlarm;
     this.ruleDeadLetterFailuresAlarm = alarms.ruleDeadLetterFailuresAlarm;
     this.apiServerErrorsAlarm = alarms.apiServerErrorsAlarm;
+    this.failureRateAlarm = alarms.failureRateAlarm;
     this.alarms = alarms.all;
 
     this.dashboard = new OrdersDashboard(this, 'Dashboard', {

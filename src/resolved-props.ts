@@ -40,6 +40,8 @@ export interface ResolvedProps {
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
   readonly queueAgeAlarmThreshold: Duration;
+  readonly metricsNamespace: string;
+  readonly failureRateAlarmThreshold: number;
   readonly waf?: OrdersApiWaf;
   readonly accessLogging: boolean;
   readonly validateAtGateway: boolean;
@@ -69,14 +71,18 @@ export function minimumVisibilityTimeout(workerTimeout: Duration, maxBatchingWin
   return Duration.seconds(6 * workerTimeout.toSeconds() + (maxBatchingWindow?.toSeconds() ?? 0));
 }
 
+/** The root of the default business-metrics namespace; the workflow's function name prefix follows it. */
+export const DEFAULT_METRICS_NAMESPACE_ROOT = 'OrdersWorkflow';
+
 export function resolveProps(scope: Construct, props: OrdersWorkflowProps): ResolvedProps {
   const workerTimeout = props.workerTimeout ?? DEFAULT_WORKER_TIMEOUT;
   const maxReceiveCount = props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
   const visibilityTimeout = props.visibilityTimeout ?? minimumVisibilityTimeout(workerTimeout, props.maxBatchingWindow);
+  // Unique per construct path (stack included), short enough for `<prefix>-worker` <= 64 chars.
+  const functionNamePrefix = props.namePrefix ?? Names.uniqueResourceName(scope, { maxLength: 48, separator: '-' });
   return {
     namePrefix: props.namePrefix,
-    // Unique per construct path (stack included), short enough for `<prefix>-worker` <= 64 chars.
-    functionNamePrefix: props.namePrefix ?? Names.uniqueResourceName(scope, { maxLength: 48, separator: '-' }),
+    functionNamePrefix,
     eventSource: props.eventSource ?? DEFAULT_EVENT_SOURCE,
     corsAllowOrigins: props.corsAllowOrigins ?? [],
     authorization: props.authorization ?? OrdersApiAuthorization.none(),
@@ -99,6 +105,8 @@ export function resolveProps(scope: Construct, props: OrdersWorkflowProps): Reso
     logRetention: props.logRetention ?? logs.RetentionDays.TWO_WEEKS,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     queueAgeAlarmThreshold: props.queueAgeAlarmThreshold ?? defaultQueueAgeAlarmThreshold(maxReceiveCount, visibilityTimeout),
+    metricsNamespace: props.metricsNamespace ?? `${DEFAULT_METRICS_NAMESPACE_ROOT}/${functionNamePrefix}`,
+    failureRateAlarmThreshold: props.failureRateAlarmThreshold ?? 0.05,
     waf: props.waf,
     accessLogging: props.accessLogging ?? false,
     validateAtGateway: props.validateAtGateway ?? false,

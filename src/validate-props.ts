@@ -13,6 +13,8 @@ const AWS_MANAGED_SQS_KEY = 'alias/aws/sqs';
 const MINIMUM_NODE_MAJOR = 22;
 const NODE_RUNTIME_NAME = /^nodejs(\d+)\.x$/;
 const DAY = 24 * 60 * 60;
+/** CloudWatch's namespace rule (PutMetricData): these characters, 1 to 255 of them, not `AWS/...`. */
+const METRICS_NAMESPACE = /^[A-Za-z0-9._\-/#: ]{1,255}$/;
 /** A web ACL's ARN: `arn:<partition>:wafv2:<region>:<account>:<scope>/webacl/<name>/<id>`. */
 const WEB_ACL_ARN = /^arn:[a-z-]+:wafv2:([a-z0-9-]*):\d{12}:(regional|global)\/webacl\/[^/]+\/[^/]+$/;
 
@@ -116,6 +118,7 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
       'omit it to share the account\'s unreserved concurrency.');
   }
   problems.push(...wafProblems(workflow, resolved.waf));
+  problems.push(...metricsProblems(resolved));
 
   const keyAlias = (props.queueEncryptionKey as { aliasName?: string } | undefined)?.aliasName;
   check(keyAlias !== AWS_MANAGED_SQS_KEY,
@@ -133,6 +136,24 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
   if (problems.length > 0) {
     throw new Error(`Invalid OrdersWorkflow props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
+}
+
+function metricsProblems(resolved: ResolvedProps): string[] {
+  const problems: string[] = [];
+  const namespace = resolved.metricsNamespace;
+  if (!Token.isUnresolved(namespace)) {
+    if (!METRICS_NAMESPACE.test(namespace) || namespace.trim() === '') {
+      problems.push('metricsNamespace must be 1 to 255 letters, digits, spaces or . - _ / # : and not only spaces ' +
+        `(got '${namespace}').`);
+    } else if (namespace.startsWith('AWS/')) {
+      problems.push(`metricsNamespace must not start with 'AWS/' (reserved for AWS services; got '${namespace}').`);
+    }
+  }
+  const threshold = resolved.failureRateAlarmThreshold;
+  if (!isUnresolved(threshold) && !(Number.isFinite(threshold) && threshold > 0 && threshold < 1)) {
+    problems.push(`failureRateAlarmThreshold must be a fraction greater than 0 and less than 1, e.g. 0.05 for 5% (got ${threshold}).`);
+  }
+  return problems;
 }
 
 function wafProblems(workflow: IConstruct, waf: OrdersApiWaf | undefined): string[] {

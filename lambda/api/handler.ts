@@ -15,6 +15,7 @@ import { corsHeaders, Headers, headerValue, isJsonContentType, jsonResponse } fr
 import { DeduplicationKey, deduplicationKey, readIdempotencyKeyHeader } from './idempotency-key';
 import { readJsonBody } from './request-body';
 import { errorMessageOf, LOG_EVENTS, logger, logOutcome } from '../shared/log';
+import { publishMetrics, recordAccepted, recordRejected } from '../shared/metrics';
 import { ErrorResponse, FieldError, OrderAccepted, OrderRequest, SubmittedBy } from '../shared/order-contract';
 import { validateOrderRequest } from '../shared/order-validation';
 
@@ -30,7 +31,16 @@ const MAX_REPORTED_ERRORS = 500;
 const MAX_LOGGED_PATHS = 20;
 const RETRY_IS_SAFE = 'retrying with the same Idempotency-Key is safe';
 
+/** One EMF line per invocation (none when nothing was counted), also if anything below throws. */
 export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+  try {
+    return await answer(event, context);
+  } finally {
+    publishMetrics();
+  }
+};
+
+async function answer(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
   logger.addContext(context);
   const cors = corsHeaders(headerValue(event.headers, 'origin'), config.corsAllowOrigins);
 
@@ -47,6 +57,7 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
     // API Gateway lets no request through without the identity its authorization verified, so
     // this is a misconfiguration (a route or test-invoke without the authorizer): refuse, loudly.
     logOutcome('error', LOG_EVENTS.callerUnidentified, { authorizationMode: config.authorizationMode, missing: caller.missing });
+    recordRejected('unidentified');
     const message = `Forbidden: the request carries no verified caller identity (this API requires ${config.authorizationMode} ` +
       'authorization); nothing was published.';
     return jsonResponse(403, { message } satisfies ErrorResponse, cors);
@@ -54,11 +65,13 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
   const { submittedBy } = caller;
   if (event.httpMethod !== 'POST') {
     logOutcome('info', LOG_EVENTS.methodNotAllowed, { httpMethod: event.httpMethod });
+    recordRejected('method_not_allowed');
     return jsonResponse(405, { message: 'Method not allowed' } satisfies ErrorResponse, { ...cors, Allow: 'POST' });
   }
   const contentType = headerValue(event.headers, 'content-type');
   if (!isJsonContentType(contentType)) {
     logOutcome('info', LOG_EVENTS.unsupportedMediaType, { contentType: contentType?.slice(0, 100) });
+    recordRejected('unsupported_media_type');
     const message = 'Content-Type must be application/json';
     return jsonResponse(415, { message } satisfies ErrorResponse, cors);
   }
@@ -83,11 +96,12 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
       return jsonResponse(202, accepted satisfies OrderAccepted, { ...cors, 'Idempotent-Replayed': 'true' });
     }
     logOutcome('info', LOG_EVENTS.orderAccepted, { ...accepted, itemCount, deduplicated: key !== undefined, submittedBy });
+    recordAccepted();
     return jsonResponse(202, accepted satisfies OrderAccepted, cors);
   } catch (error) {
     return answerFailure(error, request, key, submittedBy, context, cors);
   }
-};
+}
 
 async function answerFailure(
   error: unknown, request: OrderRequest, key: DeduplicationKey | undefined, submittedBy: SubmittedBy | undefined,
@@ -96,12 +110,14 @@ async function answerFailure(
   const keyName = key?.source ?? 'Idempotency-Key';
   if (error instanceof IdempotencyValidationError) {
     logOutcome('info', LOG_EVENTS.idempotencyKeyReused, { keySource: keyName });
+    recordRejected('key_reused');
     const message = `This ${keyName} was already used for a different order. Send a new ${keyName} for a new order.`;
     return jsonResponse(422, { message } satisfies ErrorResponse, cors);
   }
   if (error instanceof IdempotencyAlreadyInProgressError && key !== undefined) {
     const retryAfter = await orders.secondsUntilClaimExpires(request, key.value);
     logOutcome('info', LOG_EVENTS.requestInProgress, { keySource: keyName, retryAfter });
+    recordRejected('in_progress');
     const message = `A request with this ${keyName} is still being processed; retry after ${retryAfter} s.`;
     return jsonResponse(409, { message } satisfies ErrorResponse, { ...cors, 'Retry-After': String(retryAfter) });
   }
@@ -126,5 +142,6 @@ function rejectInvalid(allErrors: FieldError[], cors: Record<string, string>): A
     errorCount: allErrors.length,
     errorPaths: allErrors.slice(0, MAX_LOGGED_PATHS).map((error) => error.path),
   });
+  recordRejected('validation');
   return jsonResponse(400, { message: 'Invalid order', errors } satisfies ErrorResponse, cors);
 }

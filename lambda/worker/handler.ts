@@ -8,6 +8,7 @@ import { readWorkerConfig } from './config';
 import { ClaimReleaseFailedError, createIdempotentOrderProcessing, RecordResult } from './idempotency';
 import { InvalidOrderEventError, parseOrderCreatedRecord, RawIds } from './order-event';
 import { errorMessageOf, LOG_EVENTS, logger, logOutcome } from '../shared/log';
+import { publishMetrics, recordDuplicate, recordFailed, recordProcessed } from '../shared/metrics';
 
 const config = readWorkerConfig(process.env);
 const { idempotencyConfig, processOnce } = createIdempotentOrderProcessing(config);
@@ -22,6 +23,9 @@ async function handleRecord(record: SQSRecord): Promise<RecordResult> {
     const result = await processOnce(record);
     if (result.replayed) {
       logOutcome('info', LOG_EVENTS.duplicate, { ...ids, messageId: record.messageId, originalProcessedAt: result.processedAt });
+      recordDuplicate();
+    } else {
+      recordProcessed(detail.createdAt, result.processedAt);
     }
     return result;
   } catch (error) {
@@ -32,6 +36,9 @@ async function handleRecord(record: SQSRecord): Promise<RecordResult> {
       receiveCount: record.attributes?.ApproximateReceiveCount,
       ...failureFields(error),
     });
+    // Every failed attempt, so that failed / (processed + failed) is the share of attempts that
+    // fail now, not of orders that gave up minutes ago (the DLQ alarm covers those).
+    recordFailed();
     throw error;
   }
 }
@@ -60,5 +67,10 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   // Bounds an IN_PROGRESS claim to this invocation's timeout, so a crash after the claim
   // leaves a record that the next delivery may take over instead of a permanent lock.
   idempotencyConfig.registerLambdaContext(context);
-  return processPartialResponse(event, handleRecord, processor, { context });
+  try {
+    return await processPartialResponse(event, handleRecord, processor, { context });
+  } finally {
+    // One EMF line for the batch, also when every record failed and Powertools throws.
+    publishMetrics();
+  }
 };

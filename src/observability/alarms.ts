@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BusinessMetrics, businessMetrics } from './business-metrics';
 import { deadLetterArrivals } from './dead-letter-arrivals';
 import { PROCESSING_FAILED_MSG } from './log-queries';
 import { isUnresolved, redeliveryWindow, ResolvedProps } from '../resolved-props';
@@ -23,6 +24,8 @@ export interface OrderAlarmsProps {
 
 /** Counters are summed per minute: one failed order is one datapoint, and it pages. */
 const COUNT_PERIOD = Duration.minutes(1);
+/** A rate needs a few orders behind it: over one minute a single failure of two orders is 50%. */
+const FAILURE_RATE_PERIOD = Duration.minutes(5);
 
 /**
  * The runbook alarms: every way an order can fail to arrive or to be processed raises one,
@@ -36,6 +39,9 @@ export class OrderAlarms extends Construct {
   public readonly ruleDeadLetterFailuresAlarm: cloudwatch.Alarm;
   public readonly apiServerErrorsAlarm: cloudwatch.Alarm;
   public readonly recordFailuresAlarm: cloudwatch.Alarm;
+  public readonly failureRateAlarm: cloudwatch.Alarm;
+  /** The handlers' business metrics (EMF), graphed on the dashboard. */
+  public readonly business: BusinessMetrics;
   /** For the dashboard: the metrics behind the alarms that are not a resource's own. */
   public readonly deadLetterArrivals: cloudwatch.MathExpression;
   public readonly recordFailures: cloudwatch.Metric;
@@ -139,6 +145,17 @@ export class OrderAlarms extends Construct {
       ...atLeastOne,
     });
 
+    this.business = businessMetrics(settings.metricsNamespace, FAILURE_RATE_PERIOD);
+    const threshold = settings.failureRateAlarmThreshold;
+    this.failureRateAlarm = this.business.failureRate.createAlarm(this, 'OrderFailureRate', {
+      alarmName: name('order-failure-rate'),
+      alarmDescription: `More than ${isUnresolved(threshold) ? 'the threshold' : `${Math.round(threshold * 10_000) / 100}%`} of the worker's ` +
+        'processing attempts failed in 5 minutes (OrdersFailed / (OrdersProcessed + OrdersFailed)): run the saved failures query.',
+      threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      ...evaluation,
+    });
+
     if (props.alarmActions.length > 0) {
       for (const alarm of this.all) alarm.addAlarmAction(...props.alarmActions);
     }
@@ -153,6 +170,7 @@ export class OrderAlarms extends Construct {
       this.ruleDeadLetterFailuresAlarm,
       this.apiServerErrorsAlarm,
       this.recordFailuresAlarm,
+      this.failureRateAlarm,
     ];
   }
 

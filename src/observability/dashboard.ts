@@ -19,7 +19,7 @@ export interface OrdersDashboardProps {
 
 const WIDTH = 8;
 
-/** One page for the on-call: the alarms, API, rule, both functions and both queues. */
+/** One page for the on-call: the alarms, the orders themselves, API, rule, both functions and both queues. */
 export class OrdersDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
 
@@ -34,6 +34,19 @@ export class OrdersDashboard extends Construct {
     });
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: alarms.all, width: 3 * WIDTH, height: 3 }),
+    );
+    const business = alarms.business;
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Orders: accepted / processed / failed attempts / duplicates ignored (failure rate, right)',
+        left: [business.accepted, business.processed, business.failed, business.duplicates],
+        right: [business.failureRate],
+        rightYAxis: { min: 0, max: 1, showUnits: false },
+        rightAnnotations: [{ value: props.settings.failureRateAlarmThreshold, label: 'Failure-rate alarm' }],
+        width: WIDTH,
+      }),
+      graph('Orders rejected by reason', Object.values(business.rejected)),
+      graph('Processing latency, createdAt to processed (p50 / p99)', [business.latencyP50, business.latencyP99]),
     );
     this.dashboard.addWidgets(
       graph('API requests', [api.metricCount()]),

@@ -39,6 +39,7 @@ describe('OrdersWorkflow with default props', () => {
         AUTHORIZATION_MODE: 'none',
         POWERTOOLS_SERVICE_NAME: 'orders-api',
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: 'OrdersWorkflow/TestStack-Orders-311A0410',
       });
     });
 
@@ -155,6 +156,7 @@ describe('OrdersWorkflow with default props', () => {
         IDEMPOTENCY_EXPIRY_SECONDS: String(7 * 24 * 3600),
         FAILURE_INJECTION_ENABLED: 'true',
         POWERTOOLS_SERVICE_NAME: 'orders-worker',
+        POWERTOOLS_METRICS_NAMESPACE: 'OrdersWorkflow/TestStack-Orders-311A0410',
       }));
     });
 
@@ -293,13 +295,14 @@ describe('OrdersWorkflow with default props', () => {
       });
     });
 
-    test('seven alarms, each a public property and in alarms', () => {
+    test('eight alarms, each a public property and in alarms', () => {
       const alarmIds = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).sort();
-      expect(alarmIds).toHaveLength(7);
+      expect(alarmIds).toHaveLength(8);
       expect(workflow.alarms.map(stackId).sort()).toEqual(alarmIds);
       expect([
         workflow.deadLetterQueueAlarm, workflow.workerErrorsAlarm, workflow.recordFailuresAlarm, workflow.queueAgeAlarm,
         workflow.ruleFailedInvocationsAlarm, workflow.ruleDeadLetterFailuresAlarm, workflow.apiServerErrorsAlarm,
+        workflow.failureRateAlarm,
       ].map(stackId).sort()).toEqual(alarmIds);
     });
 
@@ -376,7 +379,7 @@ describe('OrdersWorkflow with default props', () => {
     test('no stack outputs unless asked, but every resource is a property', () => {
       expect(Object.keys(template.findOutputs('*'))).toEqual([]);
       expect(workflow.apiEndpoint).toBeDefined();
-      expect(workflow.alarms).toHaveLength(7);
+      expect(workflow.alarms).toHaveLength(8);
       expect(workflow.ordersTable).toBeDefined();
       expect(workflow.queryDefinitions).toHaveLength(3);
       expect(workflow.dashboard).toBeDefined();

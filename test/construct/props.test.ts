@@ -23,7 +23,7 @@ describe('OrdersWorkflow with props changed', () => {
     expect(names('AWS::Events::Rule', 'Name')).toEqual(['orders-order-created']);
     expect(names('AWS::ApiGateway::RestApi', 'Name')).toEqual(['orders-api']);
     expect(names('AWS::CloudWatch::Alarm', 'AlarmName')).toEqual([
-      'orders-api-5xx', 'orders-dlq-new-messages', 'orders-main-queue-backlog', 'orders-rule-dlq-send-failures',
+      'orders-api-5xx', 'orders-dlq-new-messages', 'orders-main-queue-backlog', 'orders-order-failure-rate', 'orders-rule-dlq-send-failures',
       'orders-rule-failed-invocations', 'orders-worker-errors', 'orders-worker-record-failures',
     ]);
     expect(onlyResource(template, 'AWS::Logs::MetricFilter').props.MetricTransformations[0].MetricNamespace).toBe('cdk-orders-workflow/orders');

@@ -65,8 +65,17 @@ test('the runbook queries find exactly the lines they are meant to', async () =>
   const other = await placeOrder(api, { items: [{ sku: 'SKU-2', qty: 1 }] });
   expect((await runWorker(poisoned.detail, other.detail)).batchItemFailures).toHaveLength(1);
 
-  // Every write is one JSON object on one line, and every line says what happened.
-  const lines = logs.lines();
+  // Every write is one JSON object on one line. Besides the log lines, each invocation wrote one
+  // EMF line of business metrics (3 API, 3 worker), which none of the runbook queries matches.
+  const written = logs.lines();
+  const emfLines = written.filter((line) => '_aws' in line);
+  expect(emfLines).toHaveLength(6);
+  for (const query of [DUPLICATES_QUERY, FAILURES_QUERY]) {
+    expect(emfLines.filter((line) => logLineMatches(query, line))).toEqual([]);
+  }
+  expect(emfLines.filter((line) => logLineMatches(CORRELATE_QUERY, line, { [EVENT_ID_PLACEHOLDER]: order.eventId }))).toEqual([]);
+  // Every log line says what happened.
+  const lines = written.filter((line) => !('_aws' in line));
   expect(lines.length).toBe(7); // API: 3 accepted; worker: processed, duplicate, processed + failed
   for (const line of lines) {
     expect(line).toEqual(

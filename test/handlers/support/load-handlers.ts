@@ -22,6 +22,8 @@ const BASE_ENV: Env = {
   POWERTOOLS_DEV: undefined,
   POWERTOOLS_IDEMPOTENCY_DISABLED: undefined,
   POWERTOOLS_LOG_LEVEL: 'INFO',
+  POWERTOOLS_METRICS_NAMESPACE: 'OrdersWorkflow/test',
+  POWERTOOLS_METRICS_DISABLED: undefined,
   // The tests may run on Node 20; Lambda runs the bundles on 22+.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
