@@ -94,6 +94,8 @@ beforeAll(async () => {
 }, 10 * 60_000);
 
 afterAll(async () => {
+  // The runner's lines (API Gateway's decisions included), for a failure that happened in it.
+  fs.writeFileSync(path.join(REPO_ROOT, 'test-output', 'frontend-cognito-runner.log'), logLines.map((entry) => `[${entry.source}] ${entry.line}`).join('\n'));
   await browser?.close();
   await site?.close();
   releaseSitePort?.();
