@@ -1,6 +1,7 @@
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { grantIdempotencyRecords, idempotencyStoreTable } from '../idempotency-store';
 import { ResolvedProps } from '../resolved-props';
 
 export interface OrdersTableProps {
@@ -19,19 +20,11 @@ export class OrdersTable extends Construct {
   constructor(scope: Construct, id: string, props: OrdersTableProps) {
     super(scope, id);
     const { settings } = props;
-    this.table = new dynamodb.Table(this, 'Table', {
-      tableName: settings.namePrefix && `${settings.namePrefix}-orders`,
-      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: 'expiration',
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: settings.removalPolicy,
-    });
+    this.table = idempotencyStoreTable(this, 'Table', settings, 'orders');
   }
 
-  /** The four calls the Powertools persistence layer makes, on this table only. */
+  /** The calls the Powertools persistence layer makes, on this table only. */
   public grantIdempotencyRecords(fn: lambda.IFunction): void {
-    this.table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    grantIdempotencyRecords(this.table, fn);
   }
 }

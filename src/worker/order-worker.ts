@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HandlerFunction } from '../handler-function';
+import { grantIdempotencyRecords, idempotencyStoreTable } from '../idempotency-store';
 import { acknowledgeNagFindings } from '../nag-acknowledgements';
 import { ResolvedProps } from '../resolved-props';
 
@@ -23,16 +24,7 @@ export class OrderWorker extends Construct {
     super(scope, id);
     const { settings } = props;
 
-    // Powertools DynamoDBPersistenceLayer defaults: partition key `id`, TTL attribute `expiration`.
-    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
-      tableName: settings.namePrefix && `${settings.namePrefix}-idempotency`,
-      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: 'expiration',
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: settings.removalPolicy,
-    });
+    this.idempotencyTable = idempotencyStoreTable(this, 'IdempotencyTable', settings, 'idempotency');
 
     const handler = new HandlerFunction(this, 'Handler', {
       handler: 'worker',
@@ -48,9 +40,7 @@ export class OrderWorker extends Construct {
     this.function = handler.function;
     this.logGroup = handler.logGroup;
 
-    // The four calls the Powertools persistence layer makes, on this table only.
-    this.idempotencyTable.grant(this.function,
-      'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    grantIdempotencyRecords(this.idempotencyTable, this.function);
 
     const eventSource = new SqsEventSource(props.queue, {
       batchSize: settings.batchSize,
