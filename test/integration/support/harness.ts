@@ -12,8 +12,7 @@ import { GetQueueAttributesCommand, Message, ReceiveMessageCommand, SQSClient } 
 import { emulatorClientConfig } from '../../../scripts/local/emulator/clients';
 import { Emulator, resetEmulator, startEmulator } from '../../../scripts/local/emulator/moto-server';
 import { LocalWorkflow, LocalWorkflowOptions, LogLine, startLocalWorkflow, WorkerBatchReport } from '../../../scripts/local/index';
-import { synthesizeLocalStack } from '../../../scripts/local/template/local-stack';
-import { OrdersWorkflowProps } from '../../../src';
+import { LocalStackProps, synthesizeLocalStack } from '../../../scripts/local/template/local-stack';
 
 /** The worker's fixed Powertools key prefix (lambda/worker/idempotency.ts). */
 const IDEMPOTENCY_KEY_PREFIX = 'orders-worker.order-created';
@@ -37,7 +36,7 @@ export function useEmulator(): { endpoint(): string; emulator(): Emulator } {
  * The in-repo stack, synthesized once per test file (per props) into a temporary cloud
  * assembly that every run of that file reuses through `template: { appDir }`.
  */
-export function useSynthesizedStack(props: OrdersWorkflowProps = {}): () => string {
+export function useSynthesizedStack(props: LocalStackProps = {}): () => string {
   let dir: string | undefined;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-it-'));
