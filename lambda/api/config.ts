@@ -1,5 +1,6 @@
 import { parseAuthorizationMode } from './caller';
 import type { AuthorizationMode } from '../../src/auth/authorization-mode';
+import { positiveSeconds } from '../shared/env';
 import { DEFAULT_EVENT_SOURCE, ORDER_CREATED_DETAIL_TYPE } from '../shared/order-contract';
 
 /** The API function's settings, from the environment the construct sets. */
@@ -39,20 +40,9 @@ export function readApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     eventDetailType: env.EVENT_DETAIL_TYPE?.trim() || ORDER_CREATED_DETAIL_TYPE,
     corsAllowOrigins: parseOriginList(env.CORS_ALLOW_ORIGINS),
     ordersTableName,
-    idempotencyWindowSeconds: parseWindow(env.IDEMPOTENCY_WINDOW_SECONDS),
+    idempotencyWindowSeconds: positiveSeconds(env, 'IDEMPOTENCY_WINDOW_SECONDS', DEFAULT_IDEMPOTENCY_WINDOW_SECONDS),
     authorizationMode: parseAuthorizationMode(env.AUTHORIZATION_MODE),
   };
-}
-
-function parseWindow(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') {
-    return DEFAULT_IDEMPOTENCY_WINDOW_SECONDS;
-  }
-  const seconds = Number(value);
-  if (!Number.isSafeInteger(seconds) || seconds <= 0) {
-    throw new Error(`IDEMPOTENCY_WINDOW_SECONDS must be a positive whole number of seconds, got "${value}"`);
-  }
-  return seconds;
 }
 
 /** Browsers send `Origin` without a trailing slash, so a configured `https://a.example/` still matches. */

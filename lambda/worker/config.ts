@@ -1,3 +1,5 @@
+import { positiveSeconds } from '../shared/env';
+
 /** The worker function's settings, from the environment the construct sets. */
 export interface WorkerConfig {
   readonly idempotencyTableName: string;
@@ -21,20 +23,9 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
   }
   return {
     idempotencyTableName,
-    idempotencyExpirySeconds: parseExpiry(env.IDEMPOTENCY_EXPIRY_SECONDS),
+    idempotencyExpirySeconds: positiveSeconds(env, 'IDEMPOTENCY_EXPIRY_SECONDS', DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS),
     failureInjectionEnabled: parseBoolean('FAILURE_INJECTION_ENABLED', env.FAILURE_INJECTION_ENABLED, true),
   };
-}
-
-function parseExpiry(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') {
-    return DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS;
-  }
-  const seconds = Number(value);
-  if (!Number.isSafeInteger(seconds) || seconds <= 0) {
-    throw new Error(`IDEMPOTENCY_EXPIRY_SECONDS must be a positive whole number of seconds, got "${value}"`);
-  }
-  return seconds;
 }
 
 function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
