@@ -119,7 +119,7 @@ class UsageError extends Error {}
 
 /** What curl needs for the API's authorization: a line or two before the examples, and its arguments. */
 function authorizationHelp(outputs: LocalOutputs, outputsFile: string): { credentials: string[]; curl: string } {
-  const read = (key: keyof LocalOutputs) => `$(node -p "require('./${outputsFile}').${key}")`;
+  const read = (key: keyof LocalOutputs) => `$(node -p "require('${outputsFile}').${key}")`;
   const credentials: string[] = [];
   const curl: string[] = [];
   if (outputs.UserPoolId !== undefined) {
@@ -152,7 +152,9 @@ function banner(local: LocalWorkflow, outputsFile: string): string {
   const rows = (Object.keys(outputs) as Array<keyof LocalOutputs>).map((key) => `  ${key.padEnd(width)}  ${shown(key)}`);
   const orders = `${local.apiUrl}/orders`;
   const relativeOutputs = path.relative(process.cwd(), outputsFile) || outputsFile;
-  const { credentials, curl } = authorizationHelp(outputs, relativeOutputs);
+  // `node -p "require(...)"` reads a credential from the file without printing it here.
+  const requirable = relativeOutputs.startsWith('..') || path.isAbsolute(relativeOutputs) ? outputsFile : `./${relativeOutputs}`;
+  const { credentials, curl } = authorizationHelp(outputs, requirable);
   const dlqAfter = local.worker.maxReceiveCount !== undefined
     ? ` (about ${local.worker.maxReceiveCount * local.worker.visibilityTimeoutSeconds} s: ${local.worker.maxReceiveCount} receives, ${local.worker.visibilityTimeoutSeconds} s apart)`
     : '';
