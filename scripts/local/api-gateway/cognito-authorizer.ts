@@ -34,7 +34,7 @@ export interface CognitoAuthorizerOptions {
 
 const UNAUTHORIZED: GatewayError = { type: 'UNAUTHORIZED' };
 const EXPIRED: GatewayError = { type: 'UNAUTHORIZED', message: 'The incoming token has expired' };
-const JWKS_FETCH_TIMEOUT_MS = 5_000;
+const JWKS_FETCH_TIMEOUT_MS = 10_000;
 
 type Verifier = { verify(token: string): Promise<JwtPayload> };
 
@@ -48,6 +48,16 @@ export class CognitoAuthorizer {
       throw new Error(`Cognito authorizer ${options.authorizer.name}: no user pool (ProviderARNs is empty)`);
     }
     this.jwksCache = new SimpleJwksCache({ fetcher: { fetch: (uri) => fetchFromEmulator(uri, options.emulatorEndpoint) } });
+  }
+
+  /**
+   * Fetches each pool's keys from the emulator once, before the first request: moto's keys
+   * never change, and a request should not wait for (or, with the emulator busy, fail on) a
+   * fetch. A token whose key id is not among them still makes the cache fetch again.
+   */
+  async loadKeys(): Promise<void> {
+    await Promise.all(this.options.userPoolIds.map((userPoolId) =>
+      this.jwksCache.getJwks(CognitoJwtVerifier.parseUserPoolId(userPoolId).jwksUri)));
   }
 
   /** `headers`: the request's headers with lower-case names. */

@@ -69,7 +69,9 @@ export async function prepareLocalAccess(options: LocalAccessOptions): Promise<L
     if (!model) throw new Error(`A method refers to authorizer ${authorizerId}, which is not a Cognito authorizer of the API`);
     const pools = await userPoolsOf(model, options);
     const userPoolIds = pools.map((pool) => pool.id);
-    cognito.set(authorizerId, new CognitoAuthorizer({ authorizer: model, userPoolIds, emulatorEndpoint: options.emulatorEndpoint }));
+    const authorizer = new CognitoAuthorizer({ authorizer: model, userPoolIds, emulatorEndpoint: options.emulatorEndpoint });
+    await authorizer.loadKeys();
+    cognito.set(authorizerId, authorizer);
     if (outputs.UserPoolId === undefined) outputs = { ...outputs, ...await signInOutputs(pools[0], options) };
   }
 
