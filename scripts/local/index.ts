@@ -7,7 +7,8 @@
  *
  * const local = await startLocalWorkflow({ port: 0, quiet: true });
  * await fetch(`${local.apiUrl}/orders`, { method: 'POST', body: JSON.stringify({ items: [{ sku: 'A', qty: 1 }] }) });
- * local.outputs.MainQueueUrl; // ApiEndpoint, EventBusName, MainQueueUrl, DlqUrl, DynamoTableName, EmulatorEndpoint
+ * local.outputs.MainQueueUrl; // ApiEndpoint, EventBusName, MainQueueUrl, DlqUrl, DynamoTableName, EmulatorEndpoint,
+ *                             // and the credentials the stack's authorization needs (UserPoolId, ApiKey, LocalAccessKeyId...)
  * await local.stop();
  * ```
  *
@@ -190,17 +191,7 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
       outputs,
       emulatorEndpoint,
       stackName: stack.stackName,
-      worker: {
-        deliver: (messages, receivedAt) => poller.deliver(messages, receivedAt),
-        startPolling: () => poller.start(),
-        stopPolling: () => poller.stop(),
-        pids: () => functions.worker.pids(),
-        functionName: model.workerFunction.functionName,
-        timeoutSeconds: timing.workerTimeout,
-        visibilityTimeoutSeconds: timing.visibility,
-        batchSize: model.eventSource.batchSize,
-        maxReceiveCount: timing.maxReceiveCount,
-      },
+      worker: localWorker(model, timing, poller, functions.worker),
       api: { functionName: model.apiFunction.functionName, pids: () => functions.api.pids() },
       stop: () => cleanups.run(),
     };
@@ -378,6 +369,20 @@ function workerPoller(model: WorkflowModel, options: LocalWorkflowOptions, conte
     log: context.log,
     onBatch: options.onWorkerBatch,
   });
+}
+
+function localWorker(model: WorkflowModel, timing: QueueTiming, poller: WorkerPoller, fn: LocalFunction): LocalWorker {
+  return {
+    deliver: (messages, receivedAt) => poller.deliver(messages, receivedAt),
+    startPolling: () => poller.start(),
+    stopPolling: () => poller.stop(),
+    pids: () => fn.pids(),
+    functionName: model.workerFunction.functionName,
+    timeoutSeconds: timing.workerTimeout,
+    visibilityTimeoutSeconds: timing.visibility,
+    batchSize: model.eventSource.batchSize,
+    maxReceiveCount: timing.maxReceiveCount,
+  };
 }
 
 function workerConcurrency(model: WorkflowModel, options: LocalWorkflowOptions): number {
