@@ -79,7 +79,8 @@ export class OrdersWorkflow extends Construct {
   /**
    * The orders store, partition key `id`, TTL attribute `expiration`. It holds the API's request
    * idempotency records (Powertools defaults, one per deduplication key, kept
-   * `idempotencyWindow`), and order state later.
+   * `idempotencyWindow`) and each order's state (`order#<caller scope>#<orderId>`: status,
+   * attempts, lastError, history; written ACCEPTED by the API, PROCESSED or FAILED by the worker).
    */
   public readonly ordersTable: dynamodb.Table;
   /** The bus OrderCreated events are published to (created, or the one passed in `eventBus`). */
@@ -171,7 +172,7 @@ export class OrdersWorkflow extends Construct {
     this.authorizationMode = api.access.mode;
     warnAboutOpenApi(this, this.authorizationMode, settings.failureInjection);
 
-    const worker = new OrderWorker(this, 'Worker', { settings, queue: this.mainQueue });
+    const worker = new OrderWorker(this, 'Worker', { settings, queue: this.mainQueue, ordersTable });
     this.workerFunction = worker.function;
     this.workerLogGroup = worker.logGroup;
     this.idempotencyTable = worker.idempotencyTable;

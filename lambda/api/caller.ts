@@ -11,9 +11,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { AUTHORIZATION_MODES, AuthorizationMode } from '../../src/auth/authorization-mode';
 import { SubmittedBy } from '../shared/order-contract';
+import { ANONYMOUS_SCOPE, callerScope } from '../shared/order-state';
 
-/** The one idempotency scope of an API that cannot tell callers apart (authorization `none`). */
-export const ANONYMOUS_SCOPE = 'anonymous';
+export { ANONYMOUS_SCOPE };
 
 export type CallerResult =
   /** `submittedBy` is undefined exactly in mode `none`. */
@@ -61,10 +61,11 @@ export function identifyCaller(mode: AuthorizationMode, requestContext: RequestC
 /**
  * The type and id, with the id percent-encoded so the scope never contains the `|` that
  * separates it from the rest of the deduplication key (an IAM path may contain one). Two
- * callers get two scopes, and no caller's scope equals the anonymous one.
+ * callers get two scopes, and no caller's scope equals the anonymous one. The worker derives
+ * the same scope from the event's submittedBy to find the order's record.
  */
 function identified(submittedBy: SubmittedBy): CallerResult {
-  return { ok: true, submittedBy, scope: `${submittedBy.type}:${encodeURIComponent(submittedBy.id)}` };
+  return { ok: true, submittedBy, scope: callerScope(submittedBy) };
 }
 
 function nonEmpty(value: unknown): string | undefined {

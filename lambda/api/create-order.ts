@@ -8,6 +8,12 @@
  * 422), and a claim released when publishing throws (-> 5xx, and the retry publishes). The
  * claim expires with the invocation's remaining time, so a process that died holding it
  * blocks its key for at most the function timeout.
+ *
+ * The order's ACCEPTED record is written after PutEvents succeeds, never before: a status
+ * must not claim an order that was never published. The window this leaves: between
+ * PutEvents and that write (or if the write fails) the order has no record yet and reads
+ * answer 404 for a moment; the worker creates the record from the event if it gets there
+ * first, and the API's create-only write then keeps the worker's later state.
  */
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -15,7 +21,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ApiConfig } from './config';
 import { buildOrderCreatedDetail } from './order-created';
 import { publishOrderCreated } from './publish';
-import { OrderAccepted, OrderRequest, SubmittedBy } from '../shared/order-contract';
+import { errorMessageOf, LOG_EVENTS, logOutcome } from '../shared/log';
+import { OrderAccepted, OrderCreatedDetail, OrderRequest, SubmittedBy } from '../shared/order-contract';
+import { acceptedRecord, OrderStateStore } from '../shared/order-state';
 
 /** The payload Powertools hashes: `key` is the idempotency key, `request` is validated against the stored hash. */
 export interface KeyedRequest {
@@ -49,10 +57,9 @@ const IDEMPOTENCY_KEY_PREFIX = 'orders-api.create';
 
 /** Built once at cold start: clients and configuration live for the container. */
 export function createOrderCreation(config: ApiConfig) {
-  const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName: config.ordersTableName,
-    awsSdkV3Client: new DynamoDBClient({}),
-  });
+  const client = new DynamoDBClient({});
+  const persistenceStore = new DynamoDBPersistenceLayer({ tableName: config.ordersTableName, awsSdkV3Client: client });
+  const orderState = new OrderStateStore(config.ordersTableName, client);
   const idempotencyConfig = new IdempotencyConfig({
     eventKeyJmesPath: 'key',
     payloadValidationJmesPath: 'request',
@@ -70,7 +77,26 @@ export function createOrderCreation(config: ApiConfig) {
     } catch (error) {
       throw new OrderNotPublishedError(ids, error);
     }
+    await recordAccepted(detail);
     return ids;
+  };
+
+  /**
+   * Best effort after publishing: the order is out, so failing the request now would only
+   * make the client retry an order that exists. The worker writes the record if this did not.
+   */
+  const recordAccepted = async (detail: OrderCreatedDetail): Promise<void> => {
+    try {
+      await orderState.create(acceptedRecord(detail, detail.createdAt));
+    } catch (error) {
+      logOutcome('error', LOG_EVENTS.orderStateWriteFailed, {
+        orderId: detail.orderId,
+        eventId: detail.eventId,
+        status: 'ACCEPTED',
+        errorMessage: errorMessageOf(error),
+        error,
+      });
+    }
   };
 
   const publishOnce = makeIdempotent(

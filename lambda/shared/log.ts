@@ -26,6 +26,7 @@ export const LOG_EVENTS = {
   orderProcessed: { msg: 'order_processed', outcome: 'processed' },
   duplicate: { msg: 'duplicate', outcome: 'duplicate_ignored' },
   processingFailed: { msg: 'processing_failed', outcome: 'failed' },
+  orderStateWriteFailed: { msg: 'order_state_write_failed', outcome: 'error' },
 } as const;
 
 export type LogEvent = (typeof LOG_EVENTS)[keyof typeof LOG_EVENTS];

@@ -6,6 +6,10 @@ export interface WorkerConfig {
   /** How long a completed eventId is remembered; must outlive every SQS redelivery. */
   readonly idempotencyExpirySeconds: number;
   readonly failureInjectionEnabled: boolean;
+  /** Where each order's status is recorded (the orders table). */
+  readonly ordersTableName: string;
+  /** The main queue's maxReceiveCount: a record failing on this receive goes to the DLQ, so its order is FAILED. */
+  readonly maxReceiveCount: number;
 }
 
 /** Seven days: far beyond maxReceiveCount x visibility timeout of any sane queue setting. */
@@ -21,8 +25,14 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
   if (!idempotencyTableName) {
     throw new Error('IDEMPOTENCY_TABLE_NAME must be set to the idempotency table name');
   }
+  const ordersTableName = env.ORDERS_TABLE_NAME?.trim();
+  if (!ordersTableName) {
+    throw new Error('ORDERS_TABLE_NAME must be set to the orders table name');
+  }
   return {
     idempotencyTableName,
+    ordersTableName,
+    maxReceiveCount: positiveInteger('MAX_RECEIVE_COUNT', env.MAX_RECEIVE_COUNT),
     idempotencyExpirySeconds: positiveSeconds(env, 'IDEMPOTENCY_EXPIRY_SECONDS', DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS),
     failureInjectionEnabled: parseBoolean('FAILURE_INJECTION_ENABLED', env.FAILURE_INJECTION_ENABLED, true),
   };
@@ -37,4 +47,13 @@ function parseBoolean(name: string, value: string | undefined, fallback: boolean
     throw new Error(`${name} must be "true" or "false", got "${value}"`);
   }
   return normalized === 'true';
+}
+
+/** Required: guessing it would mark orders FAILED too early or never. */
+function positiveInteger(name: string, value: string | undefined): number {
+  const number = Number(value);
+  if (value === undefined || value.trim() === '' || !Number.isSafeInteger(number) || number <= 0) {
+    throw new Error(`${name} must be a positive whole number, got "${value}"`);
+  }
+  return number;
 }

@@ -6,19 +6,22 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { readWorkerConfig } from './config';
 import { ClaimReleaseFailedError, createIdempotentOrderProcessing, RecordResult } from './idempotency';
-import { InvalidOrderEventError, parseOrderCreatedRecord, RawIds } from './order-event';
+import { InvalidOrderEventError, parseOrderCreatedRecord, RawIds, ReceivedOrderDetail } from './order-event';
+import { createOrderStatus } from './order-status';
 import { errorMessageOf, LOG_EVENTS, logger, logOutcome } from '../shared/log';
 import { publishMetrics, recordDuplicate, recordFailed, recordProcessed } from '../shared/metrics';
 
 const config = readWorkerConfig(process.env);
-const { idempotencyConfig, processOnce } = createIdempotentOrderProcessing(config);
+const orderStatus = createOrderStatus(config);
+const { idempotencyConfig, processOnce } = createIdempotentOrderProcessing(config, orderStatus);
 const processor = new BatchProcessor(EventType.SQS);
 
 async function handleRecord(record: SQSRecord): Promise<RecordResult> {
   let ids: RawIds = {};
+  let detail: ReceivedOrderDetail | undefined;
   try {
     // Validate before the idempotent step so a malformed record never claims a key.
-    const detail = parseOrderCreatedRecord(record.body);
+    detail = parseOrderCreatedRecord(record.body);
     ids = { eventId: detail.eventId, orderId: detail.orderId, submittedBy: detail.submittedBy };
     const result = await processOnce(record);
     if (result.replayed) {
@@ -39,6 +42,8 @@ async function handleRecord(record: SQSRecord): Promise<RecordResult> {
     // Every failed attempt, so that failed / (processed + failed) is the share of attempts that
     // fail now, not of orders that gave up minutes ago (the DLQ alarm covers those).
     recordFailed();
+    // Before the record fails: on its last attempt this is what marks the order FAILED.
+    if (detail) await orderStatus.recordFailure(detail, record, error);
     throw error;
   }
 }

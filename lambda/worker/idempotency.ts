@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import type { WorkerConfig } from './config';
 import { parseOrderCreatedRecord } from './order-event';
+import type { OrderStatusWriter } from './order-status';
 import { processOrder, ProcessResult } from './process-order';
 
 /** What the idempotent step returns: the stored result, marked when it was replayed for a duplicate. */
@@ -63,7 +64,7 @@ export class EventIdConflictError extends Error {
 }
 
 /** Built once at cold start; the handler only registers each invocation's context. */
-export function createIdempotentOrderProcessing(config: WorkerConfig) {
+export function createIdempotentOrderProcessing(config: WorkerConfig, orderStatus: OrderStatusWriter) {
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: config.idempotencyTableName,
     awsSdkV3Client: new DynamoDBClient({}),
@@ -97,7 +98,16 @@ export function createIdempotentOrderProcessing(config: WorkerConfig) {
   const processIdempotently = makeIdempotent(
     async (record: SQSRecord): Promise<RecordResult> => {
       try {
-        return await processOrder(parseOrderCreatedRecord(record.body), { failureInjectionEnabled: config.failureInjectionEnabled });
+        const detail = parseOrderCreatedRecord(record.body);
+        // The PROCESSED write is the commit of our effect, per eventId: if it is there, an
+        // earlier attempt ran the effect and then failed to mark the claim COMPLETED.
+        const processed = await orderStatus.processedRecord(detail);
+        if (processed) {
+          return { orderId: detail.orderId, eventId: detail.eventId, processedAt: processed.processedAt ?? processed.updatedAt, replayed: true };
+        }
+        const result = await processOrder(detail, { failureInjectionEnabled: config.failureInjectionEnabled });
+        await orderStatus.recordProcessed(detail, record, result.processedAt);
+        return result;
       } catch (error) {
         processingErrors.set(record, error);
         throw error;

@@ -9,8 +9,8 @@ export interface OrdersTableProps {
 }
 
 /**
- * The orders store. Today it holds the API's request-idempotency records; order state will
- * live here too, keyed the same way, so one conditional write can guard both. The key schema
+ * The orders store: the API's request-idempotency records and each order's state
+ * (`order#<caller scope>#<orderId>`, see lambda/shared/order-state.ts). The key schema
  * and TTL attribute are Powertools' DynamoDBPersistenceLayer defaults (`id`, `expiration`),
  * so the handler needs no table-specific configuration.
  */
@@ -26,5 +26,10 @@ export class OrdersTable extends Construct {
   /** The calls the Powertools persistence layer makes, on this table only. */
   public grantIdempotencyRecords(fn: lambda.IFunction): void {
     grantIdempotencyRecords(this.table, fn);
+  }
+
+  /** The worker's conditional read-then-write of an order's status (GetItem, PutItem), nothing else. */
+  public grantOrderStatusWrites(fn: lambda.IFunction): void {
+    this.table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem');
   }
 }

@@ -7,11 +7,14 @@ import { Construct } from 'constructs';
 import { HandlerFunction } from '../handler-function';
 import { grantIdempotencyRecords, idempotencyStoreTable } from '../idempotency-store';
 import { acknowledgeNagFindings } from '../nag-acknowledgements';
+import { OrdersTable } from '../orders/orders-table';
 import { ResolvedProps } from '../resolved-props';
 
 export interface OrderWorkerProps {
   readonly settings: ResolvedProps;
   readonly queue: sqs.IQueue;
+  /** Where the worker records each order's PROCESSED or FAILED status. */
+  readonly ordersTable: OrdersTable;
 }
 
 /** The worker function, its SQS event source and its idempotency table. */
@@ -35,12 +38,16 @@ export class OrderWorker extends Construct {
         IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
         IDEMPOTENCY_EXPIRY_SECONDS: String(settings.idempotencyExpiry.toSeconds()),
         FAILURE_INJECTION_ENABLED: String(settings.failureInjection),
+        ORDERS_TABLE_NAME: props.ordersTable.table.tableName,
+        // The receive on which a failing record goes to the DLQ: the worker marks its order FAILED then.
+        MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
       },
     });
     this.function = handler.function;
     this.logGroup = handler.logGroup;
 
     grantIdempotencyRecords(this.idempotencyTable, this.function);
+    props.ordersTable.grantOrderStatusWrites(this.function);
 
     const eventSource = new SqsEventSource(props.queue, {
       batchSize: settings.batchSize,

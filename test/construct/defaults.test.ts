@@ -148,13 +148,15 @@ describe('OrdersWorkflow with default props', () => {
       template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
     });
 
-    test('worker: 30 s timeout, idempotency for 7 days, failure injection on', () => {
+    test('worker: 30 s timeout, idempotency for 7 days, failure injection on, order status in the orders table, FAILED on receive 5 (the default maxReceiveCount)', () => {
       const fn = resourceProps(workflow.workerFunction);
       expect(fn.Timeout).toBe(30);
       expect(fn.Environment.Variables).toEqual(expect.objectContaining({
         IDEMPOTENCY_TABLE_NAME: { Ref: stackId(workflow.idempotencyTable) },
         IDEMPOTENCY_EXPIRY_SECONDS: String(7 * 24 * 3600),
         FAILURE_INJECTION_ENABLED: 'true',
+        ORDERS_TABLE_NAME: { Ref: stackId(workflow.ordersTable) },
+        MAX_RECEIVE_COUNT: '5',
         POWERTOOLS_SERVICE_NAME: 'orders-worker',
         POWERTOOLS_METRICS_NAMESPACE: 'OrdersWorkflow/TestStack-Orders-311A0410',
       }));
@@ -350,13 +352,18 @@ describe('OrdersWorkflow with default props', () => {
       }
     });
 
-    test('the worker may only use its table, consume its queue and write its own logs', () => {
+    test('the worker may only use its table, read and write order status, consume its queue and write its own logs', () => {
       expect(policyStatementsOf(workflow.workerFunction)).toEqual([
         { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [stackId(workflow.workerLogGroup), 'Arn'] } },
         {
           Effect: 'Allow',
           Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
           Resource: [{ 'Fn::GetAtt': [stackId(workflow.idempotencyTable), 'Arn'] }, { Ref: 'AWS::NoValue' }],
+        },
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          Resource: [{ 'Fn::GetAtt': [stackId(workflow.ordersTable), 'Arn'] }, { Ref: 'AWS::NoValue' }],
         },
         {
           Effect: 'Allow',

@@ -66,6 +66,11 @@ describe('OrdersWorkflow with props changed', () => {
       VisibilityTimeout: 380,
       RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
     });
+    // The worker marks an order FAILED on the receive after which SQS moves it to the DLQ.
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: Match.stringLikeRegexp('-worker$'),
+      Environment: { Variables: Match.objectLike({ MAX_RECEIVE_COUNT: '3' }) },
+    });
     expect(workflow.mainQueue).toBeDefined();
   });
 
@@ -297,6 +302,11 @@ describe('OrdersWorkflow with props changed', () => {
           Effect: 'Allow',
           Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
           Resource: [{ 'Fn::GetAtt': [logicalId(workflow, workflow.idempotencyTable), 'Arn'] }, { Ref: 'AWS::NoValue' }],
+        },
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          Resource: [{ 'Fn::GetAtt': [logicalId(workflow, workflow.ordersTable), 'Arn'] }, { Ref: 'AWS::NoValue' }],
         },
         {
           Effect: 'Allow',

@@ -182,12 +182,13 @@ describe('ids of a keyed request', () => {
     expect(otherKey.eventId).not.toBe(a.eventId);
   });
 
-  test('without a key stay random (UUID v4), and touch no table', async () => {
+  test('without a key stay random (UUID v4), and claim no idempotency record (only the order\'s ACCEPTED record)', async () => {
     const { api, post } = setUp();
     const body = json(await post(ORDER));
 
     expect(body.eventId).toMatch(UUID_V4);
-    expect(api.dynamoDb.calls()).toHaveLength(0);
+    expect(api.dynamoDb.calls().map((call) => (call.args[0].input as { Item?: { id?: { S?: string } } }).Item?.id?.S))
+      .toEqual([`order#anonymous#${body.orderId}`]);
   });
 });
 

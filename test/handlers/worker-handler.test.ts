@@ -22,10 +22,13 @@ function setUp(env: Env = {}, tableOptions = {}) {
   const processOrder = jest.spyOn(worker.processOrderModule, 'processOrder');
   const run = (...records: SQSRecord[]) => worker.handler(sqsEvent(...records), lambdaContext());
   const { dynamoDb, sdk } = worker;
+  // The idempotency layer's calls; the order-state writes (orders table) are asserted on their own.
+  const onIdempotencyTable = <C extends { args: [{ input: { TableName?: string } }] }>(all: C[]) =>
+    all.filter((call) => call.args[0].input.TableName === 'orders-idempotency');
   const calls = {
-    put: () => dynamoDb.commandCalls(sdk.PutItemCommand),
-    delete: () => dynamoDb.commandCalls(sdk.DeleteItemCommand),
-    get: () => dynamoDb.commandCalls(sdk.GetItemCommand),
+    put: () => onIdempotencyTable(dynamoDb.commandCalls(sdk.PutItemCommand)),
+    delete: () => onIdempotencyTable(dynamoDb.commandCalls(sdk.DeleteItemCommand)),
+    get: () => onIdempotencyTable(dynamoDb.commandCalls(sdk.GetItemCommand)),
   };
   return { worker, table, processOrder, run, calls };
 }
@@ -289,6 +292,8 @@ describe('a failure after the claim', () => {
     await run(record);
     const [claim] = [...table.items.values()];
     table.items.clear();
+    // It died before its effect, so no PROCESSED record either (one that exists is covered below).
+    table.orderItems.clear();
     // What a Lambda that timed out after claiming leaves behind: its in-progress window has passed.
     table.seed({ ...claim, status: { S: 'INPROGRESS' }, in_progress_expiration: { N: String(Date.now() - 1_000) } });
     processOrder.mockClear();
@@ -498,13 +503,15 @@ describe('failure injection', () => {
 
 describe('configuration', () => {
   test('defaults: seven-day expiry, failure injection on', () => {
-    expect(readWorkerConfig({ IDEMPOTENCY_TABLE_NAME: 't' })).toEqual({
+    expect(readWorkerConfig({ IDEMPOTENCY_TABLE_NAME: 't', ORDERS_TABLE_NAME: 'o', MAX_RECEIVE_COUNT: '3' })).toEqual({
       idempotencyTableName: 't',
       idempotencyExpirySeconds: DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS,
       failureInjectionEnabled: true,
+      ordersTableName: 'o',
+      maxReceiveCount: 3,
     });
     expect(DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS).toBe(604_800);
-    expect(readWorkerConfig({ IDEMPOTENCY_TABLE_NAME: 't', IDEMPOTENCY_EXPIRY_SECONDS: ' ', FAILURE_INJECTION_ENABLED: 'FALSE' })).toMatchObject({
+    expect(readWorkerConfig({ IDEMPOTENCY_TABLE_NAME: 't', ORDERS_TABLE_NAME: 'o', MAX_RECEIVE_COUNT: '3', IDEMPOTENCY_EXPIRY_SECONDS: ' ', FAILURE_INJECTION_ENABLED: 'FALSE' })).toMatchObject({
       idempotencyExpirySeconds: DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS,
       failureInjectionEnabled: false,
     });
@@ -516,6 +523,9 @@ describe('configuration', () => {
     ['a worded expiry', { IDEMPOTENCY_EXPIRY_SECONDS: '7 days' }, /IDEMPOTENCY_EXPIRY_SECONDS must be a positive whole number/],
     ['a fractional expiry', { IDEMPOTENCY_EXPIRY_SECONDS: '1.5' }, /IDEMPOTENCY_EXPIRY_SECONDS must be a positive whole number/],
     ['a failure-injection flag that is not true/false', { FAILURE_INJECTION_ENABLED: 'yes' }, /FAILURE_INJECTION_ENABLED must be "true" or "false"/],
+    ['no orders table name', { ORDERS_TABLE_NAME: ' ' }, /ORDERS_TABLE_NAME must be set/],
+    ['no maxReceiveCount', { MAX_RECEIVE_COUNT: undefined }, /MAX_RECEIVE_COUNT must be a positive whole number/],
+    ['a zero maxReceiveCount', { MAX_RECEIVE_COUNT: '0' }, /MAX_RECEIVE_COUNT must be a positive whole number/],
   ])('%s fails the cold start', (_case, env, message) => {
     expect(() => loadWorkerHandler(env)).toThrow(message);
   });

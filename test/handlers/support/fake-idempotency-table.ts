@@ -27,8 +27,14 @@ export interface FakeTableOptions {
   readonly returnOldItemOnConditionFailure?: boolean;
 }
 
+/** Order-state records (lambda/shared/order-state.ts) share the client; they live in `orderItems`, apart from the idempotency records. */
+const ORDER_KEY_PREFIX = 'order#';
+
 export class FakeIdempotencyTable {
   readonly items = new Map<string, Item>();
+  readonly orderItems = new Map<string, Item>();
+  /** Fails the next UpdateItem with this error (Powertools' completion write is the only UpdateItem). */
+  failNextUpdate?: Error;
 
   constructor(private readonly worker: MockedDynamoDb, private readonly options: FakeTableOptions = {}) {
     const { dynamoDb, sdk } = worker;
@@ -43,15 +49,25 @@ export class FakeIdempotencyTable {
     return [...this.items.values()].map((item) => Object.fromEntries(Object.entries(item).map(([name, value]) => [name, plain(value)])));
   }
 
+  /** Order-state records as plain values. */
+  orders(): Array<Record<string, unknown>> {
+    return [...this.orderItems.values()].map((item) => Object.fromEntries(Object.entries(item).map(([name, value]) => [name, plain(value)])));
+  }
+
+  private mapFor(key: string): Map<string, Item> {
+    return key.startsWith(ORDER_KEY_PREFIX) ? this.orderItems : this.items;
+  }
+
   /** Writes an item directly, as another container would have. */
   seed(item: Item): void {
-    this.items.set(keyOf(item), { ...item });
+    this.mapFor(keyOf(item)).set(keyOf(item), { ...item });
   }
 
   private putItem(input: PutItemCommandInput) {
     const item = required(input.Item, 'Item');
     const key = keyOf(item);
-    const existing = this.items.get(key);
+    const table = this.mapFor(key);
+    const existing = table.get(key);
     const condition = input.ConditionExpression;
     if (condition && !evaluateCondition(condition, existing, input.ExpressionAttributeNames, input.ExpressionAttributeValues)) {
       const returnOld = input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && (this.options.returnOldItemOnConditionFailure ?? true);
@@ -61,11 +77,16 @@ export class FakeIdempotencyTable {
         Item: returnOld && existing ? { ...existing } : undefined,
       });
     }
-    this.items.set(key, { ...item });
+    table.set(key, { ...item });
     return {};
   }
 
   private updateItem(input: UpdateItemCommandInput) {
+    const failure = this.failNextUpdate;
+    if (failure) {
+      this.failNextUpdate = undefined;
+      throw failure;
+    }
     const key = keyOf(required(input.Key, 'Key'));
     const item: Item = { ...(this.items.get(key) ?? required(input.Key, 'Key')) };
     const expression = required(input.UpdateExpression, 'UpdateExpression');
@@ -90,7 +111,8 @@ export class FakeIdempotencyTable {
     if (input.ConsistentRead !== true) {
       throw new Error('Fake table: idempotency reads must be strongly consistent');
     }
-    const item = this.items.get(keyOf(required(input.Key, 'Key')));
+    const key = keyOf(required(input.Key, 'Key'));
+    const item = this.mapFor(key).get(key);
     return item ? { Item: { ...item } } : {};
   }
 }

@@ -43,6 +43,8 @@ export const WORKER_ENV: Env = {
   IDEMPOTENCY_TABLE_NAME: 'orders-idempotency',
   IDEMPOTENCY_EXPIRY_SECONDS: undefined,
   FAILURE_INJECTION_ENABLED: undefined,
+  ORDERS_TABLE_NAME: 'orders-table',
+  MAX_RECEIVE_COUNT: '3',
   POWERTOOLS_SERVICE_NAME: 'orders-worker',
 };
 

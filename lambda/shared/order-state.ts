@@ -1,0 +1,187 @@
+/**
+ * Each order's status and history, in the orders table beside the API's request-idempotency
+ * records. The key `order#<caller scope>#<orderId>` makes every read caller-scoped by
+ * construction: a caller can only name their own orders.
+ *
+ * Every write is conditional, so concurrent writers and late or duplicate deliveries cannot
+ * move a status backwards: the API only creates (ACCEPTED), the worker applies a transition to
+ * the version it read and writes it only if nobody wrote in between (optimistic locking on
+ * `version`), re-reading on a conflict. PROCESSED is final; FAILED may become PROCESSED (a
+ * replay that succeeds).
+ */
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { fromItem, toItem } from './attribute-values';
+import type { OrderItem } from './order-contract';
+
+export type OrderStatus = 'ACCEPTED' | 'PROCESSED' | 'FAILED';
+
+export interface StatusChange {
+  readonly status: OrderStatus;
+  readonly at: string;
+}
+
+/** One stored order (the table item, without its key attributes' encoding). */
+export interface OrderRecord {
+  readonly id: string;
+  /** The caller scope: partition key of the recent-orders index. */
+  readonly scope: string;
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly status: OrderStatus;
+  /** When the API accepted it: sort key of the recent-orders index. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly customerId?: string;
+  readonly items: OrderItem[];
+  readonly submittedBy?: { readonly type: string; readonly id: string; readonly username?: string };
+  /** Receives of the event by the worker so far (SQS ApproximateReceiveCount). */
+  readonly attempts: number;
+  readonly lastError?: string;
+  readonly processedAt?: string;
+  /** The last status changes, oldest first, at most `MAX_HISTORY`. */
+  readonly history: StatusChange[];
+  /** Bumped on every write; the condition of the next one. */
+  readonly version: number;
+}
+
+/** What every writer knows about the order: the OrderCreated detail. */
+export interface OrderFacts {
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly createdAt: string;
+  readonly customerId?: string;
+  readonly items: readonly OrderItem[];
+  readonly submittedBy?: { readonly type: string; readonly id: string; readonly username?: string };
+}
+
+/** The one scope of an API that cannot tell callers apart (authorization `none`). */
+export const ANONYMOUS_SCOPE = 'anonymous';
+/** A history longer than this keeps its newest entries: an item must stay far below 400 KB. */
+export const MAX_HISTORY = 20;
+/** `lastError` is for a person reading the status, not a stack trace; the logs have the rest. */
+export const MAX_ERROR_LENGTH = 500;
+/** Conflicting writers on one order are rare (a duplicate delivery at the same moment): a few re-reads settle it. */
+const MAX_WRITE_ATTEMPTS = 5;
+
+/**
+ * `<type>:<id>` with the id percent-encoded, so a scope never contains the `#` and `|` that
+ * separate it in keys (an IAM path may contain either); `anonymous` without a caller.
+ */
+export function callerScope(submittedBy: { readonly type: string; readonly id: string } | undefined): string {
+  return submittedBy === undefined ? ANONYMOUS_SCOPE : `${submittedBy.type}:${encodeURIComponent(submittedBy.id)}`;
+}
+
+export function orderKey(scope: string, orderId: string): string {
+  return `order#${scope}#${orderId}`;
+}
+
+/** The API's record of an order it has just published. */
+export function acceptedRecord(facts: OrderFacts, at: string): OrderRecord {
+  const scope = callerScope(facts.submittedBy);
+  return {
+    id: orderKey(scope, facts.orderId),
+    scope,
+    orderId: facts.orderId,
+    eventId: facts.eventId,
+    status: 'ACCEPTED',
+    createdAt: facts.createdAt,
+    updatedAt: at,
+    ...(facts.customerId !== undefined ? { customerId: facts.customerId } : {}),
+    items: facts.items.map(({ sku, qty }) => ({ sku, qty })),
+    ...(facts.submittedBy !== undefined ? { submittedBy: facts.submittedBy } : {}),
+    attempts: 0,
+    history: [{ status: 'ACCEPTED', at }],
+    version: 1,
+  };
+}
+
+/** What the worker learned from one attempt. */
+export type Outcome =
+  | { readonly kind: 'processed'; readonly at: string; readonly attempts: number }
+  | { readonly kind: 'failed'; readonly at: string; readonly attempts: number; readonly error: string; readonly final: boolean };
+
+/**
+ * The record after `outcome`, or undefined when it must not be written: the order is already
+ * PROCESSED (final), or the record belongs to another event that reused the orderId. Without
+ * a record (the API's write was lost or is still on its way), the worker creates it from the
+ * event: it was published, so it was accepted.
+ */
+export function applyOutcome(current: OrderRecord | undefined, facts: OrderFacts, outcome: Outcome): OrderRecord | undefined {
+  if (current !== undefined && (current.status === 'PROCESSED' || current.eventId !== facts.eventId)) return undefined;
+  const base = current ?? acceptedRecord(facts, facts.createdAt);
+  const status: OrderStatus = outcome.kind === 'processed' ? 'PROCESSED' : outcome.final ? 'FAILED' : base.status;
+  const history = status === base.status ? base.history : [...base.history, { status, at: outcome.at }].slice(-MAX_HISTORY);
+  return {
+    ...base,
+    status,
+    updatedAt: outcome.at,
+    attempts: Math.max(base.attempts, outcome.attempts),
+    ...(outcome.kind === 'failed' ? { lastError: boundedError(outcome.error) } : { processedAt: outcome.at }),
+    history,
+    version: (current?.version ?? 0) + 1,
+  };
+}
+
+export function boundedError(message: string): string {
+  return message.length <= MAX_ERROR_LENGTH ? message : `${message.slice(0, MAX_ERROR_LENGTH - 1)}…`;
+}
+
+/** Reads and writes order records on one table (built once at cold start). */
+export class OrderStateStore {
+  constructor(private readonly tableName: string, private readonly client: DynamoDBClient = new DynamoDBClient({})) {}
+
+  async get(scope: string, orderId: string): Promise<OrderRecord | undefined> {
+    return this.read(orderKey(scope, orderId));
+  }
+
+  /** Creates the ACCEPTED record; false when the order already has one (which is then kept: it is the same or a later state). */
+  async create(record: OrderRecord): Promise<boolean> {
+    try {
+      await this.client.send(new PutItemCommand({
+        TableName: this.tableName,
+        Item: toItem(record),
+        ConditionExpression: 'attribute_not_exists(id)',
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Applies `outcome` to the stored record with a read and a write conditional on the version
+   * read. Returns the record as written, or the stored one when the outcome changed nothing.
+   */
+  async apply(facts: OrderFacts, outcome: Outcome): Promise<OrderRecord | undefined> {
+    const id = orderKey(callerScope(facts.submittedBy), facts.orderId);
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.read(id);
+      const next = applyOutcome(current, facts, outcome);
+      if (next === undefined) return current;
+      try {
+        await this.client.send(new PutItemCommand({
+          TableName: this.tableName,
+          Item: toItem(next),
+          ...(current === undefined
+            ? { ConditionExpression: 'attribute_not_exists(id)' }
+            : { ConditionExpression: '#version = :version', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': { N: String(current.version) } } }),
+        }));
+        return next;
+      } catch (error) {
+        if (!isConditionFailure(error) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async read(id: string): Promise<OrderRecord | undefined> {
+    // Strongly consistent: a transition must start from the latest version, or its write fails anyway.
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { id: { S: id } }, ConsistentRead: true }));
+    return Item === undefined ? undefined : (fromItem(Item) as unknown as OrderRecord);
+  }
+}
+
+/** By name: the bundle may hold more than one copy of the SDK's error classes. */
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
