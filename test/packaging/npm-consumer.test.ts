@@ -24,7 +24,8 @@ const BINS: string[] = Object.values<string>(JSON.parse(fs.readFileSync(path.joi
 /** Every path the tarball may hold, and the ones it must hold. */
 const ALLOWED: RegExp[] = [
   /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^API\.md$/, /^\.jsii$/,
-  /^lib\/[\w\-/]+\.js$/, /^lib\/[\w\-/]+\.d\.ts$/,
+  // Dotted names too (`order-request-schema.generated.js`); source maps are refused below.
+  /^lib\/[\w\-/]+(\.[\w-]+)*\.js$/, /^lib\/[\w\-/]+(\.[\w-]+)*\.d\.ts$/,
   /^assets\/lambda\/[\w-]+\/handler\/index\.js$/,
 ];
 const REQUIRED = [
