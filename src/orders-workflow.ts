@@ -33,7 +33,7 @@ import { OrderWorker } from './worker/order-worker';
  * Insights queries, alarms and a dashboard.
  */
 export class OrdersWorkflow extends Construct {
-  /** The REST API (`POST /orders` on stage `prod`). */
+  /** The REST API (`POST /orders`, `GET /orders`, `GET /orders/{orderId}` on stage `prod`). */
   public readonly api: apigateway.RestApi;
   /** Base URL of the API's `prod` stage, ending in `/`. POST orders to `${apiEndpoint}orders`. */
   public readonly apiEndpoint: string;
@@ -41,6 +41,13 @@ export class OrdersWorkflow extends Construct {
   public readonly apiFunction: lambda.Function;
   /** Log group of the API function. */
   public readonly apiLogGroup: logs.LogGroup;
+  /**
+   * Answers `GET /orders/{orderId}` and `GET /orders` (the caller's orders and their status):
+   * a function of its own, so the POST path's bundle and cold start carry none of it.
+   */
+  public readonly readsFunction: lambda.Function;
+  /** Log group of the reads function. */
+  public readonly readsLogGroup: logs.LogGroup;
   /**
    * With `OrdersApiAuthorization.apiKey()`: the API key callers send in the `x-api-key` header.
    * Only its id is in the template; read the value with
@@ -163,6 +170,8 @@ export class OrdersWorkflow extends Construct {
     this.apiEndpoint = api.api.url;
     this.apiFunction = api.function;
     this.apiLogGroup = api.logGroup;
+    this.readsFunction = api.readsFunction;
+    this.readsLogGroup = api.readsLogGroup;
     this.accessLogGroup = api.accessLogGroup;
     this.executionLogGroup = api.executionLogGroup;
     this.webAclArn = api.webAcl?.webAclArn;

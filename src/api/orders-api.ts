@@ -29,6 +29,9 @@ export class OrdersApi extends Construct {
   public readonly api: apigateway.RestApi;
   public readonly function: lambda.Function;
   public readonly logGroup: logs.LogGroup;
+  /** Answers `GET /orders/{orderId}` and `GET /orders` (read-only role). */
+  public readonly readsFunction: lambda.Function;
+  public readonly readsLogGroup: logs.LogGroup;
   /** `POST /orders`: `grantInvoke` grants `execute-api:Invoke` on it. */
   public readonly createOrderMethod: apigateway.Method;
   /** Who may call, as API Gateway enforces it (authorizer, API key and usage plan). */
@@ -89,7 +92,7 @@ export class OrdersApi extends Construct {
       // Preflight answered by API Gateway; the handler adds the allow-origin header to responses.
       defaultCorsPreflightOptions: cors ? {
         allowOrigins: settings.corsAllowOrigins,
-        allowMethods: ['POST', 'OPTIONS'],
+        allowMethods: ['GET', 'POST', 'OPTIONS'],
         // Idempotency-Key is not a CORS-safelisted header: without it here the browser never
         // sends the retry key, and every retry would become a second order.
         allowHeaders: ['Content-Type', IDEMPOTENCY_KEY_HEADER, 'Authorization', 'X-Amz-Date', 'X-Api-Key', 'X-Amz-Security-Token'],
@@ -107,8 +110,30 @@ export class OrdersApi extends Construct {
     // when asked (`stackOutputs`), so drop it.
     this.api.node.tryRemoveChild('Endpoint');
     const validation = settings.validateAtGateway ? new GatewayValidation(this, 'Validation', { api: this.api, settings }) : undefined;
-    this.createOrderMethod = this.api.root.addResource('orders')
+    const orders = this.api.root.addResource('orders');
+    this.createOrderMethod = orders
       .addMethod('POST', new apigateway.LambdaIntegration(this.function), { ...this.access.routeOptions, ...validation?.methodOptions });
+
+    // Reads run in a function of their own: the POST path's bundle and cold start stay lean, and
+    // neither role gets the other's permissions (this one can only GetItem and Query).
+    const reads = new HandlerFunction(this, 'Reads', {
+      handler: 'reads',
+      description: 'Answers GET /orders and GET /orders/{orderId} with the caller\'s orders and their status',
+      timeout: settings.apiTimeout,
+      settings,
+      environment: {
+        ORDERS_TABLE_NAME: ordersTable.table.tableName,
+        ORDERS_INDEX_NAME: OrdersTable.CALLER_INDEX_NAME,
+        CORS_ALLOW_ORIGINS: settings.corsAllowOrigins.join(','),
+        [AUTHORIZATION_MODE_ENV]: this.access.mode,
+      },
+    });
+    this.readsFunction = reads.function;
+    this.readsLogGroup = reads.logGroup;
+    ordersTable.grantOrderReads(this.readsFunction);
+    const readsIntegration = new apigateway.LambdaIntegration(this.readsFunction);
+    orders.addMethod('GET', readsIntegration, this.access.routeOptions);
+    orders.addResource('{orderId}').addMethod('GET', readsIntegration, this.access.routeOptions);
     this.access.attachTo(this.api);
     this.executionLogGroup = accessLogging?.attachTo(this.api);
     this.webAcl = settings.waf && new ApiWebAcl(this, 'Waf', { settings, waf: settings.waf, api: this.api });

@@ -1,7 +1,8 @@
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { grantIdempotencyRecords, idempotencyStoreTable } from '../idempotency-store';
+import { idempotencyStoreTable } from '../idempotency-store';
 import { ResolvedProps } from '../resolved-props';
 
 export interface OrdersTableProps {
@@ -15,21 +16,51 @@ export interface OrdersTableProps {
  * so the handler needs no table-specific configuration.
  */
 export class OrdersTable extends Construct {
+  /**
+   * Lists a caller's orders newest first: partition key `scope`, sort key `createdAt`. Sparse:
+   * only order records carry `scope`, so the idempotency records never appear in it.
+   */
+  public static readonly CALLER_INDEX_NAME = 'byCallerScope';
+
   public readonly table: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: OrdersTableProps) {
     super(scope, id);
     const { settings } = props;
     this.table = idempotencyStoreTable(this, 'Table', settings, 'orders');
+    this.table.addGlobalSecondaryIndex({
+      indexName: OrdersTable.CALLER_INDEX_NAME,
+      partitionKey: { name: 'scope', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'createdAt', type: dynamodb.AttributeType.STRING },
+      // The list shows status, items and the last error: all of it, without a GetItem per order.
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
   }
 
-  /** The calls the Powertools persistence layer makes, on this table only. */
+  /**
+   * The calls the Powertools persistence layer makes, on this table only (not its index:
+   * `table.grant` would add `index/*`, a wildcard nobody here needs).
+   */
   public grantIdempotencyRecords(fn: lambda.IFunction): void {
-    grantIdempotencyRecords(this.table, fn);
+    this.grantOnTable(fn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
+  }
+
+  /** The reads function: one order (GetItem) and a caller's recent orders (Query on the table and its index), nothing else. */
+  public grantOrderReads(fn: lambda.IFunction): void {
+    this.grantOnTable(fn, ['dynamodb:GetItem']);
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${this.table.tableArn}/index/${OrdersTable.CALLER_INDEX_NAME}`],
+    });
   }
 
   /** The worker's conditional read-then-write of an order's status (GetItem, PutItem), nothing else. */
   public grantOrderStatusWrites(fn: lambda.IFunction): void {
-    this.table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    this.grantOnTable(fn, ['dynamodb:GetItem', 'dynamodb:PutItem']);
+  }
+
+  private grantOnTable(fn: lambda.IFunction, actions: string[]): void {
+    iam.Grant.addToPrincipal({ grantee: fn, actions, resourceArns: [this.table.tableArn] });
   }
 }

@@ -23,6 +23,7 @@ export function workflowLogGroupNames(settings: ResolvedProps): string[] {
     // HandlerFunction's groups: Lambda's `/aws/lambda/<function name>` convention.
     `/aws/lambda/${prefix}-api`,
     `/aws/lambda/${prefix}-worker`,
+    `/aws/lambda/${prefix}-reads`,
     ...(settings.accessLogging ? [accessLogGroupName(prefix), EXECUTION_LOG_GROUP_PATTERN] : []),
     ...(settings.waf?._managed?.logRequests ? [wafLogGroupName(prefix)] : []),
   ];

@@ -140,7 +140,8 @@ describe('iam()', () => {
     const extra = build(() => ({ authorization: OrdersApiAuthorization.iam() }), (workflow) => {
       workflow.api.root.addResource('extra').addMethod('GET');
     });
-    expect(methods(extra.template, 'GET')).toEqual([expect.objectContaining({ AuthorizationType: 'AWS_IAM' })]);
+    // The two GET routes of the construct and the extra one.
+    expect(methods(extra.template, 'GET')).toEqual(Array(3).fill(expect.objectContaining({ AuthorizationType: 'AWS_IAM' })));
   });
 });
 
@@ -260,7 +261,7 @@ describe('CORS preflight works without credentials in every mode', () => {
   test.each(MODES)('%s: every OPTIONS method is open (NONE, no key, no authorizer, no scopes) and answered by API Gateway', (_mode, authorization) => {
     const built = build((stack) => ({ authorization: authorization(stack), corsAllowOrigins: ['https://shop.example'] }));
     const options = methods(built.template, 'OPTIONS');
-    expect(options).toHaveLength(2); // the root and /orders
+    expect(options).toHaveLength(3); // the root, /orders and /orders/{orderId}
     for (const method of options) {
       expect(method.AuthorizationType).toBe('NONE');
       expect(method.ApiKeyRequired).toBe(false);

@@ -19,7 +19,7 @@ describe('OrdersWorkflow with default props', () => {
 
     test('no CORS by default: no OPTIONS method, empty origin list for the handler', () => {
       const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m: any) => m.Properties.HttpMethod);
-      expect(methods).toEqual(['POST']);
+      expect(methods.sort()).toEqual(['GET', 'GET', 'POST']);
       template.resourceCountIs('AWS::ApiGateway::GatewayResponse', 0);
       expect(apiFunction().Environment.Variables.CORS_ALLOW_ORIGINS).toBe('');
     });
@@ -43,10 +43,19 @@ describe('OrdersWorkflow with default props', () => {
       });
     });
 
-    test('orders table: pk id, TTL expiration (Powertools defaults), on-demand, AWS-managed encryption, PITR, deleted with the stack', () => {
+    test('orders table: pk id, TTL expiration (Powertools defaults), caller-scope index, on-demand, AWS-managed encryption, PITR, deleted with the stack', () => {
       expect(resourceProps(workflow.ordersTable)).toEqual({
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        AttributeDefinitions: [
+          { AttributeName: 'id', AttributeType: 'S' },
+          { AttributeName: 'scope', AttributeType: 'S' },
+          { AttributeName: 'createdAt', AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexes: [{
+          IndexName: 'byCallerScope',
+          KeySchema: [{ AttributeName: 'scope', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'ALL' },
+        }],
         TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
         BillingMode: 'PAY_PER_REQUEST',
         SSESpecification: { SSEEnabled: true },
@@ -329,6 +338,31 @@ describe('OrdersWorkflow with default props', () => {
   });
 
   describe('7. IAM', () => {
+    test('the reads function may only GetItem on the orders table, Query its caller-scope index and write its own logs', () => {
+      expect(policyStatementsOf(workflow.readsFunction)).toEqual([
+        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [stackId(workflow.readsLogGroup), 'Arn'] } },
+        { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': [stackId(workflow.ordersTable), 'Arn'] } },
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:Query',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [stackId(workflow.ordersTable), 'Arn'] }, '/index/byCallerScope']] },
+        },
+      ]);
+    });
+
+    test('GET /orders and GET /orders/{orderId} proxy to the reads function', () => {
+      const getMethods = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m: any) => m.Properties.HttpMethod === 'GET');
+      expect(getMethods).toHaveLength(2);
+      for (const method of getMethods) {
+        expect(JSON.stringify((method as any).Properties.Integration.Uri)).toContain(stackId(workflow.readsFunction));
+      }
+      expect(resourceProps(workflow.readsFunction).Environment.Variables).toEqual(expect.objectContaining({
+        ORDERS_TABLE_NAME: { Ref: stackId(workflow.ordersTable) },
+        ORDERS_INDEX_NAME: 'byCallerScope',
+        AUTHORIZATION_MODE: 'none',
+      }));
+    });
+
     test('the API function may only PutEvents on this bus, use its idempotency records and write its own logs', () => {
       expect(policyStatementsOf(workflow.apiFunction)).toEqual([
         { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [stackId(workflow.apiLogGroup), 'Arn'] } },
@@ -336,7 +370,7 @@ describe('OrdersWorkflow with default props', () => {
         {
           Effect: 'Allow',
           Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-          Resource: [{ 'Fn::GetAtt': [stackId(workflow.ordersTable), 'Arn'] }, { Ref: 'AWS::NoValue' }],
+          Resource: { 'Fn::GetAtt': [stackId(workflow.ordersTable), 'Arn'] },
         },
       ]);
     });
@@ -363,7 +397,7 @@ describe('OrdersWorkflow with default props', () => {
         {
           Effect: 'Allow',
           Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-          Resource: [{ 'Fn::GetAtt': [stackId(workflow.ordersTable), 'Arn'] }, { Ref: 'AWS::NoValue' }],
+          Resource: { 'Fn::GetAtt': [stackId(workflow.ordersTable), 'Arn'] },
         },
         {
           Effect: 'Allow',

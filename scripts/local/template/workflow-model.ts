@@ -94,7 +94,9 @@ export function readWorkflowModel(stack: SynthesizedStack): WorkflowModel {
   };
   const tableRefs = Object.values(workerFunction.environment).map(tableOf).filter(isDefined);
   const tables = ofType('AWS::DynamoDB::Table');
-  const idempotencyTableLogicalId = tableRefs[0] ?? (tables.length === 1 ? tables[0][0] : undefined);
+  // By name first: the worker's environment also names the orders table (ORDERS_TABLE_NAME).
+  const idempotencyTableLogicalId = tableOf(workerFunction.environment.IDEMPOTENCY_TABLE_NAME)
+    ?? tableRefs[0] ?? (tables.length === 1 ? tables[0][0] : undefined);
   const ordersTableLogicalId = tableOf(apiFunction.environment.ORDERS_TABLE_NAME);
 
   const rule = ofType('AWS::Events::Rule').find(([, candidate]) =>

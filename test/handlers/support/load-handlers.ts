@@ -6,6 +6,7 @@
  */
 import { mockClient } from 'aws-sdk-client-mock';
 import type * as ApiHandler from '../../../lambda/api/handler';
+import type * as ReadsHandler from '../../../lambda/reads/handler';
 import type * as WorkerHandler from '../../../lambda/worker/handler';
 import type * as ProcessOrderModule from '../../../lambda/worker/process-order';
 
@@ -101,6 +102,25 @@ export function loadWorkerHandler(env: Env = {}) {
       const processOrderModule = jest.requireActual<typeof ProcessOrderModule>('../../../lambda/worker/process-order');
       const { handler } = jest.requireActual<typeof WorkerHandler>('../../../lambda/worker/handler');
       return { handler, dynamoDb, sdk, processOrderModule };
+    }),
+  );
+}
+
+export const READS_ENV: Env = {
+  ORDERS_TABLE_NAME: 'orders-table',
+  ORDERS_INDEX_NAME: 'byCallerScope',
+  CORS_ALLOW_ORIGINS: undefined,
+  AUTHORIZATION_MODE: undefined,
+  POWERTOOLS_SERVICE_NAME: 'orders-reads',
+};
+
+export function loadReadsHandler(env: Env = {}) {
+  return withEnv({ ...BASE_ENV, ...READS_ENV, ...env }, () =>
+    isolated(() => {
+      const sdk = jest.requireActual<DynamoDBModule>('@aws-sdk/client-dynamodb');
+      const dynamoDb = mockClient(sdk.DynamoDBClient);
+      const { handler } = jest.requireActual<typeof ReadsHandler>('../../../lambda/reads/handler');
+      return { handler, dynamoDb, sdk };
     }),
   );
 }
