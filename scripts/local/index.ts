@@ -164,10 +164,10 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
     });
 
     const functions = startFunctions(model, options, timing.workerTimeout, { emulatorEndpoint, provisioned, logs });
-    cleanups.push(() => functions.worker.stop(), () => functions.api.stop());
+    cleanups.push(() => functions.worker.stop(), () => functions.api.stop(), ...functions.routes.map(([, fn]) => () => fn.stop()));
     const server = await startApiServer({
       model: api,
-      functions: new Map([[model.apiFunction.logicalId, functions.api]]),
+      functions: new Map([[model.apiFunction.logicalId, functions.api], ...functions.routes]),
       port: options.port ?? DEFAULT_API_PORT,
       accountId: LOCAL_ACCOUNT_ID,
       authorizer: access.authorizer,
@@ -313,9 +313,9 @@ function logTiming(timing: QueueTiming, model: WorkflowModel, queueName: string,
 function startFunctions(
   model: WorkflowModel, options: LocalWorkflowOptions, workerTimeout: number,
   context: { emulatorEndpoint: string; provisioned: ProvisionedStack; logs: LogSink },
-): { api: LocalFunction; worker: LocalFunction } {
+): { api: LocalFunction; worker: LocalFunction; routes: Array<[string, LocalFunction]> } {
   const { emulatorEndpoint, provisioned, logs } = context;
-  const localFunction = (fn: FunctionModel, label: 'api' | 'worker', local: {
+  const localFunction = (fn: FunctionModel, label: string, local: {
     overrides?: Readonly<Record<string, string>>; timeoutSeconds: number; maxConcurrency: number;
   }) => new LocalFunction({
     functionName: fn.functionName,
@@ -347,6 +347,11 @@ function startFunctions(
       timeoutSeconds: model.apiFunction.timeoutSeconds,
       maxConcurrency: options.apiConcurrency ?? DEFAULT_API_CONCURRENCY,
     }),
+    // Labelled by the function name's last part (`orders-reads` -> `reads`), like the two above.
+    routes: model.routeFunctions.map((fn): [string, LocalFunction] => [fn.logicalId, localFunction(fn, fn.functionName.split('-').pop() || fn.logicalId, {
+      timeoutSeconds: fn.timeoutSeconds,
+      maxConcurrency: options.apiConcurrency ?? DEFAULT_API_CONCURRENCY,
+    })]),
   };
 }
 

@@ -191,7 +191,7 @@ describe('the local API behaves like API Gateway', () => {
       const response = await preflight(origin);
       expect(response.status).toBe(204);
       expect(response.headers.get('access-control-allow-origin')).toBe(origin);
-      expect(response.headers.get('access-control-allow-methods')).toBe('POST,OPTIONS');
+      expect(response.headers.get('access-control-allow-methods')).toBe('GET,POST,OPTIONS');
       expect(response.headers.get('access-control-allow-headers')).toContain('Content-Type');
     }
     // API Gateway's mock answers a foreign origin with the first allowed one: the browser then blocks it.
@@ -199,7 +199,7 @@ describe('the local API behaves like API Gateway', () => {
   });
 
   test('403 Missing Authentication Token for unknown routes and methods; the /prod stage prefix works', async () => {
-    for (const [method, route] of [['GET', '/nope'], ['GET', '/orders'], ['DELETE', '/orders'], ['POST', '/orders/1']]) {
+    for (const [method, route] of [['GET', '/nope'], ['PUT', '/orders'], ['DELETE', '/orders'], ['POST', '/orders/1'], ['GET', '/orders/1/x']]) {
       const response = await fetch(`${run!.local.apiUrl}${route}`, { method });
       expect(response.status).toBe(403);
       expect(await response.json()).toEqual({ message: 'Missing Authentication Token' });

@@ -43,6 +43,8 @@ export interface WorkflowModel {
   /** The REST API whose methods proxy to the API function (api-gateway/model.ts reads its routes). */
   readonly restApiLogicalId: string;
   readonly apiFunction: FunctionModel;
+  /** The REST API's other Lambda proxy targets (the reads function of `GET /orders`), run like the API function. */
+  readonly routeFunctions: readonly FunctionModel[];
   readonly workerFunction: FunctionModel;
   readonly eventSource: EventSourceModel;
   readonly mainQueueLogicalId: string;
@@ -77,9 +79,13 @@ export function readWorkflowModel(stack: SynthesizedStack): WorkflowModel {
   if (restApiIds.length !== 1) {
     throw new Error(`Stack ${stack.stackName}: expected one REST API with a Lambda proxy method, found ${restApiIds.length}.`);
   }
-  const apiFunctionIds = [...new Set(proxyMethods.map(([, method]) => lambdaFunctionOf(method.Properties?.Integration?.Uri)).filter(isDefined))];
+  const functionOf = ([, method]: [string, CfnResource]) => lambdaFunctionOf(method.Properties?.Integration?.Uri);
+  const proxiedIds = [...new Set(proxyMethods.map(functionOf).filter(isDefined))];
+  // The API function is the one behind POST (it creates orders); the others (the reads) serve their own routes.
+  const postIds = [...new Set(proxyMethods.filter(([, method]) => method.Properties?.HttpMethod === 'POST').map(functionOf).filter(isDefined))];
+  const apiFunctionIds = postIds.length > 0 ? postIds : proxiedIds;
   if (apiFunctionIds.length !== 1) {
-    throw new Error(`Stack ${stack.stackName}: expected the REST API to proxy to one function, found ${apiFunctionIds.length}.`);
+    throw new Error(`Stack ${stack.stackName}: expected one function behind the REST API's POST methods, found ${apiFunctionIds.length}.`);
   }
 
   const mainQueue = stack.template.Resources[mainQueueLogicalId];
@@ -88,6 +94,7 @@ export function readWorkflowModel(stack: SynthesizedStack): WorkflowModel {
 
   const workerFunction = readFunction(stack, workerLogicalId);
   const apiFunction = readFunction(stack, apiFunctionIds[0]);
+  const routeFunctions = proxiedIds.filter((id) => id !== apiFunctionIds[0]).map((id) => readFunction(stack, id));
   const tableOf = (value: unknown) => {
     const id = logicalIdOf(value);
     return id !== undefined && stack.template.Resources[id]?.Type === 'AWS::DynamoDB::Table' ? id : undefined;
@@ -111,6 +118,7 @@ export function readWorkflowModel(stack: SynthesizedStack): WorkflowModel {
     stack,
     restApiLogicalId: restApiIds[0],
     apiFunction,
+    routeFunctions,
     workerFunction,
     eventSource: {
       logicalId: mappingId,
