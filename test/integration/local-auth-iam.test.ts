@@ -70,6 +70,13 @@ test('unsigned, wrongly signed, altered or stale requests: API Gateway\'s 403s, 
   expect(run.batches).toEqual([]);
 });
 
+test('the status routes need a signature too: unsigned GET /orders and GET /orders/{orderId} are API Gateway\'s 403', async () => {
+  for (const route of ['/orders', '/orders/some-order']) {
+    const unsigned = await send(`${run.local.apiUrl}${route}`, { method: 'GET' });
+    expect([route, unsigned.status, unsigned.errorType]).toEqual([route, 403, 'MissingAuthenticationTokenException']);
+  }
+});
+
 test('CORS preflight needs no signature', async () => {
   const answer = await preflight(run.local.apiUrl, 'http://127.0.0.1:5173');
   expect(answer.status).toBe(204);
