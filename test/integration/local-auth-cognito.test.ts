@@ -5,7 +5,7 @@
  * request it refuses never reaches the API function; an accepted one carries the caller to
  * the event (`detail.submittedBy`) and to the API's and the worker's log lines.
  */
-import { apiFunctionLines, jwtPayload, postOrder, preflight, signIn, signWithEmulatorKey, Tokens } from './support/callers';
+import { apiFunctionLines, jwtPayload, postOrder, preflight, send, signIn, signWithEmulatorKey, Tokens } from './support/callers';
 import { eventIdOf, RunningWorkflow, runWorkflow, useEmulator, useSynthesizedStack, waitFor } from './support/harness';
 import { restApiClaims } from '../../scripts/local/api-gateway/cognito-authorizer';
 import { LOCAL_OPERATORS_GROUP, localAuthorizationProps, localUserPool } from '../../scripts/local/template/local-stack';
@@ -110,6 +110,26 @@ describe('a Cognito method without scopes: ID tokens of the stack\'s pool', () =
 
     // With a `Bearer ` prefix too, as API Gateway accepts it.
     expect((await postOrder(run.local.apiUrl, { Authorization: `Bearer ${tokens.idToken}` })).status).toBe(202);
+  });
+
+  test('the status routes are caller-scoped: each user sees only their own orders; none without a token', async () => {
+    const { apiUrl } = run.local;
+    const demo = { Authorization: tokens.idToken };
+    const other = { Authorization: signWithEmulatorKey(claimsOf(run, 'id', { sub: '0b9e4c1e-0000-4000-8000-00000000beef' })) };
+    const { orderId } = (await postOrder(apiUrl, demo)).body;
+    const get = (route: string, headers: Record<string, string> = {}) => send(`${apiUrl}${route}`, { method: 'GET', headers });
+
+    const mine = await waitFor('the demo user\'s order to be readable', async () => {
+      const answer = await get(`/orders/${orderId}`, demo);
+      return answer.status === 200 && answer;
+    });
+    expect(mine.body).toMatchObject({ orderId, status: expect.stringMatching(/^(ACCEPTED|PROCESSED)$/) });
+    expect((await get('/orders?limit=100', demo)).body.orders.map((order: { orderId: string }) => order.orderId)).toContain(orderId);
+
+    expect((await get(`/orders/${orderId}`, other)).status).toBe(404);
+    expect((await get('/orders', other)).body).toEqual({ orders: [] });
+    expect((await get('/orders')).status).toBe(401);
+    expect((await get(`/orders/${orderId}`)).status).toBe(401);
   });
 
   test('a valid token signed with the emulator\'s key is accepted: the refusals above are the checks, not the key', async () => {
