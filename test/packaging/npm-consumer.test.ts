@@ -15,7 +15,7 @@ import * as path from 'path';
 jest.setTimeout(5 * 60_000);
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const HANDLERS = ['api', 'worker'];
+const HANDLERS = ['api', 'reads', 'worker'];
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** The CLI bundles package.json declares as `bin` (shipped like the handlers, pre-bundled). */
@@ -181,8 +181,8 @@ app.synth();
     const template = JSON.parse(fs.readFileSync(path.join(cdkOut, 'ConsumerStack.template.json'), 'utf8'));
     const assets = JSON.parse(fs.readFileSync(path.join(cdkOut, 'ConsumerStack.assets.json'), 'utf8'));
     const functions = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::Lambda::Function');
-    // Only the two handlers: no custom-resource or log-retention function sneaks in.
-    expect(functions.map(f => f.Properties.FunctionName).sort()).toEqual(['orders-api', 'orders-worker']);
+    // Only the handlers: no custom-resource or log-retention function sneaks in.
+    expect(functions.map(f => f.Properties.FunctionName).sort()).toEqual(HANDLERS.map(h => `orders-${h}`));
 
     for (const handler of HANDLERS) {
       const fn = functions.find(f => f.Properties.FunctionName === `orders-${handler}`);
