@@ -87,6 +87,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-crypto/sha256-js@^5',
     // Python bindings type check
     'pyright',
+    // The console (examples/frontend): the AWS console's own design system (issue 10).
+    '@cloudscape-design/components@^3',
+    '@cloudscape-design/global-styles@^1',
+    // Browser tests: axe (zero violations in every state) and Lighthouse (accessibility,
+    // mobile performance). Lighthouse 12 is the last line that runs on Node 20.
+    '@axe-core/playwright@^4',
+    'lighthouse@^12.8.2',
+    // Lambda always provides the role's credentials in the environment: the bundles alias the
+    // SDK's default chain to this provider (issue 11, cold start).
+    '@aws-sdk/credential-provider-env@^3',
   ],
 
   // lambda/ is a devdir: its libraries are devDependencies on purpose (esbuild inlines them).
