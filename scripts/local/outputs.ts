@@ -20,13 +20,19 @@ export interface LocalOutputs extends AccessOutputs {
   readonly OrdersTableName?: string;
   /** Point SDK clients and the replay tool here (`AWS_ENDPOINT_URL` / `--endpoint`). */
   readonly EmulatorEndpoint: string;
+  /**
+   * SQS with the message move task (StartMessageMoveTask, ListMessageMoveTasks,
+   * CancelMessageMoveTask), which the runner emulates in front of moto; every other SQS call is
+   * moto's. The functions use it (`AWS_ENDPOINT_URL_SQS`); so should a tool that redrives.
+   */
+  readonly SqsEndpoint: string;
 }
 
 /** Outputs that are credentials: printed only where a developer asked for them, never in CI logs (main.ts). */
 export const SECRET_OUTPUTS: ReadonlyArray<keyof LocalOutputs> = ['DemoPassword', 'ApiKey', 'LocalSecretAccessKey'];
 
 export function localOutputs(
-  model: WorkflowModel, provisioned: ProvisionedStack, apiUrl: string, emulatorEndpoint: string, access: AccessOutputs = {},
+  model: WorkflowModel, provisioned: ProvisionedStack, apiUrl: string, endpoints: { emulator: string; sqs: string }, access: AccessOutputs = {},
 ): LocalOutputs {
   const refOf = (logicalId: string | undefined) => (logicalId !== undefined ? provisioned.physical(logicalId).ref : '');
   const bus = model.eventBus;
@@ -37,7 +43,8 @@ export function localOutputs(
     DlqUrl: refOf(model.deadLetterQueueLogicalId),
     DynamoTableName: refOf(model.idempotencyTableLogicalId),
     ...(model.ordersTableLogicalId !== undefined ? { OrdersTableName: refOf(model.ordersTableLogicalId) } : {}),
-    EmulatorEndpoint: emulatorEndpoint,
+    EmulatorEndpoint: endpoints.emulator,
+    SqsEndpoint: endpoints.sqs,
     ...access,
   };
 }
