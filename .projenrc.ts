@@ -116,7 +116,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // Handler bundles: lambda/<name>/handler.ts -> assets/lambda/<name>/handler/index.js
 // Minified, AWS SDK v3 inlined (the runtime's copy is not pinned by us), module-first
 // main fields so tree-shaking works. Shipped in the npm tarball; consumers never run esbuild.
+// Size and cold start (issue 11, README "Bundle size and cold start"): every handler gets
+// HANDLER_ESBUILD_ARGS, so a handler added to this loop is as lean as the others.
 // ---------------------------------------------------------------------------
+const HANDLER_ESBUILD_ARGS: Record<string, string> = {
+  // The SDK's default credential chain -> the environment provider only. Lambda always puts the
+  // execution role's credentials in the environment, and the chain's first link reads exactly
+  // those; the rest of it (SSO, ini files, process, web identity, metadata, with STS and SSO
+  // clients: ~130 KB minified) can never run there. Why this is safe: lambda/shared/lambda-credentials.ts.
+  '--alias:@aws-sdk/credential-provider-node': './lambda/shared/lambda-credentials.ts',
+};
 for (const handler of ['api', 'worker', 'reads']) {
   project.bundler.addBundle(`lambda/${handler}/handler.ts`, {
     platform: 'node',
@@ -126,6 +135,7 @@ for (const handler of ['api', 'worker', 'reads']) {
     externals: [],
     metafile: true,
     watchTask: false,
+    esbuildArgs: HANDLER_ESBUILD_ARGS,
   });
 }
 
