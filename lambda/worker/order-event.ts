@@ -1,7 +1,7 @@
 /**
  * Reads an SQS record body as the EventBridge envelope of an OrderCreated event.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { FieldError, SCHEMA_VERSION } from '../shared/order-contract';
 import { identifierSchema, orderItemsSchema, toFieldErrors } from '../shared/order-validation';
 
@@ -16,10 +16,11 @@ import { identifierSchema, orderItemsSchema, toFieldErrors } from '../shared/ord
  * are dropped and a `type` this worker does not know is kept, so a newer API can add an
  * authorization mode. What it does define must hold: strings, bounded (an IAM ARN fits).
  */
+const boundedString = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 const submittedBySchema = z.object({
-  type: z.string().min(1).max(32),
-  id: z.string().min(1).max(2048),
-  username: z.string().min(1).max(256).optional(),
+  type: boundedString(32),
+  id: boundedString(2048),
+  username: z.optional(boundedString(256)),
 });
 
 const orderCreatedDetailSchema = z.object({
@@ -27,9 +28,9 @@ const orderCreatedDetailSchema = z.object({
   eventId: identifierSchema,
   orderId: identifierSchema,
   createdAt: z.iso.datetime({ offset: true }),
-  customerId: identifierSchema.optional(),
+  customerId: z.optional(identifierSchema),
   items: orderItemsSchema,
-  submittedBy: submittedBySchema.optional(),
+  submittedBy: z.optional(submittedBySchema),
 });
 
 /**
