@@ -125,6 +125,9 @@ const HANDLER_ESBUILD_ARGS: Record<string, string> = {
   // those; the rest of it (SSO, ini files, process, web identity, metadata, with STS and SSO
   // clients: ~130 KB minified) can never run there. Why this is safe: lambda/shared/lambda-credentials.ts.
   '--alias:@aws-sdk/credential-provider-node': './lambda/shared/lambda-credentials.ts',
+  // The SDK's event-stream codec (~15-19 KB): loaded lazily, only by operations with event
+  // streams, and none of ours has one; the stub fails loudly if that ever changes.
+  '--alias:@smithy/core/event-streams': './lambda/shared/no-event-streams.ts',
 };
 for (const handler of ['api', 'worker', 'reads']) {
   project.bundler.addBundle(`lambda/${handler}/handler.ts`, {
