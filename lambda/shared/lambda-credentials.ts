@@ -1,6 +1,6 @@
 /**
  * The credential provider the handler bundles use instead of the SDK's default chain: esbuild
- * aliases `@aws-sdk/credential-provider-node` to this module (.projenrc.ts, every handler), so
+ * aliases `@aws-sdk/credential-provider-node` to this module (projenrc/handler-bundles.ts, every handler), so
  * every client's `credentialDefaultProvider` reads the execution role's credentials from the
  * environment and nothing else. Source code and the unit tests (unbundled) keep the full chain.
  *
@@ -8,8 +8,8 @@
  * credentials into AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN before the
  * handler module loads, and the default chain tries the environment FIRST; on Lambda it always
  * stops there, so its other links (SSO, shared ini files, credential_process, web identity,
- * container and instance metadata, with their STS and SSO clients) are ~75 KB of code that can
- * never run, but still has to be parsed on every cold start. Lambda keeps those variables for
+ * container and instance metadata, with their STS and SSO clients) are ~130 KB of minified code
+ * that can never run, but was parsed on every cold start. Lambda keeps those variables for
  * the execution environment's whole life, as the default chain's env link assumes too.
  *
  * Where environment credentials are NOT given: SnapStart hands out container credentials

@@ -4,7 +4,7 @@
  * Browser-safe: no Node.js imports, only zod and the contract.
  *
  * Written with `zod/mini` (the same zod 4 package and core, as functions instead of methods) so
- * a bundle carries only the checks it uses: ~25 KB minified instead of classic zod's ~90 KB,
+ * a bundle carries only the checks it uses: ~20 KB minified instead of classic zod's ~90 KB,
  * which every handler bundle parsed at cold start (issue 11). Same rules, same issues and
  * messages: only the spelling differs (`.check(z.maxLength(...))` for `.max(...)`).
  */

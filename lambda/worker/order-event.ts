@@ -1,9 +1,15 @@
 /**
  * Reads an SQS record body as the EventBridge envelope of an OrderCreated event.
  */
+import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { FieldError, SCHEMA_VERSION } from '../shared/order-contract';
 import { identifierSchema, orderItemsSchema, toFieldErrors } from '../shared/order-validation';
+
+// zod/mini loads no messages of its own ("Invalid input" for everything): the envelope's checks
+// without a message of ours (schema version, createdAt, submittedBy, source) keep zod's English
+// ones in the error that sends a bad record to the DLQ. Only the worker bundle loads this.
+z.config(en());
 
 /**
  * The same field rules the API enforced, as a tolerant reader: unknown fields are
