@@ -1,5 +1,5 @@
 import { awscdk, javascript, JsonPatch } from 'projen';
-import { HANDLER_ESBUILD_ARGS } from './projenrc/handler-bundles';
+import { handlerEsbuildArgs } from './projenrc/handler-bundles';
 
 // Single source of truth for package.json, tsconfig*.json, jest and the bundling tasks.
 // Edit here, then run `npx projen`.
@@ -136,7 +136,7 @@ for (const handler of ['api', 'worker', 'reads', 'operations']) {
     externals: [],
     metafile: true,
     watchTask: false,
-    esbuildArgs: HANDLER_ESBUILD_ARGS,
+    esbuildArgs: handlerEsbuildArgs(handler),
   });
 }
 

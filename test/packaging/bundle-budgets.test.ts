@@ -66,11 +66,19 @@ describe.each(bundles.map((bundle) => [bundle.name, bundle] as const))('the %s h
   });
 });
 
-test('a handler without a target of its own gets the default one; only the api has a budget above its target', () => {
+test('a handler without a target of its own gets the default one; every budget is its target', () => {
   expect(handlerBundleTarget('a-handler-added-later')).toBe(300_000);
   expect(handlerBundleBudget('a-handler-added-later')).toBe(300_000);
+  expect(handlerBundleTarget('api')).toBe(300_000);
   expect(handlerBundleTarget('worker')).toBe(330_000);
   const names = [...EXPECTED_HANDLERS, 'operations'];
-  expect(names.filter((name) => handlerBundleBudget(name) !== handlerBundleTarget(name))).toEqual(['api']);
-  expect(handlerBundleBudget('api')).toBe(320_000);
+  expect(names.filter((name) => handlerBundleBudget(name) !== handlerBundleTarget(name))).toEqual([]);
+});
+
+test('the api bundle reads its idempotency fields with the field-path reader, not the JMESPath engine; the worker keeps the engine', () => {
+  const byName = new Map(bundles.map((bundle) => [bundle.name, bundle]));
+  const engine = (bundle: Bundle) => bundle.inputs.filter((input) => input.includes('@aws-lambda-powertools/jmespath/'));
+  expect(engine(byName.get('api')!)).toEqual([]);
+  expect(byName.get('api')!.inputs).toContain('lambda/api/field-path-search.ts');
+  expect(engine(byName.get('worker')!).length).toBeGreaterThan(0);
 });
