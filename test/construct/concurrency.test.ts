@@ -32,7 +32,7 @@ describe('tracing: true', () => {
   test('the only Resource * statements are X-Ray\'s (which has no resource-level permissions)', () => {
     const wildcard = policies.flatMap((p) => p.Properties.PolicyDocument.Statement)
       .filter((s: { Resource: unknown }) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')));
-    expect(wildcard).toHaveLength(3); // one per function
+    expect(wildcard).toHaveLength(4); // one per function (api, reads, operations, worker)
     for (const statement of wildcard) expect(statement.Action).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
   });
 
