@@ -66,6 +66,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/lib-dynamodb@^3',
     '@aws-sdk/client-sqs@^3',
+    // The operations function's oldestAgeSeconds: CloudWatch's ApproximateAgeOfOldestMessage.
+    '@aws-sdk/client-cloudwatch@^3',
     'zod@^4',
     '@types/aws-lambda',
     // Tests
