@@ -27,7 +27,7 @@ export interface BenchOptions {
   readonly quick: boolean;
 }
 
-const FULL = { pairs: 21, orders: 1000, concurrency: 16, rawCalls: 1000, warmInvocations: 100, countedOrders: 50, synthRuns: 3 };
+const FULL = { pairs: 21, orders: 1000, concurrency: 16, rawCalls: 500, warmInvocations: 50, countedOrders: 30, synthRuns: 3 };
 const QUICK = { pairs: 3, orders: 20, concurrency: 4, rawCalls: 20, warmInvocations: 5, countedOrders: 5, synthRuns: 1 };
 
 const USAGE = `Usage: npm run bench -- [--quick] [--pairs N] [--orders N] [--concurrency N] [--raw-calls N]
@@ -43,10 +43,12 @@ export class BenchUsageError extends Error {
 
 export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv, repoRoot: string): BenchOptions {
   const flags = new Map<string, string | true>();
+  const known = new Set(['quick', 'no-cost', 'help', 'out', ...Object.keys(FULL).map(kebab)]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) throw new BenchUsageError(`Unexpected argument '${arg}'.`);
     const [name, inline] = arg.slice(2).split('=', 2);
+    if (!known.has(name)) throw new BenchUsageError(`Unknown option --${name}.`);
     if (name === 'quick' || name === 'no-cost' || name === 'help') {
       flags.set(name, true);
     } else {
@@ -58,8 +60,6 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
   if (flags.has('help')) throw new BenchUsageError('Help:');
   const quick = flags.has('quick') || env.BENCH_QUICK === 'true';
   const base = quick ? QUICK : FULL;
-  const known = new Set(['quick', 'no-cost', 'out', ...Object.keys(FULL).map(kebab)]);
-  for (const name of flags.keys()) if (!known.has(name)) throw new BenchUsageError(`Unknown option --${name}.`);
 
   const size = (key: keyof typeof FULL, min: number): number => {
     const raw = flags.get(kebab(key)) ?? env[`BENCH_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`];

@@ -88,7 +88,7 @@ export async function runBench(options: BenchOptions, print: (message: string) =
     const calls = await countCallsPerOrder(emulator.endpoint, stack.assemblyDir, options.countedOrders, 120_000);
     await resetEmulator(emulator.endpoint);
     log(`end to end: ${options.orders} orders at concurrency ${options.concurrency}`);
-    const endToEnd = await measureEndToEnd(emulator.endpoint, stack.assemblyDir, options.orders, options.concurrency, 240_000);
+    const endToEnd = await measureEndToEnd(emulator.endpoint, emulator.pid, stack.assemblyDir, options.orders, options.concurrency, 240_000);
     const throughput = throughputResults(endToEnd, raw, calls);
 
     // 5. Synth.
@@ -138,7 +138,11 @@ export async function runBench(options: BenchOptions, print: (message: string) =
 /** The operations the orders path needs from moto (SendMessage is done inside PutEvents by the rule). */
 const PATH_OPERATIONS = ['PutEvents', 'PutItem', 'GetItem', 'UpdateItem', 'ReceiveMessage', 'DeleteMessageBatch'];
 
-function throughputResults(endToEnd: ThroughputResults['endToEnd'], raw: RawRate[], calls: ThroughputResults['calls']): ThroughputResults {
+function throughputResults(endToEnd: ThroughputResults['endToEnd'], raw: RawRate[], counted: ThroughputResults['calls']): ThroughputResults {
+  // The counting run POSTs one order at a time (batches of one); the timed run's batches are
+  // what the event source's receives and deletes per order really are.
+  const batchesPerOrder = round(endToEnd.workerInvocations / endToEnd.orders, 3);
+  const calls = { ...counted, pollerPerOrder: { ReceiveMessage: batchesPerOrder, DeleteMessageBatch: batchesPerOrder } };
   const perOrder = callsPerOrder(calls);
   const ceilingByOperation: Record<string, number> = {};
   let serialSeconds = 0;

@@ -6,10 +6,12 @@
  * proxy) and in log bytes (the handlers' lines, EMF included), for the cost model.
  */
 import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
 import { startLocalWorkflow } from '../../scripts/local/index';
 import { startAwsProxy } from '../../test/integration/support/aws-proxy';
 import { postOrder, PostResult, waitFor } from '../../test/integration/support/harness';
 import { percentile, round } from '../stats';
+import { processCpuMs, totalCpuMs } from './process-cpu';
 
 export interface EndToEndResult {
   readonly orders: number;
@@ -26,6 +28,14 @@ export interface EndToEndResult {
   readonly logBytesPerOrder: Record<string, number>;
   readonly emfBytesPerOrder: Record<string, number>;
   readonly logLinesPerOrder: Record<string, number>;
+  /**
+   * CPU ms per order of the timed run, by process group: the function processes (API and
+   * worker instances), the emulator (moto), and this process (the runner's gateway and
+   * poller, and the load generator). Undefined where /proc is not available.
+   */
+  readonly cpuMsPerOrder?: { readonly functions: number; readonly emulator: number; readonly runnerAndClients: number };
+  /** Orders/s this machine's cores could serve at that CPU cost per order if the path had them to itself. */
+  readonly cpuCeilingPerSecond?: number;
   /** Distinct CloudWatch metrics (namespace, dimension values, name) the EMF lines created: each is a billed custom metric. */
   readonly customMetrics: string[];
 }
@@ -41,6 +51,8 @@ export interface CallCounts {
 
 interface RunOptions {
   readonly emulatorEndpoint: string;
+  /** The moto_server process, for its CPU time. */
+  readonly emulatorPid?: number;
   readonly appDir: string;
   readonly orders: number;
   readonly concurrency: number;
@@ -62,6 +74,15 @@ function emfMetrics(line: Record<string, unknown>): string[] {
   return out;
 }
 
+/** Until the worker has logged `orders` orders processed; a timeout says how far it got and how many batches failed. */
+async function waitForOrders(processed: ReadonlySet<string>, orders: number, timeoutMs: number, failedBatches: () => number): Promise<void> {
+  try {
+    await waitFor(`${orders} orders processed`, () => processed.size >= orders, timeoutMs, 50);
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (${processed.size} processed, ${failedBatches()} worker batches failed or timed out)`);
+  }
+}
+
 /** Every operation's calls per order: the functions' and the event source's together. */
 export function callsPerOrder(calls: CallCounts): Record<string, number> {
   const total: Record<string, number> = { ...calls.pollerPerOrder };
@@ -79,11 +100,15 @@ async function runOrders(options: RunOptions) {
   const metrics = new Set<string>();
   let workerInvocations = 0;
   let workerRecords = 0;
+  let failedBatches = 0;
   const endpointEnv = options.functionEndpoint ? { AWS_ENDPOINT_URL: options.functionEndpoint } : undefined;
   const local = await startLocalWorkflow({
     port: 0,
     emulatorEndpoint: options.emulatorEndpoint,
     template: { appDir: options.appDir },
+    // The template's visibility timeout and worker timeout, as on AWS: the local 2 s default
+    // would time out and redeliver batches that a loaded machine runs slowly.
+    visibilityTimeoutSeconds: 'template',
     quiet: true,
     apiEnv: endpointEnv,
     workerEnv: endpointEnv,
@@ -101,6 +126,7 @@ async function runOrders(options: RunOptions) {
     onWorkerBatch: (report) => {
       workerInvocations++;
       workerRecords += report.event.Records.length;
+      if (report.outcome !== 'ok' || report.failedMessageIds.length > 0) failedBatches++;
     },
   });
   try {
@@ -116,6 +142,9 @@ async function runOrders(options: RunOptions) {
     workerInvocations = 0;
     workerRecords = 0;
     const results: PostResult[] = [];
+    const functionPids = [...local.api.pids(), ...local.worker.pids()];
+    const emulatorPids = options.emulatorPid !== undefined ? [options.emulatorPid] : [];
+    const cpuBefore = { functions: totalCpuMs(functionPids), emulator: totalCpuMs(emulatorPids), runner: process.cpuUsage() };
     const started = performance.now();
     let next = 0;
     await Promise.all(Array.from({ length: options.concurrency }, async () => {
@@ -128,8 +157,19 @@ async function runOrders(options: RunOptions) {
     const postSeconds = (performance.now() - started) / 1000;
     const refused = results.filter((result) => result.status !== 202);
     if (refused.length > 0) throw new Error(`${refused.length} POSTs were not accepted, e.g. ${refused[0].status} ${JSON.stringify(refused[0].body)}`);
-    await waitFor(`${options.orders} orders processed`, () => processed.size >= options.orders, Math.max(1_000, deadline - Date.now()), 50);
+    await waitForOrders(processed, options.orders, Math.max(1_000, deadline - Date.now()), () => failedBatches);
     const seconds = (performance.now() - started) / 1000;
+    const runner = process.cpuUsage(cpuBefore.runner);
+    // Instances started during the run are not in functionPids: count them from their start.
+    const newPids = [...local.api.pids(), ...local.worker.pids()].filter((pid) => !functionPids.includes(pid));
+    const functionsMs = totalCpuMs(functionPids) + totalCpuMs(newPids) - cpuBefore.functions;
+    const emulatorMs = totalCpuMs(emulatorPids) - cpuBefore.emulator;
+    const haveProc = options.emulatorPid !== undefined && processCpuMs(options.emulatorPid) !== undefined;
+    const cpuMsPerOrder = haveProc ? {
+      functions: round(functionsMs / options.orders, 2),
+      emulator: round(emulatorMs / options.orders, 2),
+      runnerAndClients: round((runner.user + runner.system) / 1000 / options.orders, 2),
+    } : undefined;
     const latencies = results.map((result) => result.ms).sort((a, b) => a - b);
     const perOrder = (counts: Record<string, number>) =>
       Object.fromEntries(Object.entries(counts).map(([key, value]) => [key, round(value / options.orders, 1)]));
@@ -148,6 +188,10 @@ async function runOrders(options: RunOptions) {
       emfBytesPerOrder: perOrder(emfBytes),
       logLinesPerOrder: Object.fromEntries(Object.entries(logLines).map(([key, value]) => [key, round(value / options.orders, 2)])),
       customMetrics: [...metrics].sort(),
+      ...(cpuMsPerOrder ? {
+        cpuMsPerOrder,
+        cpuCeilingPerSecond: round(os.cpus().length * 1000 / (cpuMsPerOrder.functions + cpuMsPerOrder.emulator + cpuMsPerOrder.runnerAndClients), 1),
+      } : {}),
     };
     return { result, functionNames: { api: local.api.functionName, worker: local.worker.functionName } };
   } finally {
@@ -156,9 +200,9 @@ async function runOrders(options: RunOptions) {
 }
 
 export async function measureEndToEnd(
-  emulatorEndpoint: string, appDir: string, orders: number, concurrency: number, timeoutMs: number,
+  emulatorEndpoint: string, emulatorPid: number | undefined, appDir: string, orders: number, concurrency: number, timeoutMs: number,
 ): Promise<EndToEndResult> {
-  return (await runOrders({ emulatorEndpoint, appDir, orders, concurrency, timeoutMs })).result;
+  return (await runOrders({ emulatorEndpoint, emulatorPid, appDir, orders, concurrency, timeoutMs })).result;
 }
 
 /**
@@ -171,17 +215,22 @@ export async function countCallsPerOrder(emulatorEndpoint: string, appDir: strin
   try {
     const processed = new Set<string>();
     let invocations = 0;
+    let failedBatches = 0;
     const local = await startLocalWorkflow({
       port: 0,
       emulatorEndpoint,
       template: { appDir },
+      visibilityTimeoutSeconds: 'template',
       quiet: true,
       apiEnv: { AWS_ENDPOINT_URL: apiProxy.url },
       workerEnv: { AWS_ENDPOINT_URL: workerProxy.url },
       onLog: (line) => {
         if (line.source === 'worker' && line.json?.msg === 'order_processed' && typeof line.json.eventId === 'string') processed.add(line.json.eventId);
       },
-      onWorkerBatch: () => { invocations++; },
+      onWorkerBatch: (report) => {
+        invocations++;
+        if (report.outcome !== 'ok' || report.failedMessageIds.length > 0) failedBatches++;
+      },
     });
     try {
       const run = randomUUID().slice(0, 8);
@@ -189,7 +238,7 @@ export async function countCallsPerOrder(emulatorEndpoint: string, appDir: strin
         const result = await postOrder(local.apiUrl, { orderId: `count-${run}-${index}`, customerId: 'cust-1', items: [{ sku: 'SKU-1', qty: 1 }] });
         if (result.status !== 202) throw new Error(`counting run: POST answered ${result.status}`);
       }
-      await waitFor(`${orders} counted orders processed`, () => processed.size >= orders, timeoutMs, 50);
+      await waitForOrders(processed, orders, timeoutMs, () => failedBatches);
     } finally {
       await local.stop();
     }

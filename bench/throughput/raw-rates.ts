@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteMessageBatchCommand, Message, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { emulatorClientConfig } from '../../scripts/local/emulator/clients';
 import { round } from '../stats';
 
@@ -32,6 +32,60 @@ async function rate(operation: string, calls: number, concurrency: number, call:
     while (next < calls) await call(next++);
   }));
   return { operation, calls, callsPerSecond: round(calls / ((performance.now() - started) / 1000), 1) };
+}
+
+/**
+ * SQS in rounds that keep the queue as short as the orders path keeps it (moto scans the whole
+ * queue on every receive, so a deep queue would understate the rate): each round sends 10
+ * messages per client, then every client receives once (up to 10) and deletes what it got
+ * with one DeleteMessageBatch. Each phase is timed alone, so each call type has its own rate.
+ */
+async function measureQueueRates(sqs: SQSClient, queueUrl: string, calls: number, concurrency: number): Promise<RawRate[]> {
+  const totals = { send: { calls: 0, ms: 0 }, receive: { calls: 0, ms: 0, messages: 0 }, delete: { calls: 0, ms: 0, messages: 0 } };
+  const phase = async (run: (client: number) => Promise<void>) => {
+    const started = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, (_, client) => run(client)));
+    return performance.now() - started;
+  };
+  while (totals.receive.calls < calls) {
+    totals.send.ms += await phase(async (client) => {
+      for (let i = 0; i < 10; i++) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ client, i }) }));
+    });
+    totals.send.calls += concurrency * 10;
+    const received: Message[][] = [];
+    totals.receive.ms += await phase(async (client) => {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({
+        QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0,
+      }));
+      received[client] = Messages;
+    });
+    totals.receive.calls += concurrency;
+    totals.receive.messages += received.reduce((sum, messages) => sum + messages.length, 0);
+    totals.delete.ms += await phase(async (client) => {
+      const entries = (received[client] ?? []).map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! }));
+      if (entries.length === 0) return;
+      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+      totals.delete.calls++;
+      totals.delete.messages += entries.length;
+    });
+    // What a round left behind (a receive can return fewer than 10) is received by the next one.
+  }
+  const perSecond = (count: number, ms: number) => round(count / (ms / 1000), 1);
+  return [
+    { operation: 'SendMessage', calls: totals.send.calls, callsPerSecond: perSecond(totals.send.calls, totals.send.ms) },
+    {
+      operation: 'ReceiveMessage',
+      calls: totals.receive.calls,
+      callsPerSecond: perSecond(totals.receive.calls, totals.receive.ms),
+      messagesPerSecond: perSecond(totals.receive.messages, totals.receive.ms),
+    },
+    {
+      operation: 'DeleteMessageBatch',
+      calls: totals.delete.calls,
+      callsPerSecond: perSecond(totals.delete.calls, totals.delete.ms),
+      messagesPerSecond: perSecond(totals.delete.messages, totals.delete.ms),
+    },
+  ];
 }
 
 export async function measureRawRates(endpoint: string, targets: RawTargets, calls: number, concurrency: number): Promise<RawRate[]> {
@@ -61,38 +115,7 @@ export async function measureRawRates(endpoint: string, targets: RawTargets, cal
     }))));
 
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `bench-raw-${run}` }));
-    rates.push(await rate('SendMessage', calls, concurrency, (i) => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify({ i }) }))));
-    // Receive then delete, batch by batch, until the queue is empty (at most `calls` receives each).
-    let receives = 0;
-    let deletes = 0;
-    let moved = 0;
-    let receiveMs = 0;
-    let deleteMs = 0;
-    let empty = false;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (!empty && receives < calls * 2) {
-        let started = performance.now();
-        const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({
-          QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0,
-        }));
-        receiveMs += performance.now() - started;
-        receives++;
-        if (Messages.length === 0) {
-          empty = true;
-          return;
-        }
-        started = performance.now();
-        const entries = Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! }));
-        await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: entries }));
-        deleteMs += performance.now() - started;
-        deletes++;
-        moved += Messages.length;
-      }
-    }));
-    // Summed call time / concurrency: each call type's share of the interleaved phase.
-    const perSecond = (count: number, ms: number) => round(count / (ms / concurrency / 1000), 1);
-    rates.push({ operation: 'ReceiveMessage', calls: receives, callsPerSecond: perSecond(receives, receiveMs), messagesPerSecond: perSecond(moved, receiveMs) });
-    rates.push({ operation: 'DeleteMessageBatch', calls: deletes, callsPerSecond: perSecond(deletes, deleteMs), messagesPerSecond: perSecond(moved, deleteMs) });
+    rates.push(...await measureQueueRates(sqs, QueueUrl!, calls, concurrency));
     return rates;
   } finally {
     events.destroy();

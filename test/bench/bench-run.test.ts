@@ -7,10 +7,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { findBundles } from '../../bench/bundles/find-bundles';
 import { parseBenchOptions } from '../../bench/options';
 import { BenchResults } from '../../bench/results';
 import { runBench } from '../../bench/run';
-import { findBundles } from '../../bench/bundles/find-bundles';
 
 jest.setTimeout(180_000);
 
