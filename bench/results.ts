@@ -1,6 +1,6 @@
 /** The shape of bench/results.json (read by the report writer, the cost model and the tests). */
 import type { BundleSize } from './bundles/find-bundles';
-import type { ColdInitResult } from './cold-init/measure-cold-init';
+import type { ColdInitFailure, ColdInitResult } from './cold-init/measure-cold-init';
 import type { BenchOptions } from './options';
 import type { SynthResult } from './synth/measure-synth';
 import type { CallCounts, EndToEndResult } from './throughput/end-to-end';
@@ -54,6 +54,8 @@ export interface BenchResults {
   /** The esbuild flags of the function bundles (client-only and the plain baselines use them too). */
   readonly buildFlags: readonly string[];
   readonly coldInit: ColdInitResult[];
+  /** Modules whose init threw with the environment they were given: listed, not measured. */
+  readonly coldInitFailures: ColdInitFailure[];
   readonly warm: { readonly api: WarmPairResult; readonly worker: WarmPairResult; readonly workerBatchSize: number };
   readonly throughput: ThroughputResults;
   readonly synth: SynthResult;

@@ -66,7 +66,8 @@ export async function runBench(options: BenchOptions, print: (message: string) =
     const apiBundle = functionBundles.find((bundle) => bundle.name === 'api')!;
     subjects.push({ name: 'client-only', kind: 'client-only', file: baselines.clientOnly, env: envOf(apiBundle.file).lambda });
     log(`cold init: ${subjects.length} subjects x ${options.pairs} pairs`);
-    const coldInit = measureColdInit(subjects, options.pairs, log);
+    const { results: coldInit, failures: coldInitFailures } = measureColdInit(subjects, options.pairs, log);
+    coldInitFailures.forEach((failure) => log(`cold init: ${failure.name} failed to load, not measured: ${failure.error}`));
 
     // 3. Warm cost against moto.
     const workerBundle = functionBundles.find((bundle) => bundle.name === 'worker')!;
@@ -112,6 +113,7 @@ export async function runBench(options: BenchOptions, print: (message: string) =
       bundles: sizes,
       buildFlags: baselines.handlerFlags,
       coldInit,
+      coldInitFailures,
       warm: { api: warmApi, worker: warmWorker, workerBatchSize: WORKER_BATCH_SIZE },
       throughput,
       synth,

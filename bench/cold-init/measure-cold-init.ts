@@ -30,10 +30,31 @@ export interface ColdInitResult {
   readonly moduleMs: Spread;
 }
 
-export function measureColdInit(subjects: readonly ColdInitSubject[], pairs: number, onProgress?: (message: string) => void): ColdInitResult[] {
-  const samples = subjects.map(() => ({ empty: [] as number[], module: [] as number[] }));
+/** A module whose init threw (e.g. a bundle the reference stack does not deploy, missing its configuration). */
+export interface ColdInitFailure {
+  readonly name: string;
+  readonly error: string;
+}
+
+export function measureColdInit(
+  all: readonly ColdInitSubject[], pairs: number, onProgress?: (message: string) => void,
+): { results: ColdInitResult[]; failures: ColdInitFailure[] } {
   // One unmeasured round first: the file cache and node's own startup are warm for everyone.
-  subjects.forEach((subject) => { run(subject.env); run(subject.env, subject.file); });
+  // A module that fails to load is reported, not measured: the rest of the run still counts.
+  const failures: ColdInitFailure[] = [];
+  const subjects = all.filter((subject) => {
+    try {
+      run(subject.env);
+      run(subject.env, subject.file);
+      return true;
+    } catch (error) {
+      const lines = (error as Error).message.split('\n');
+      // Node prints the source line and a caret first: the thrown error's own line says what is wrong.
+      failures.push({ name: subject.name, error: (lines.find((line) => /^\s*[\w.]*Error: /.test(line)) ?? lines[0]).trim().slice(0, 300) });
+      return false;
+    }
+  });
+  const samples = subjects.map(() => ({ empty: [] as number[], module: [] as number[] }));
   for (let pair = 0; pair < pairs; pair++) {
     subjects.forEach((subject, index) => {
       const emptyFirst = (pair + index) % 2 === 0;
@@ -51,7 +72,7 @@ export function measureColdInit(subjects: readonly ColdInitSubject[], pairs: num
     });
     if ((pair + 1) % 7 === 0 || pair + 1 === pairs) onProgress?.(`cold init: ${pair + 1}/${pairs} pairs`);
   }
-  return subjects.map((subject, index) => {
+  const results = subjects.map((subject, index) => {
     const { empty, module } = samples[index];
     return {
       name: subject.name,
@@ -62,6 +83,7 @@ export function measureColdInit(subjects: readonly ColdInitSubject[], pairs: num
       moduleMs: roundSpread(spreadOf(module), 1),
     };
   });
+  return { results, failures };
 }
 
 /** Wall time (ms) of one fresh node process, from spawn to exit. */

@@ -46,6 +46,7 @@ export function resultsMarkdown(results: BenchResults): string {
     const target = row.kind === 'function' ? targetOf(TARGETS.coldInitRatio, row.name) : undefined;
     lines.push(`| ${row.name} | ${spread(row.ratio, 'x')} | ${row.addedMs.median} | ${row.emptyMs.median} | ${target ? `<= ${target}x` : 'baseline'} | ${target ? mark(row.ratio.median <= target) : ''} |`);
   }
+  for (const failure of results.coldInitFailures ?? []) lines.push(`| ${failure.name} | failed to load: ${failure.error.replace(/\|/g, '/')} | | | | **not measured** |`);
   lines.push('', '`(naive)`: the same handler source with every package left external, loaded from node_modules. ' +
     '`client-only`: an EventBridgeClient and one PutEvents, built with the handlers\' flags (the floor for a function using the AWS SDK).', '');
 

@@ -49,6 +49,8 @@ test('measures every bundle in assets/ (functions and the replay CLI), with a co
   expect(results.bundles.map((bundle) => bundle.name)).toEqual(expect.arrayContaining(['api', 'worker', 'replay-dlq/cli']));
   for (const bundle of results.bundles) expect(bundle.bytes).toBe(fs.statSync(path.join(REPO_ROOT, bundle.path)).size);
   const functions = bundles.filter((bundle) => bundle.kind === 'function').map((bundle) => bundle.name);
+  // This repo's stack deploys every bundle, so each one loads with its environment.
+  expect(results.coldInitFailures).toEqual([]);
   expect(results.coldInit.filter((row) => row.kind === 'function').map((row) => row.name).sort()).toEqual([...functions].sort());
   expect(results.coldInit.filter((row) => row.kind === 'naive').map((row) => row.name).sort()).toEqual(functions.map((name) => `${name} (naive)`).sort());
   expect(results.coldInit.filter((row) => row.kind === 'client-only')).toHaveLength(1);
