@@ -65,6 +65,9 @@ export async function runBench(options: BenchOptions, print: (message: string) =
     }
     const apiBundle = functionBundles.find((bundle) => bundle.name === 'api')!;
     subjects.push({ name: 'client-only', kind: 'client-only', file: baselines.clientOnly, env: envOf(apiBundle.file).lambda });
+    if (baselines.clientOnlyStock) {
+      subjects.push({ name: 'client-only (stock flags)', kind: 'client-only', file: baselines.clientOnlyStock, env: envOf(apiBundle.file).lambda });
+    }
     log(`cold init: ${subjects.length} subjects x ${options.pairs} pairs`);
     const { results: coldInit, failures: coldInitFailures } = measureColdInit(subjects, options.pairs, log);
     coldInitFailures.forEach((failure) => log(`cold init: ${failure.name} failed to load, not measured: ${failure.error}`));

@@ -16,6 +16,11 @@ export interface BuiltBaselines {
   /** Function name -> naive (packages external) build of lambda/<name>/handler.ts. */
   readonly naive: ReadonlyMap<string, string>;
   readonly clientOnly: string;
+  /**
+   * The same client-only source with projen's stock bundle flags, when the handlers' flags
+   * differ from them (an alias or define added for the handlers): what those flags buy the floor.
+   */
+  readonly clientOnlyStock?: string;
   readonly apiPlain: string;
   readonly workerPlain: string;
   /** The esbuild flags the handlers are built with (from .projen/tasks.json), entry and outputs removed. */
@@ -34,19 +39,24 @@ export function buildBaselines(repoRoot: string, functionNames: readonly string[
     esbuild(repoRoot, [entry, '--bundle', '--packages=external', '--platform=node', '--target=node22', '--format=cjs', `--outfile=${outfile}`]);
     naive.set(name, outfile);
   }
-  const build = (source: string, name: string) => {
+  const build = (source: string, name: string, flags: readonly string[] = handlerFlags) => {
     const outfile = path.join(outDir, name, 'index.js');
-    esbuild(repoRoot, [path.join(repoRoot, 'bench', 'baselines', source), ...handlerFlags, `--outfile=${outfile}`]);
+    esbuild(repoRoot, [path.join(repoRoot, 'bench', 'baselines', source), ...flags, `--outfile=${outfile}`]);
     return outfile;
   };
+  const stock = [...STOCK_FLAGS].sort().join(' ') === [...handlerFlags].sort().join(' ');
   return {
     naive,
     clientOnly: build('client-only.ts', 'client-only'),
+    clientOnlyStock: stock ? undefined : build('client-only.ts', 'client-only-stock', STOCK_FLAGS),
     apiPlain: build('api-plain.ts', 'api-plain'),
     workerPlain: build('worker-plain.ts', 'worker-plain'),
     handlerFlags,
   };
 }
+
+/** projen's bundle flags for a Lambda handler (.projenrc.ts before any handler-specific addition). */
+const STOCK_FLAGS = ['--bundle', '--target=node22', '--platform=node', '--minify', '--main-fields=module,main'];
 
 /** The flags of projen's `bundle:lambda/api/handler` task, without its entry point, outfile and metafile. */
 export function handlerBuildFlags(repoRoot: string): string[] {

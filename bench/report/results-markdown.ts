@@ -48,7 +48,8 @@ export function resultsMarkdown(results: BenchResults): string {
   }
   for (const failure of results.coldInitFailures ?? []) lines.push(`| ${failure.name} | failed to load: ${failure.error.replace(/\|/g, '/')} | | | | **not measured** |`);
   lines.push('', '`(naive)`: the same handler source with every package left external, loaded from node_modules. ' +
-    '`client-only`: an EventBridgeClient and one PutEvents, built with the handlers\' flags (the floor for a function using the AWS SDK).', '');
+    '`client-only`: an EventBridgeClient and one PutEvents, built with the handlers\' flags (the floor for a function using the AWS SDK); ' +
+    '`client-only (stock flags)`, when present: the same with projen\'s stock flags, so the difference is what the handlers\' extra flags buy.', '');
 
   lines.push('## 3. Warm cost against the emulator', '');
   lines.push('Each handler in a warm process beside a plain handler making the same AWS calls without Powertools (bench/baselines/), ' +
