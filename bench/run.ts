@@ -36,8 +36,9 @@ export async function runBench(options: BenchOptions, print: (message: string) =
   const date = new Date().toISOString();
   const loadAverageStart = os.loadavg()[0];
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-bench-'));
-  // Baseline builds live inside the repo: the naive one requires its packages from node_modules.
-  const buildDir = path.join(REPO_ROOT, 'bench', '.build');
+  // Baseline builds live inside the repo (the naive one requires its packages from
+  // node_modules), one directory per run so that a test run and `npm run bench` can overlap.
+  const buildDir = path.join(REPO_ROOT, 'bench', '.build', `${process.pid}-${Date.now()}`);
   const emulator = await startEmulator();
   try {
     log(`emulator at ${emulator.endpoint}; synthesizing the reference stack`);
