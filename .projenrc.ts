@@ -112,7 +112,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Type-aware rules use the dev tsconfig, which covers every linted folder.
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['lambda', 'test', 'scripts', 'tools', 'projenrc', '.projenrc.ts'],
+    devdirs: ['lambda', 'test', 'scripts', 'tools', 'projenrc', 'bench', '.projenrc.ts'],
     tsconfigPath: './tsconfig.dev.json',
     // The project service would pick the nearest tsconfig.json (jsii's, src/ only).
     projectService: false,
@@ -297,6 +297,26 @@ project.tasks.tryFind('docgen')!.reset('tsx projenrc/docgen.ts API.md');
   project.npmignore?.exclude('/scripts/', '/tools/', '/.local/');
   // The integration tests run the bundles (handlers and this CLI): `npm ci && npm test` builds them first.
   project.testTask.prependSpawn(project.bundler.bundleTask);
+}
+
+// --- Benchmark and cost model (issue 11) ---
+// `npm run bench`: bundles first, then bench/run.ts measures them (sizes, cold init, warm cost,
+// local throughput, synth) into bench/results.json + bench/RESULTS.md, and regenerates
+// docs/cost.md from them. `npm run cost` regenerates docs/cost.md alone.
+{
+  project.tryFindObjectFile('tsconfig.dev.json')!.addToArray('include', 'bench/**/*.ts');
+  const bench = project.addTask('bench', {
+    description: 'Build the bundles, then measure them (bench/RESULTS.md, bench/results.json) and regenerate docs/cost.md; `npm run bench -- --help` for sizes',
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  bench.spawn(project.bundler.bundleTask);
+  bench.exec('tsx bench/run.ts', { receiveArgs: true });
+  project.addTask('cost', {
+    description: 'Regenerate docs/cost.md from bench/results.json and the price table (bench/cost/prices.ts)',
+    exec: 'tsx bench/cost/generate.ts',
+  });
+  project.gitignore.exclude('/bench/.build/');
+  project.npmignore?.exclude('/bench/');
 }
 
 project.synth();

@@ -141,7 +141,8 @@ export function readWorkflowModel(stack: SynthesizedStack): WorkflowModel {
   };
 }
 
-function readFunction(stack: SynthesizedStack, logicalId: string): FunctionModel {
+/** One function of the template as the runner sees it (code, handler, settings, environment as written). */
+export function readFunction(stack: SynthesizedStack, logicalId: string): FunctionModel {
   const resource: CfnResource | undefined = stack.template.Resources[logicalId];
   if (resource?.Type !== 'AWS::Lambda::Function') {
     throw new Error(`${logicalId} is not an AWS::Lambda::Function of stack ${stack.stackName}`);

@@ -1,0 +1,131 @@
+/**
+ * The cost model: cost per million orders, by service, for one configuration, from a price
+ * table and per-order facts the benchmark measured (durations, INIT, AWS calls per order, log
+ * bytes). Pure arithmetic, so a test can check it on a tiny table.
+ */
+import type { PriceTable } from './prices';
+
+/** What one order costs in usage, measured by `npm run bench` (see fromResults in generate.ts). */
+export interface UsageFacts {
+  /** API function: billed duration per request (ms) and INIT duration per cold start (ms). */
+  readonly apiDurationMs: number;
+  readonly apiInitMs: number;
+  /** Worker: duration per record (ms): a batch's duration over its records (they run in parallel within it). */
+  readonly workerDurationPerRecordMs: number;
+  readonly workerInitMs: number;
+  /** DynamoDB calls per order: writes (PutItem, UpdateItem, DeleteItem) and strongly consistent reads (GetItem). */
+  readonly dynamoWritesPerOrder: number;
+  readonly dynamoReadsPerOrder: number;
+  /** Handler log bytes per order (structured lines and EMF), both functions. */
+  readonly handlerLogBytesPerOrder: number;
+  /** Distinct custom metrics the EMF lines create. */
+  readonly customMetrics: number;
+  readonly alarms: number;
+  readonly dashboards: number;
+}
+
+export interface Configuration {
+  readonly memoryMb: number;
+  readonly architecture: 'arm64' | 'x86_64';
+  readonly batchSize: number;
+  readonly waf: boolean;
+}
+
+/** Assumptions the facts do not give; each one is stated on the generated page. */
+export interface Assumptions {
+  /** Share of invocations that are cold starts (billed INIT). */
+  readonly coldStartShare: number;
+  /** Lambda's platform log lines (START/END/REPORT, or their JSON form) per invocation, in bytes. */
+  readonly platformLogBytesPerInvocation: number;
+  /** Event source pollers that long-poll an idle queue (20 s receives). */
+  readonly idlePollers: number;
+  /** WAF rules and rule groups of the default web ACL. */
+  readonly wafRules: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: Assumptions = {
+  coldStartShare: 0.001,
+  platformLogBytesPerInvocation: 450,
+  idlePollers: 5,
+  wafRules: 4,
+};
+
+export interface CostLine {
+  readonly service: string;
+  readonly detail: string;
+  readonly usdPerMillionOrders: number;
+}
+
+export interface CostBreakdown {
+  readonly configuration: Configuration;
+  readonly lines: CostLine[];
+  readonly totalPerMillionOrders: number;
+  /** Fixed costs per month, whatever the traffic. */
+  readonly fixedPerMonth: CostLine[];
+  readonly totalFixedPerMonth: number;
+}
+
+const MILLION = 1_000_000;
+const SECONDS_PER_MONTH = 30 * 24 * 3600;
+/** Lambda's SQS pollers long-poll for up to 20 s. */
+const LONG_POLL_SECONDS = 20;
+
+export function costPerMillionOrders(
+  facts: UsageFacts, config: Configuration, prices: PriceTable, assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
+): CostBreakdown {
+  const n = MILLION;
+  const gbSecondPrice = config.architecture === 'arm64' ? prices.lambdaArmGbSecond.usd : prices.lambdaX86GbSecond.usd;
+  const gb = config.memoryMb / 1024;
+  const lambdaCost = (invocations: number, durationMs: number, initMs: number) => {
+    const billedMs = Math.ceil(durationMs) + assumptions.coldStartShare * Math.ceil(initMs);
+    return invocations / MILLION * prices.lambdaRequestsPerMillion.usd + invocations * (billedMs / 1000) * gb * gbSecondPrice;
+  };
+  const workerInvocations = n / config.batchSize;
+  const invocations = n + workerInvocations;
+  const lines: CostLine[] = [
+    { service: 'API Gateway', detail: '1 REST request per order', usdPerMillionOrders: prices.apiGatewayRestPerMillion.usd },
+    ...(config.waf ? [{ service: 'AWS WAF', detail: '1 inspected request per order', usdPerMillionOrders: prices.wafRequestsPerMillion.usd }] : []),
+    {
+      service: 'Lambda (API)',
+      detail: `1 request, ${Math.ceil(facts.apiDurationMs)} ms at ${config.memoryMb} MB ${config.architecture}, INIT ${Math.ceil(facts.apiInitMs)} ms on ${pct(assumptions.coldStartShare)} of requests`,
+      usdPerMillionOrders: lambdaCost(n, facts.apiDurationMs, facts.apiInitMs),
+    },
+    {
+      service: 'Lambda (worker)',
+      detail: `1 invocation per ${config.batchSize} orders, ${Math.ceil(facts.workerDurationPerRecordMs * config.batchSize)} ms each, INIT ${Math.ceil(facts.workerInitMs)} ms on ${pct(assumptions.coldStartShare)}`,
+      usdPerMillionOrders: lambdaCost(workerInvocations, facts.workerDurationPerRecordMs * config.batchSize, facts.workerInitMs),
+    },
+    { service: 'EventBridge', detail: '1 custom event per order', usdPerMillionOrders: prices.eventBridgeCustomEventsPerMillion.usd },
+    {
+      service: 'SQS',
+      detail: `1 SendMessage (the rule's delivery) per order, 1 ReceiveMessage and 1 DeleteMessageBatch per batch of ${config.batchSize}`,
+      usdPerMillionOrders: (n + 2 * workerInvocations) / MILLION * prices.sqsRequestsPerMillion.usd,
+    },
+    {
+      service: 'DynamoDB',
+      detail: `${facts.dynamoWritesPerOrder} writes and ${facts.dynamoReadsPerOrder} strongly consistent reads per order (items under 1 KB)`,
+      usdPerMillionOrders: facts.dynamoWritesPerOrder * prices.dynamoWriteUnitsPerMillion.usd
+        + facts.dynamoReadsPerOrder * prices.dynamoReadUnitsPerMillion.usd,
+    },
+    {
+      service: 'CloudWatch Logs',
+      detail: `${Math.round(facts.handlerLogBytesPerOrder)} handler bytes per order (EMF included) + ${assumptions.platformLogBytesPerInvocation} platform bytes per invocation`,
+      usdPerMillionOrders: (n * facts.handlerLogBytesPerOrder + invocations * assumptions.platformLogBytesPerInvocation) / 1e9
+        * prices.logsIngestionPerGb.usd,
+    },
+  ];
+  const idleReceives = assumptions.idlePollers * SECONDS_PER_MONTH / LONG_POLL_SECONDS;
+  const fixedPerMonth: CostLine[] = [
+    { service: 'SQS (idle pollers)', detail: `${assumptions.idlePollers} pollers x one 20 s long poll each = ${Math.round(idleReceives).toLocaleString('en-US')} empty receives a month`, usdPerMillionOrders: idleReceives / MILLION * prices.sqsRequestsPerMillion.usd },
+    { service: 'CloudWatch metrics', detail: `${facts.customMetrics} custom metrics (EMF)`, usdPerMillionOrders: facts.customMetrics * prices.customMetricPerMonth.usd },
+    { service: 'CloudWatch alarms', detail: `${facts.alarms} alarms`, usdPerMillionOrders: facts.alarms * prices.alarmPerMonth.usd },
+    { service: 'CloudWatch dashboard', detail: `${facts.dashboards} dashboard(s) (3 per account are free)`, usdPerMillionOrders: facts.dashboards * prices.dashboardPerMonth.usd },
+    ...(config.waf ? [{ service: 'AWS WAF', detail: `1 web ACL, ${assumptions.wafRules} rules`, usdPerMillionOrders: prices.wafWebAclPerMonth.usd + assumptions.wafRules * prices.wafRulePerMonth.usd }] : []),
+  ];
+  const sum = (list: CostLine[]) => list.reduce((total, line) => total + line.usdPerMillionOrders, 0);
+  return { configuration: config, lines, totalPerMillionOrders: sum(lines), fixedPerMonth, totalFixedPerMonth: sum(fixedPerMonth) };
+}
+
+function pct(share: number): string {
+  return `${+(share * 100).toPrecision(3)}%`;
+}

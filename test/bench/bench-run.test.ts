@@ -1,0 +1,91 @@
+/**
+ * `npm run bench` end to end on a tiny size: every measurement runs (bundles, cold init with
+ * both baselines, warm cost, moto's raw rates, the counted and the timed end-to-end runs,
+ * synth) and results.json / RESULTS.md come out with the expected shape. Not a timing
+ * assertion: the figures of a tiny run on a shared machine mean nothing, only that they exist.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { findBundles } from '../../bench/bundles/find-bundles';
+import { parseBenchOptions } from '../../bench/options';
+import { BenchResults } from '../../bench/results';
+import { runBench } from '../../bench/run';
+
+jest.setTimeout(180_000);
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+let outDir: string;
+let results: BenchResults;
+
+beforeAll(async () => {
+  outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-bench-test-'));
+  const options = parseBenchOptions(
+    ['--quick', '--pairs', '1', '--orders', '4', '--concurrency', '2', '--raw-calls', '4', '--warm-invocations', '1', '--counted-orders', '2', '--out', outDir, '--no-cost'],
+    {}, REPO_ROOT);
+  results = await runBench(options, () => undefined);
+});
+
+afterAll(() => {
+  if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
+});
+
+test('writes results.json (what runBench returned) and a dated RESULTS.md', () => {
+  expect(JSON.parse(fs.readFileSync(path.join(outDir, 'results.json'), 'utf8'))).toEqual(results);
+  const markdown = fs.readFileSync(path.join(outDir, 'RESULTS.md'), 'utf8');
+  expect(markdown).toContain(results.date.slice(0, 10));
+  expect(markdown).toContain(`Node.js ${process.version}`);
+  for (const heading of ['## 1. Bundle sizes', '## 2. Cold init', '## 3. Warm cost', '## 4. End-to-end local throughput', '## 5. Synth']) {
+    expect(markdown).toContain(heading);
+  }
+  expect(results.quick).toBe(true);
+  expect(results.sizes).toMatchObject({ pairs: 1, orders: 4, concurrency: 2 });
+  expect(results.machine.cpus).toBe(os.cpus().length);
+});
+
+test('measures every bundle in assets/ (functions and the replay CLI), with a cold init row and a naive baseline per function', () => {
+  const bundles = findBundles(REPO_ROOT);
+  expect(results.bundles.map((bundle) => bundle.name).sort()).toEqual(bundles.map((bundle) => bundle.name).sort());
+  expect(results.bundles.map((bundle) => bundle.name)).toEqual(expect.arrayContaining(['api', 'worker', 'replay-dlq/cli']));
+  for (const bundle of results.bundles) expect(bundle.bytes).toBe(fs.statSync(path.join(REPO_ROOT, bundle.path)).size);
+  const functions = bundles.filter((bundle) => bundle.kind === 'function').map((bundle) => bundle.name);
+  // This repo's stack deploys every bundle, so each one loads with its environment.
+  expect(results.coldInitFailures).toEqual([]);
+  expect(results.coldInit.filter((row) => row.kind === 'function').map((row) => row.name).sort()).toEqual([...functions].sort());
+  expect(results.coldInit.filter((row) => row.kind === 'naive').map((row) => row.name).sort()).toEqual(functions.map((name) => `${name} (naive)`).sort());
+  expect(results.coldInit.filter((row) => row.kind === 'client-only').map((row) => row.name)).toContain('client-only');
+  for (const row of results.coldInit) {
+    expect(row.ratio.n).toBe(1);
+    expect(row.ratio.median).toBeGreaterThan(0);
+    expect(row.emptyMs.median).toBeGreaterThan(0);
+  }
+});
+
+test('warm cost: our handlers and the plain baselines each ran against moto', () => {
+  for (const pair of [results.warm.api, results.warm.worker]) {
+    expect(pair.handler.wallMs.n).toBe(1);
+    expect(pair.baseline.wallMs.median).toBeGreaterThan(0);
+    expect(pair.handler.cpuMs.median).toBeGreaterThan(0);
+  }
+});
+
+test('throughput: the orders went through, moto\'s raw rates and the calls per order are there', () => {
+  const { endToEnd, raw, calls } = results.throughput;
+  expect(endToEnd.orders).toBe(4);
+  expect(endToEnd.processedPerSecond).toBeGreaterThan(0);
+  expect(endToEnd.postP99Ms).toBeGreaterThanOrEqual(endToEnd.postP50Ms);
+  expect(raw.map((rate) => rate.operation)).toEqual(['PutEvents', 'PutItem', 'GetItem', 'UpdateItem', 'SendMessage', 'ReceiveMessage', 'DeleteMessageBatch']);
+  // The API publishes once per order; the worker claims and completes each order.
+  expect(calls.perOrder.api.PutEvents).toBe(1);
+  expect(calls.perOrder.worker.UpdateItem).toBeGreaterThanOrEqual(1);
+  expect(results.throughput.slowestCeilingPerSecond).toBeGreaterThan(0);
+  expect(endToEnd.logBytesPerOrder.api).toBeGreaterThan(0);
+  expect(endToEnd.customMetrics.length).toBeGreaterThan(0);
+});
+
+test('synth: one fresh TypeScript process, with its in-process share', () => {
+  expect(results.synth.processMs.n).toBe(1);
+  expect(results.synth.processMs.median).toBeGreaterThan(results.synth.inProcessMs.median);
+  expect(results.stack.alarms).toBeGreaterThan(0);
+  expect(results.functions.worker).toMatchObject({ batchSize: expect.any(Number), memorySize: expect.any(Number) });
+});
