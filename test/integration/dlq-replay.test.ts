@@ -19,7 +19,7 @@ import { emulatorClientConfig } from '../../scripts/local/emulator/clients';
 import { resetEmulator } from '../../scripts/local/emulator/moto-server';
 import { replayDeadLetterQueue } from '../../tools/replay-dlq/replay';
 
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 
 const emulator = useEmulator();
 
@@ -33,21 +33,30 @@ describe('6. replay after a fix', () => {
   });
 
   test('FAIL-ME orders in the DLQ, failure injection turned off, replay -> DLQ empty, every order processed once', async () => {
-    const first = await runWorkflow(emulator.endpoint(), withFailureInjection(), { visibilityTimeoutSeconds: 1 });
+    // 4 s: the worker gets 2 s per attempt, enough on a loaded 2-core CI machine to fail by FAIL-ME
+    // rather than by a timeout (at 1 s its 0.5 s did not cover a cold worker process there).
+    const first = await runWorkflow(emulator.endpoint(), withFailureInjection(), { visibilityTimeoutSeconds: 4 });
     runs.push(first);
     const outputs = first.local.outputs;
     const failing: string[] = [];
     for (let index = 0; index < 3; index++) failing.push((await postOrder(first.local.apiUrl, { ...FAILING_ORDER, orderId: `fail-${index}` })).body.eventId);
     const good = (await postOrder(first.local.apiUrl, GOOD_ORDER)).body.eventId;
-    await waitFor('the three FAIL-ME orders in the DLQ', async () => (await queueDepth(first.sqs, outputs.DlqUrl)) === 3, 40_000);
+    await waitFor('the three FAIL-ME orders in the DLQ', async () => (await queueDepth(first.sqs, outputs.DlqUrl)) === 3, 120_000);
     await waitFor('the main queue to be empty', async () => (await queueDepth(first.sqs, outputs.MainQueueUrl)) === 0);
     await first.stop();
     runs.splice(0);
 
     // The fix: the same stack with failureInjection: false, "deployed" over the same emulator state.
-    const second = await runWorkflow(emulator.endpoint(), withoutFailureInjection(), { visibilityTimeoutSeconds: 1 }, false);
+    const second = await runWorkflow(emulator.endpoint(), withoutFailureInjection(), { visibilityTimeoutSeconds: 4 }, false);
     runs.push(second);
-    expect(second.local.outputs).toEqual({ ...outputs, ApiEndpoint: expect.any(String) }); // same queues, bus and table
+    // Same queues, bus and table; the API's port, the SQS proxy's port and the local IAM user are the run's own.
+    expect(second.local.outputs).toEqual({
+      ...outputs,
+      ApiEndpoint: expect.any(String),
+      SqsEndpoint: expect.any(String),
+      LocalAccessKeyId: expect.any(String),
+      LocalSecretAccessKey: expect.any(String),
+    });
     const result = await replayDeadLetterQueue({ sqs: second.sqs, dlqUrl: outputs.DlqUrl, mainQueueUrl: outputs.MainQueueUrl });
     expect(result).toMatchObject({ received: 3, replayed: 3, failed: 0, left: 0, failures: [] });
 

@@ -26,7 +26,9 @@ async function getJson(url: string): Promise<{ status: number; body: any }> {
 const statusOf = async (apiUrl: string, orderId: string) => (await getJson(`${apiUrl}/orders/${encodeURIComponent(orderId)}`)).body?.status;
 
 test('ACCEPTED -> PROCESSED; FAIL-ME -> FAILED after maxReceiveCount; a late duplicate does not regress either', async () => {
-  run = await runWorkflow(emulator.endpoint(), appDir(), { pollQueue: false, visibilityTimeoutSeconds: 1 });
+  // 4 s: the worker gets 2 s per attempt, enough on a loaded 2-core CI machine to fail by FAIL-ME
+  // rather than by a timeout (at 1 s its 0.5 s did not cover a cold worker process there).
+  run = await runWorkflow(emulator.endpoint(), appDir(), { pollQueue: false, visibilityTimeoutSeconds: 4 });
   const { local } = run;
   expect(local.worker.maxReceiveCount).toBe(2);
 
@@ -49,7 +51,7 @@ test('ACCEPTED -> PROCESSED; FAIL-ME -> FAILED after maxReceiveCount; a late dup
   const failed = await waitFor('the FAIL-ME order FAILED', async () => {
     const { body } = await getJson(`${local.apiUrl}/orders/${bad.orderId}`);
     return body?.status === 'FAILED' && body;
-  }, 30_000);
+  }, 60_000);
   expect(failed).toMatchObject({ attempts: 2, lastError: expect.stringContaining('FAIL-ME') });
   expect(failed.history.map((change: { status: string }) => change.status)).toEqual(['ACCEPTED', 'FAILED']);
 

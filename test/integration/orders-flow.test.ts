@@ -11,7 +11,7 @@ import {
 } from './support/harness';
 import { emulatorClientConfig } from '../../scripts/local/emulator/clients';
 
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const emulator = useEmulator();
@@ -137,7 +137,9 @@ test('2b. the same event published twice (two SQS messages) is processed once; t
 });
 
 test('3. FAIL-ME in a batch with good orders: the good ones are processed, the bad one is retried and in the DLQ after exactly maxReceiveCount receives', async () => {
-  run = await runWorkflow(emulator.endpoint(), appDir(), { pollQueue: false, visibilityTimeoutSeconds: 1 });
+  // 4 s: the worker gets 2 s per attempt, enough on a loaded 2-core CI machine to fail by FAIL-ME
+  // rather than by a timeout (at 1 s its 0.5 s did not cover a cold worker process there).
+  run = await runWorkflow(emulator.endpoint(), appDir(), { pollQueue: false, visibilityTimeoutSeconds: 4 });
   const { local } = run;
   const maxReceiveCount = local.worker.maxReceiveCount!;
   expect(maxReceiveCount).toBe(5); // the construct's default, read from the template
@@ -152,7 +154,7 @@ test('3. FAIL-ME in a batch with good orders: the good ones are processed, the b
   const [parked] = await waitFor('the poison message in the DLQ', async () => {
     const messages = await receiveAll(run!.sqs, local.outputs.DlqUrl, 0);
     return messages.length > 0 && messages;
-  }, 30_000);
+  }, 90_000);
   expect(eventIdOf(parked.Body)).toBe(bad);
 
   const first = run.batches[0];
