@@ -20,6 +20,9 @@ export interface LocalOutputs extends AccessOutputs {
   readonly OrdersTableName?: string;
   /** Point SDK clients and the replay tool here (`AWS_ENDPOINT_URL` / `--endpoint`). */
   readonly EmulatorEndpoint: string;
+  /** The log groups the API and worker functions write to on AWS (the console's Logs Insights link). */
+  readonly ApiLogGroupName: string;
+  readonly WorkerLogGroupName: string;
 }
 
 /** Outputs that are credentials: printed only where a developer asked for them, never in CI logs (main.ts). */
@@ -38,6 +41,8 @@ export function localOutputs(
     DynamoTableName: refOf(model.idempotencyTableLogicalId),
     ...(model.ordersTableLogicalId !== undefined ? { OrdersTableName: refOf(model.ordersTableLogicalId) } : {}),
     EmulatorEndpoint: emulatorEndpoint,
+    ApiLogGroupName: model.apiFunction.logGroupName,
+    WorkerLogGroupName: model.workerFunction.logGroupName,
     ...access,
   };
 }
