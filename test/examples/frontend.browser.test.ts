@@ -16,11 +16,15 @@ import * as path from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Browser, BrowserContext, Locator, Page, Request, Route } from 'playwright-core';
+import { expectAccessible } from './support/accessibility';
 import { launchChromium } from './support/chromium';
+import { parseLogsInsightsUrl } from './support/console-url';
+import { runLighthouse } from './support/lighthouse';
 import { acquireLock } from './support/locks';
 import { eventually as poll, expectText, focused, textOf } from './support/page';
 import { StaticServer, startStaticServer } from './support/static-server';
 import { contentSecurityPolicy } from '../../examples/app/lib/content-security-policy';
+import { configFromLocalOutputs } from '../../examples/app/lib/local-runner-config';
 import { LocalWorkflow, LogLine, startLocalWorkflow } from '../../scripts/local';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -37,6 +41,13 @@ const PHONE = { width: 390, height: 844 };
 const EMULATOR = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
 let workflow: LocalWorkflow;
+/** The site's /config.json: the local mapping of the runner's outputs, as `npm run frontend:dev` serves it. */
+const SITE_CONFIG = () => ({
+  ...configFromLocalOutputs(workflow.outputs as unknown as Record<string, unknown>),
+  region: 'us-east-1',
+  failureInjection: true,
+  dashboardName: 'orders-dashboard',
+});
 let site: StaticServer;
 let browser: Browser;
 let sqs: SQSClient;
@@ -72,8 +83,8 @@ beforeAll(async () => {
       root: distDir,
       host: SITE_HOST,
       port: SITE_PORT,
-      // What the CDK app writes at deploy time, pointing at the local API instead.
-      config: { apiUrl: workflow.outputs.ApiEndpoint, envName: 'local', region: 'us-east-1' },
+      // What the CDK app writes at deploy time, pointing at the local API instead (the runner's failure injection is on).
+      config: SITE_CONFIG(),
       contentSecurityPolicy: contentSecurityPolicy([new URL(workflow.apiUrl).origin]),
     });
   } catch (error) {
@@ -104,6 +115,7 @@ afterEach(() => {
 /** A fresh page on the served site, with its API requests recorded. */
 async function openSite(viewport: { width: number; height: number }): Promise<{ page: Page; context: BrowserContext; apiRequests: Request[] }> {
   const context = await browser.newContext({ viewport });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
   const page = await context.newPage();
   const apiRequests: Request[] = [];
   page.on('request', (request) => {
@@ -315,6 +327,25 @@ test('1. a valid order shows its orderId and eventId, and the worker processes i
   // Recent orders (GET /orders): the order, what it holds.
   await expectText(rowsOf(page, orderId), '2 × SKU-1, 1 × SKU-2');
 
+  // Copy buttons put the ids on the clipboard.
+  await page.getByRole('button', { name: `Copy order id ${orderId}` }).first().click();
+  expect(await page.evaluate('navigator.clipboard.readText()')).toBe(orderId);
+  await page.getByRole('button', { name: `Copy event id ${eventId}` }).first().click();
+  expect(await page.evaluate('navigator.clipboard.readText()')).toBe(eventId);
+
+  // The order's log lines: Logs Insights with the correlate query for this order, on the API's and the worker's log groups.
+  const logsLink = parseLogsInsightsUrl((await page.getByTestId('output').getByTestId('logs-link').getAttribute('href'))!);
+  expect(logsLink.region).toBe('us-east-1');
+  expect(logsLink.query).toContain(`eventId = "${eventId}" or orderId = "${orderId}"`);
+  expect(logsLink.logGroups).toEqual([workflow.outputs.ApiLogGroupName, workflow.outputs.WorkerLogGroupName]);
+  expect(await page.getByTestId('output').getByTestId('dashboard-link').getAttribute('href'))
+    .toBe('https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/orders-dashboard');
+
+  // The page follows the order until the worker is done: PROCESSED, in the response and in the list.
+  await page.getByTestId('output').locator('[data-testid="order-status"][data-status="PROCESSED"]').waitFor({ timeout: 45_000 });
+  await rowsOf(page, orderId).locator('[data-status="PROCESSED"]').waitFor({ timeout: 15_000 });
+  await expectAccessible(page, 'accepted, processed');
+
   // The worker processed it: its idempotency record is COMPLETED.
   const record = await eventually('the COMPLETED idempotency record', async () => {
     const item = await idempotencyRecord(eventId);
@@ -346,6 +377,7 @@ test('2. an empty SKU and a quantity of 0 show field messages and send nothing',
   await page.getByTestId('output').getByRole('link', { name: 'Item 1 SKU' }).click();
   // The focus moved to the first invalid field.
   expect(await focused(page).getAttribute('name')).toBe('items[0].sku');
+  await expectAccessible(page, 'validation errors');
 
   // Removing the only item: the shared rule "at least 1 item".
   await page.getByRole('button', { name: 'Remove item 1' }).click();
@@ -364,9 +396,20 @@ test('2. an empty SKU and a quantity of 0 show field messages and send nothing',
 
 test('3. a FAIL-ME order is accepted and, after the retries, sits in the DLQ', async () => {
   const { page, context } = await openSite(DESKTOP);
+  // Failure injection is on (config.json says so): the form explains FAIL-ME.
+  await expectText(page.getByTestId('order-form'), 'Failure injection is on: a SKU of FAIL-ME makes the worker fail');
   await fillItem(page, 1, 'FAIL-ME', '1');
   await page.getByRole('button', { name: 'Submit order' }).click();
   const eventId = await textOf(page.getByTestId('event-id'));
+  const orderId = await textOf(page.getByTestId('order-id'));
+
+  // The page does not claim success: it follows the order until it is FAILED, with its attempts and last error.
+  const output = page.getByTestId('output');
+  await output.locator('[data-testid="order-status"][data-status="FAILED"]').waitFor({ timeout: 60_000 });
+  await expectText(output, 'in the dead-letter queue');
+  await rowsOf(page, orderId).locator('[data-status="FAILED"]').waitFor({ timeout: 15_000 });
+  await expectAccessible(page, 'FAILED');
+  await screenshot(page, 'desktop-3-failed');
 
   const body = await eventually('the order in the DLQ', () => dlqMessageFor(eventId), 60_000);
   expect(JSON.parse(body)).toMatchObject({ 'detail-type': 'OrderCreated', 'detail': { eventId, items: [{ sku: 'FAIL-ME', qty: 1 }] } });
@@ -597,6 +640,56 @@ test('a refused connection and a 502 say the order may or may not have been acce
   await context.close();
 });
 
+test('an empty page and a page sending an order have no axe violations; the focus stays on Submit while sending', async () => {
+  const { page, context, apiRequests } = await openSite(DESKTOP);
+  await page.getByTestId('recent-orders').waitFor();
+  await expectAccessible(page, 'empty');
+  // Hold the POST until the page has been checked in its sending state.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await page.route('**/orders', async (route) => {
+    if (route.request().method() !== 'POST') return route.fallback();
+    await held;
+    return route.fallback();
+  });
+  await fillItem(page, 1, 'SKU-SENDING', '1');
+  await page.getByRole('button', { name: 'Submit order' }).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="output"][data-outcome="submitting"]').waitFor();
+  // Nothing is disabled while sending, so the focus did not fall back to the page.
+  expect(await focused(page).textContent()).toBe('Submit order');
+  expect(await itemInput(page, 1, 'sku').getAttribute('readonly')).not.toBeNull();
+  await expectAccessible(page, 'sending');
+  release();
+  await page.locator('[data-testid="output"][data-outcome="accepted"]').waitFor({ timeout: 20_000 });
+  await sentOrders(apiRequests, 1);
+  await page.unroute('**/orders');
+  await context.close();
+}, 60_000);
+
+test('without failure injection the form does not mention FAIL-ME; robots.txt is a text file', async () => {
+  const { page, context } = await openSite(DESKTOP);
+  await page.route('**/config.json', (route) => route.fulfill({ json: { ...SITE_CONFIG(), failureInjection: false } }));
+  await page.reload();
+  await page.getByRole('heading', { name: 'Create order' }).waitFor();
+  await expectText(page.getByTestId('order-form'), 'Quantity is a whole number');
+  expect(await page.getByTestId('order-form').textContent()).not.toContain('FAIL-ME');
+  const robots = await page.request.get(`${site.origin}/robots.txt`);
+  expect(robots.headers()['content-type']).toMatch(/^text\/plain/);
+  expect(await robots.text()).toMatch(/^User-agent: \*/);
+  await context.close();
+});
+
+test('Lighthouse (mobile): accessibility 100 and performance at least 90 on the production build', async () => {
+  const scores = await runLighthouse(`${site.origin}/`, path.join(repoRoot, 'test-output', 'lighthouse-mobile.json'));
+  // The figures, for the report and the README, whatever the outcome.
+  fs.writeFileSync(path.join(repoRoot, 'test-output', 'lighthouse-mobile-scores.json'), JSON.stringify(scores, null, 2));
+  expect({ accessibility: scores.accessibility, failing: scores.failing.filter((audit) => !/contentful|blocking|speed-index|interactive/.test(audit)) })
+    .toEqual({ accessibility: 100, failing: [] });
+  // On failure, the whole score card: performance and the metrics behind it.
+  expect(scores.performance >= 90 ? 'performance >= 90' : scores).toBe('performance >= 90');
+}, 180_000);
+
 test('phone width: the layout stacks and still works', async () => {
   const { page, context } = await openSite(PHONE);
   await fillItem(page, 1, 'SKU-PHONE', '3');
@@ -611,6 +704,17 @@ test('phone width: the layout stacks and still works', async () => {
   await textOf(page.getByTestId('event-id'));
   // Nothing overflows sideways.
   expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+  // Every control is a touch target of at least 44 x 44 px.
+  const small = await page.evaluate(`[...document.querySelectorAll('main button, main input, main a[href], header button, header a[href]')]
+    .map((element) => ({ element, box: element.getBoundingClientRect() }))
+    .filter(({ box }) => box.width > 0 && box.height > 0 && (box.width < 44 || box.height < 44))
+    .map(({ element, box }) => element.tagName + ' "' + (element.getAttribute('aria-label') ?? element.textContent.trim()) + '" ' + Math.round(box.width) + 'x' + Math.round(box.height))`);
+  expect(small).toEqual([]);
+  // Submit and Reset: the order on screen (left to right) is the tab order.
+  const reset = (await page.getByRole('button', { name: 'Reset' }).boundingBox())!;
+  const submit = (await page.getByRole('button', { name: 'Submit order' }).boundingBox())!;
+  expect(reset.y < submit.y || (reset.y === submit.y && reset.x < submit.x)).toBe(true);
+  await expectAccessible(page, 'phone, accepted');
   await screenshot(page, 'phone-1-accepted');
   await context.close();
 });

@@ -15,8 +15,7 @@ import { type AuthSession, clearSession, EXPIRY_MARGIN_MS, isExpired, loadSessio
 import { ConsoleHeader } from './components/ConsoleHeader';
 import { DraftNotice, type DraftNoticeKind } from './components/DraftNotice';
 import { OrderForm } from './components/OrderForm';
-import { OutputPanel, type Outcome } from './components/OutputPanel';
-import { SignIn } from './components/SignIn';
+import { loadOutcomeDetails, OutputPanel, type Outcome } from './components/OutputPanel';
 import { type AppConfig, cognitoSettings, type CognitoSettings } from './config';
 import { keyForBody, newDraftKey, type DraftKey } from './idempotency';
 import { emptyDraft, groupByPath, inputIdFor, isFormPath, newItem, validateDraft, type ItemDraft, type OrderDraft } from './order-draft';
@@ -25,6 +24,8 @@ import { useRecentOrders } from './recent-orders';
 // Loaded after the order form is usable: the form never waits for the table or the operations views.
 const RecentOrdersTable = lazy(() => import('./components/RecentOrdersTable'));
 const OperationsPanel = lazy(() => import('./components/OperationsPanel'));
+// Only a Cognito stack signs in, and then only until the session exists.
+const SignIn = lazy(() => import('./components/SignIn').then((module) => ({ default: module.SignIn })));
 /** How long the orders list keeps polling after a replay, while FAILED orders may turn PROCESSED. */
 const WATCH_AFTER_REPLAY_MS = 60_000;
 
@@ -112,6 +113,11 @@ export function App({ config }: { readonly config: AppConfig }) {
     setFocusTarget(null);
   }, [focusTarget]);
   useEffect(() => () => window.clearTimeout(automaticRetry.current), []);
+  // Once the form is up, fetch the outcome views, so the first answer shows without a wait.
+  useEffect(() => {
+    const timer = window.setTimeout(() => void loadOutcomeDetails().catch(() => undefined), 500);
+    return () => window.clearTimeout(timer);
+  }, []);
 
   const edit = (change: (current: OrderDraft) => OrderDraft) => {
     setDraft(change);
@@ -297,7 +303,9 @@ export function App({ config }: { readonly config: AppConfig }) {
             )}
             {signedOut ? (
               <div className="console__sign-in">
-                <SignIn settings={cognito} notice={signInNotice} onSignedIn={signedIn} />
+                <Suspense fallback={null}>
+                  <SignIn settings={cognito} notice={signInNotice} onSignedIn={signedIn} />
+                </Suspense>
               </div>
             ) : cognitoError === undefined && (<>
               {operator && session !== undefined && (

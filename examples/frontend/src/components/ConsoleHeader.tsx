@@ -10,7 +10,8 @@ interface ConsoleHeaderProps {
 /** The console's top bar: the product, and who is signed in (with Sign out). */
 export function ConsoleHeader({ session, onSignOut }: ConsoleHeaderProps) {
   return (
-    <header id="top-navigation">
+    // TopNavigation renders the banner landmark itself.
+    <div id="top-navigation">
       <TopNavigation
         identity={{ href: '#main', title: 'AWS Orders Workflow' }}
         utilities={session === undefined || onSignOut === undefined ? [] : [{
@@ -23,6 +24,6 @@ export function ConsoleHeader({ session, onSignOut }: ConsoleHeaderProps) {
         }]}
         i18nStrings={{ overflowMenuTriggerText: 'More', overflowMenuTitleText: 'All' }}
       />
-    </header>
+    </div>
   );
 }

@@ -127,7 +127,14 @@ export default function OperationsPanel({ apiUrl, token, onReplayed }: Operation
     setReplay({ kind: 'starting' });
     try {
       const started = await startRedrive(apiUrl, { token });
-      setReplay({ kind: 'running', toMove: started.approximateNumberOfMessagesToMove, moved: 0 });
+      if (started.taskHandle === undefined) {
+        // 200 without a task: the dead-letter queue had nothing visible to move.
+        flash({ type: 'info', header: 'Nothing to replay', content: 'The dead-letter queue has no visible messages; no move task was started.' });
+        setReplay({ kind: 'idle' });
+        setDepthGeneration((current) => current + 1);
+      } else {
+        setReplay({ kind: 'running', toMove: started.approximateNumberOfMessagesToMove, moved: 0 });
+      }
     } catch (caught) {
       const status = caught instanceof ApiError ? caught.status : undefined;
       flash(status === 409
