@@ -137,7 +137,9 @@ project.tryFindObjectFile('tsconfig.dev.json')!.addOverride('include', [
 // The npm registry this project's machines reach has unrs-resolver 1.13.0 (eslint's import
 // resolver) only for linux, so a lock file written here lacks the other platforms' optional
 // bindings and `npm ci` rejects it. 1.12.2 is complete for every platform.
-project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+// Lighthouse's @paulirish/trace_engine asks for third-party-web "latest", a dist-tag that `npm ci`
+// can never find in sync with a lock file; pin it to the range Lighthouse itself declares.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2', 'third-party-web': '^0.27.0' });
 
 // Lambda sources are not part of the jsii compilation: type-check them (and tests) explicitly.
 project.addTask('typecheck', {
