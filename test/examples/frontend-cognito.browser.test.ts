@@ -14,7 +14,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AdminCreateUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request, Route } from 'playwright-core';
+import { expectAccessible } from './support/accessibility';
 import { launchChromium } from './support/chromium';
 import { cdkSynth, REPO_ROOT, run, withExampleAppLock } from './support/example-app';
 import { acquireLock } from './support/locks';
@@ -278,6 +279,7 @@ test('the demo user signs in with the keyboard, sees who is signed in, and an or
   await eventually('the worker to process the order', async () =>
     (logLines.some((entry) => entry.source === 'worker' && entry.json?.msg === 'order_processed' && entry.json?.orderId === orderId) ? true : undefined));
 
+  await expectAccessible(page, 'signed in, accepted');
   await screenshot(page, 'desktop-8-signed-in');
   await context.close();
 }, 90_000);
@@ -410,3 +412,79 @@ test('phone width: the sign-in form and the header fit', async () => {
   expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
   await context.close();
 });
+
+/**
+ * The operator views with the operations routes answered by the test (the contract's shapes),
+ * for the states of the replay: depths, confirmation, progress, result.
+ */
+async function routeOperations(page: Page, script: { queues: () => object; start: () => { status: number; body: object }; task: () => object }): Promise<void> {
+  const json = (route: Route, status: number, body: object) => route.fulfill({
+    status, contentType: 'application/json', headers: { 'Access-Control-Allow-Origin': site.origin }, body: JSON.stringify(body),
+  });
+  await page.route('**/ops/queues', (route) => json(route, 200, script.queues()));
+  await page.route('**/ops/redrive', (route) => {
+    if (route.request().method() === 'OPTIONS') return route.fallback();
+    if (route.request().method() === 'POST') {
+      const { status, body } = script.start();
+      return json(route, status, body);
+    }
+    return json(route, 200, script.task());
+  });
+}
+
+test('an operator sees the queue depths and replays the DLQ after a confirmation, with progress and a result', async () => {
+  const { page, context } = await openSite();
+  let dlq = 2;
+  let moved = 0;
+  let started = 0;
+  await routeOperations(page, {
+    queues: () => ({ mainQueue: { visible: 0, inFlight: 0, oldestAgeSeconds: 0 }, deadLetterQueue: { visible: dlq, inFlight: 0, oldestAgeSeconds: 40 } }),
+    start: () => {
+      started += 1;
+      return { status: 202, body: { taskHandle: 'task-1', approximateNumberOfMessagesToMove: 2 } };
+    },
+    task: () => {
+      // One message a poll, then done.
+      moved = Math.min(2, moved + 1);
+      dlq = 2 - moved;
+      return { status: moved < 2 ? 'RUNNING' : 'COMPLETED', approximateNumberOfMessagesMoved: moved, approximateNumberOfMessagesToMove: 2 };
+    },
+  });
+  await signIn(page);
+  const depth = page.getByTestId('dlq-depth');
+  await expectText(depth, '2 messages waiting');
+
+  // The button asks first; Cancel starts nothing.
+  await page.getByRole('button', { name: 'Replay DLQ' }).click();
+  const dialog = page.getByRole('dialog');
+  await expectText(dialog, 'SQS moves 2 messages from the dead-letter queue back to the main queue');
+  await expectAccessible(page, 'replay confirmation open');
+  await screenshot(page, 'desktop-10-replay-confirmation');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  expect(started).toBe(0);
+
+  await page.getByRole('button', { name: 'Replay DLQ' }).click();
+  await dialog.getByRole('button', { name: 'Replay' }).click();
+  await expectText(page.locator('body'), 'Replaying the dead-letter queue');
+  await expectText(page.locator('body'), 'Replay finished');
+  await expectText(page.locator('body'), '2 messages moved back to the main queue');
+  await expectText(depth, '0 messages waiting');
+  expect(started).toBe(1);
+  await expectAccessible(page, 'replay finished');
+  await screenshot(page, 'desktop-11-replay-finished');
+  await context.close();
+}, 90_000);
+
+test('a replay refused because one is running says so', async () => {
+  const { page, context } = await openSite();
+  await routeOperations(page, {
+    queues: () => ({ mainQueue: { visible: 0, inFlight: 0 }, deadLetterQueue: { visible: 1, inFlight: 0 } }),
+    start: () => ({ status: 409, body: { message: 'A move task is already running on the dead-letter queue.' } }),
+    task: () => ({ status: 'RUNNING', approximateNumberOfMessagesMoved: 0 }),
+  });
+  await signIn(page);
+  await page.getByRole('button', { name: 'Replay DLQ' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Replay' }).click();
+  await expectText(page.locator('body'), 'A replay is already running');
+  await context.close();
+}, 60_000);
