@@ -136,7 +136,7 @@ async function openSite(viewport = DESKTOP, beforeLoad?: (page: Page) => Promise
   });
   await beforeLoad?.(page);
   await page.goto(`${site.origin}/`);
-  await page.getByRole('heading', { name: /^(Sign in|Create order)$/ }).first().waitFor();
+  await page.getByRole('heading', { name: 'Create order' }).waitFor();
   return { page, context, apiRequests, cognitoRequests };
 }
 
@@ -222,6 +222,7 @@ test('the API refuses orders without a valid token (401), and the page asks to s
   // No order form until signed in; the footer says who decides.
   expect(await page.getByLabel('Customer ID').count()).toBe(0);
   await expectText(page.getByTestId('auth-mode'), `Cognito user pool ${outputs.UserPoolId}`);
+  await expectAccessible(page, 'signed out');
   expect(await page.getByTestId('signed-in-user').count()).toBe(0);
   await screenshot(page, 'desktop-7-sign-in');
   await context.close();

@@ -247,7 +247,11 @@ export function App({ config }: { readonly config: AppConfig }) {
 
   const accepted = outcome.kind === 'result' && outcome.result.kind === 'accepted' ? outcome.result : undefined;
   const acceptedOrder = accepted === undefined ? undefined : recent.orders.find((order) => order.orderId === accepted.orderId);
-  const form = (
+  const noticeKey = JSON.stringify(notice ?? null);
+  // The form's callbacks read only the state listed below (and refs and stable callbacks), so
+  // the form re-renders when that changes, not on every poll of the orders list: on a phone a
+  // re-render of the whole form is a long task.
+  const form = useMemo(() => (
     <Container header={<Header variant="h2">Order details</Header>}>
       <OrderForm
         draft={draft}
@@ -264,7 +268,7 @@ export function App({ config }: { readonly config: AppConfig }) {
         onSubmit={() => submit()}
       />
     </Container>
-  );
+  ), [draft, fieldErrors, busy, config.failureInjection, noticeKey, lastAttempt, validation, draftKey]);
   const output = (
     <OutputPanel
       outcome={shownOutcome}
@@ -287,7 +291,7 @@ export function App({ config }: { readonly config: AppConfig }) {
             info={<span className="console__env"><Badge color="blue"><span data-testid="env-name">{config.envName}</span></Badge>{' '}
               <Box variant="span" color="text-body-secondary"><span data-testid="region">{config.region}</span></Box></span>}
             description="Sends POST /orders. The API validates the order and publishes an OrderCreated event; EventBridge routes it to SQS, and the idempotent worker processes it (retries, then the dead-letter queue).">
-            {signedOut ? 'Sign in' : 'Create order'}
+            Create order
           </Header>
         )}>
           <SpaceBetween size="l">

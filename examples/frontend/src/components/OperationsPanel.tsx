@@ -111,7 +111,6 @@ export default function OperationsPanel({ apiUrl, token, onReplayed }: Operation
       window.clearTimeout(timer);
     };
     // Only (re)start following when a replay starts, not on every progress update.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [replay.kind, apiUrl, token]);
 
   useEffect(() => {
