@@ -117,7 +117,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // Minified, AWS SDK v3 inlined (the runtime's copy is not pinned by us), module-first
 // main fields so tree-shaking works. Shipped in the npm tarball; consumers never run esbuild.
 // ---------------------------------------------------------------------------
-for (const handler of ['api', 'worker', 'reads']) {
+for (const handler of ['api', 'worker', 'reads', 'operations']) {
   project.bundler.addBundle(`lambda/${handler}/handler.ts`, {
     platform: 'node',
     target: 'node22',

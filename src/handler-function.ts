@@ -10,7 +10,7 @@ import { handlerServiceName } from './observability/business-metric-names';
 import { ResolvedProps } from './resolved-props';
 
 /** The handlers pre-bundled by the build (`npx projen bundle`) and shipped in the npm package. */
-export type HandlerName = 'api' | 'worker' | 'reads';
+export type HandlerName = 'api' | 'worker' | 'reads' | 'operations';
 
 /** Directory of a pre-bundled handler: `<package>/assets/lambda/<name>/handler/index.js`. */
 export function handlerAssetDir(name: HandlerName): string {

@@ -282,6 +282,15 @@ export interface OrdersWorkflowProps {
   readonly workerMaxConcurrency?: number;
 
   /**
+   * Messages per second the `POST /ops/redrive` move task moves from the dead-letter queue back
+   * to the main queue (StartMessageMoveTask's `MaxNumberOfMessagesPerSecond`, 1 to 500), so a
+   * large redrive does not flood the worker and what it calls.
+   *
+   * @default - SQS chooses the rate (system optimized)
+   */
+  readonly redriveMessagesPerSecond?: number;
+
+  /**
    * Retention of every log group of the workflow: both functions', and the API's access,
    * execution and WAF logs when those are on.
    *

@@ -9,10 +9,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OrdersApi } from './api/orders-api';
 import { AuthorizationMode } from './auth/authorization-mode';
-import { warnAboutGrantWithoutIam, warnAboutOpenApi } from './auth/authorization-warnings';
+import {
+  warnAboutGrantOperationsWithoutIam, warnAboutGrantWithoutIam, warnAboutNoOperators, warnAboutOpenApi,
+} from './auth/authorization-warnings';
 import { OrderAlarms } from './observability/alarms';
 import { OrdersDashboard } from './observability/dashboard';
 import { OrderQueryDefinitions } from './observability/query-definitions';
+import { OrderOperations } from './operations/order-operations';
 import { OrdersTable } from './orders/orders-table';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 import { allowLogsToUseKey, workflowLogGroupNames } from './protection/log-encryption-key';
@@ -48,6 +51,16 @@ export class OrdersWorkflow extends Construct {
   public readonly readsFunction: lambda.Function;
   /** Log group of the reads function. */
   public readonly readsLogGroup: logs.LogGroup;
+  /**
+   * Answers the operators' routes `GET /ops/queues` (both queues' depth), `POST /ops/redrive`
+   * and `GET /ops/redrive` (SQS's native message move task from the dead-letter queue back to the
+   * main queue). Never open: AWS_IAM methods, or with `OrdersApiAuthorization.cognito()` the
+   * Cognito authorizer plus membership of its `operatorsGroup`. Its role is the only one that may
+   * redrive.
+   */
+  public readonly operationsFunction: lambda.Function;
+  /** Log group of the operations function. */
+  public readonly operationsLogGroup: logs.LogGroup;
   /**
    * With `OrdersApiAuthorization.apiKey()`: the API key callers send in the `x-api-key` header.
    * Only its id is in the template; read the value with
@@ -135,6 +148,7 @@ export class OrdersWorkflow extends Construct {
   public readonly queryDefinitions: logs.QueryDefinition[];
 
   private readonly createOrderMethod: apigateway.Method;
+  private readonly operations: OrderOperations;
   private readonly authorizationMode: AuthorizationMode;
 
   /**
@@ -181,6 +195,18 @@ export class OrdersWorkflow extends Construct {
     this.authorizationMode = api.access.mode;
     warnAboutOpenApi(this, this.authorizationMode, settings.failureInjection);
 
+    this.operations = new OrderOperations(this, 'Operations', {
+      settings,
+      api: this.api,
+      access: api.access,
+      mainQueue: this.mainQueue,
+      deadLetterQueue: this.deadLetterQueue,
+      queueEncryptionKey: props.queueEncryptionKey,
+    });
+    this.operationsFunction = this.operations.function;
+    this.operationsLogGroup = this.operations.logGroup;
+    warnAboutNoOperators(this, this.authorizationMode, settings.authorization._cognito?.operatorsGroup);
+
     const worker = new OrderWorker(this, 'Worker', { settings, queue: this.mainQueue, ordersTable });
     this.workerFunction = worker.function;
     this.workerLogGroup = worker.logGroup;
@@ -214,6 +240,8 @@ export class OrdersWorkflow extends Construct {
       settings,
       api: this.api,
       apiFunction: this.apiFunction,
+      readsFunction: this.readsFunction,
+      operationsFunction: this.operationsFunction,
       workerFunction: this.workerFunction,
       mainQueue: this.mainQueue,
       deadLetterQueue: this.deadLetterQueue,
@@ -255,5 +283,22 @@ export class OrdersWorkflow extends Construct {
       actions: ['execute-api:Invoke'],
       resourceArns: [this.createOrderMethod.methodArn],
     });
+  }
+
+  /**
+   * Allows `grantee` (an operator's role, a runbook automation...) to call the operations routes
+   * `GET /ops/queues`, `POST /ops/redrive` and `GET /ops/redrive` with SigV4-signed requests:
+   * `execute-api:Invoke` on exactly those three methods of the `prod` stage, added to the
+   * grantee's policy. It grants nothing on `/orders`.
+   *
+   * The ops methods are AWS_IAM in every authorization mode except `cognito()`, where the
+   * operators group decides instead: there the permission opens nothing and synth warns (id
+   * `cdk-orders-workflow:grant-operations-without-iam`).
+   *
+   * @param grantee the principal that may operate the workflow
+   */
+  public grantOperations(grantee: iam.IGrantable): iam.Grant {
+    warnAboutGrantOperationsWithoutIam(this, this.authorizationMode);
+    return this.operations.grantInvoke(grantee);
   }
 }

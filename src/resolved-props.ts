@@ -48,6 +48,7 @@ export interface ResolvedProps {
   readonly logEncryptionKey?: kms.IKey;
   readonly apiReservedConcurrency?: number;
   readonly workerMaxConcurrency?: number;
+  readonly redriveMessagesPerSecond?: number;
 }
 
 /**
@@ -113,6 +114,7 @@ export function resolveProps(scope: Construct, props: OrdersWorkflowProps): Reso
     logEncryptionKey: props.logEncryptionKey,
     apiReservedConcurrency: props.apiReservedConcurrency,
     workerMaxConcurrency: props.workerMaxConcurrency,
+    redriveMessagesPerSecond: props.redriveMessagesPerSecond,
   };
 }
 

@@ -112,6 +112,7 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
   }
 
   if (resolved.workerMaxConcurrency !== undefined) integerIn('workerMaxConcurrency', resolved.workerMaxConcurrency, 2, 1000);
+  if (resolved.redriveMessagesPerSecond !== undefined) integerIn('redriveMessagesPerSecond', resolved.redriveMessagesPerSecond, 1, 500);
   if (resolved.apiReservedConcurrency !== undefined && !isUnresolved(resolved.apiReservedConcurrency)) {
     check(Number.isInteger(resolved.apiReservedConcurrency) && resolved.apiReservedConcurrency >= 1,
       `apiReservedConcurrency must be a whole number of at least 1 (got ${resolved.apiReservedConcurrency}); ` +

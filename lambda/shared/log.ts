@@ -27,6 +27,10 @@ export const LOG_EVENTS = {
   duplicate: { msg: 'duplicate', outcome: 'duplicate_ignored' },
   processingFailed: { msg: 'processing_failed', outcome: 'failed' },
   orderStateWriteFailed: { msg: 'order_state_write_failed', outcome: 'error' },
+  operationRefused: { msg: 'operation_refused', outcome: 'rejected' },
+  redriveStarted: { msg: 'redrive_started', outcome: 'started' },
+  redriveRefused: { msg: 'redrive_refused', outcome: 'rejected' },
+  operationFailed: { msg: 'operation_failed', outcome: 'error' },
 } as const;
 
 export type LogEvent = (typeof LOG_EVENTS)[keyof typeof LOG_EVENTS];

@@ -31,6 +31,7 @@ import { LocalFunction } from './lambda/local-function';
 import { LogListener, LogSink } from './logs';
 import { LocalOutputs, localOutputs, writeOutputsFile } from './outputs';
 import { watchQueueDepth } from './sqs/dlq-watch';
+import { startMessageMoveTaskProxy } from './sqs/message-move-task';
 import { WorkerBatchReport, WorkerPoller } from './sqs/worker-poller';
 import { localWorkerTimeout } from './sqs/worker-timeout';
 import { PhysicalResource } from './template/intrinsics';
@@ -121,9 +122,17 @@ export interface LocalWorkflow {
   readonly apiUrl: string;
   readonly outputs: LocalOutputs;
   readonly emulatorEndpoint: string;
+  /** SQS with the emulated message move task in front of moto (outputs.SqsEndpoint): what the functions use for SQS. */
+  readonly sqsEndpoint: string;
   readonly stackName: string;
   readonly worker: LocalWorker;
   readonly api: { readonly functionName: string; pids(): number[] };
+  /**
+   * Turns the worker's failure injection (`FAILURE_INJECTION_ENABLED`, sku FAIL-ME) on or off
+   * while running, as updating the function's environment does on AWS: instances started with
+   * the old value finish what they run and are replaced, so every later invocation sees it.
+   */
+  setFailureInjection(enabled: boolean): void;
   /** Stops pollers, API, function processes, and the emulator if the runner started it. Idempotent. */
   stop(): Promise<void>;
 }
@@ -136,6 +145,8 @@ export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 2;
  */
 const DEFAULT_WORKER_CONCURRENCY = 5;
 const DEFAULT_API_CONCURRENCY = 4;
+/** The worker's switch for the FAIL-ME sku (lambda/worker/config.ts). */
+export const FAILURE_INJECTION_ENV = 'FAILURE_INJECTION_ENABLED';
 
 export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Promise<LocalWorkflow> {
   const logs = new LogSink({ quiet: options.quiet, onLog: options.onLog });
@@ -149,6 +160,8 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
     const emulatorEndpoint = await useEmulator(options, logs, cleanups);
     const clients = createEmulatorClients(emulatorEndpoint);
     cleanups.push(() => clients.destroy());
+    const moveTasks = await startMessageMoveTaskProxy({ upstream: emulatorEndpoint, log });
+    cleanups.push(() => moveTasks.close());
 
     const timing = queueTiming(stack, model, options);
     const apiKeys = mintApiKeys(api.access.apiKeys);
@@ -159,11 +172,13 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
     });
     const queue = provisioned.physical(model.mainQueueLogicalId);
     logTiming(timing, model, queue.attributes.QueueName, log);
+    // The operations function names the operators group (OPERATORS_GROUP); the API function's environment still counts.
+    const functionEnvironments = Object.assign({}, ...model.routeFunctions.map((fn) => fn.environment), model.apiFunction.environment);
     const access = await prepareLocalAccess({
-      api, stack, provisioned, apiKeys, apiEnvironment: model.apiFunction.environment, emulatorEndpoint, cognito: clients.cognito, log,
+      api, stack, provisioned, apiKeys, apiEnvironment: functionEnvironments, emulatorEndpoint, cognito: clients.cognito, log,
     });
 
-    const functions = startFunctions(model, options, timing.workerTimeout, { emulatorEndpoint, provisioned, logs });
+    const functions = startFunctions(model, options, timing.workerTimeout, { emulatorEndpoint, sqsEndpoint: moveTasks.url, provisioned, logs });
     cleanups.push(() => functions.worker.stop(), () => functions.api.stop(), ...functions.routes.map(([, fn]) => () => fn.stop()));
     const server = await startApiServer({
       model: api,
@@ -184,14 +199,20 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
     cleanups.push(() => poller.stop());
     if (options.pollQueue !== false && model.eventSource.enabled) poller.start();
 
-    const outputs = localOutputs(model, provisioned, server.url, emulatorEndpoint, access.outputs);
+    const outputs = localOutputs(model, provisioned, server.url, { emulator: emulatorEndpoint, sqs: moveTasks.url }, access.outputs);
     if (options.outputsFile) writeOutputsFile(options.outputsFile, outputs);
     return {
       apiUrl: server.url,
       outputs,
       emulatorEndpoint,
+      sqsEndpoint: moveTasks.url,
       stackName: stack.stackName,
       worker: localWorker(model, timing, poller, functions.worker),
+      setFailureInjection: (enabled) => {
+        functions.worker.updateEnvironment({ [FAILURE_INJECTION_ENV]: String(enabled) });
+        log(`${model.workerFunction.functionName}: failure injection ${enabled ? 'on' : 'off'} (${FAILURE_INJECTION_ENV}=${enabled}); ` +
+          'instances with the old value finish their batch and are replaced');
+      },
       api: { functionName: model.apiFunction.functionName, pids: () => functions.api.pids() },
       stop: () => cleanups.run(),
     };
@@ -312,9 +333,9 @@ function logTiming(timing: QueueTiming, model: WorkflowModel, queueName: string,
 /** One local instance pool per function: the template's settings, plus what differs locally. */
 function startFunctions(
   model: WorkflowModel, options: LocalWorkflowOptions, workerTimeout: number,
-  context: { emulatorEndpoint: string; provisioned: ProvisionedStack; logs: LogSink },
+  context: { emulatorEndpoint: string; sqsEndpoint: string; provisioned: ProvisionedStack; logs: LogSink },
 ): { api: LocalFunction; worker: LocalFunction; routes: Array<[string, LocalFunction]> } {
-  const { emulatorEndpoint, provisioned, logs } = context;
+  const { emulatorEndpoint, sqsEndpoint, provisioned, logs } = context;
   const localFunction = (fn: FunctionModel, label: string, local: {
     overrides?: Readonly<Record<string, string>>; timeoutSeconds: number; maxConcurrency: number;
   }) => new LocalFunction({
@@ -324,6 +345,7 @@ function startFunctions(
     exportName: fn.exportName,
     environment: handlerEnvironment(fn, {
       emulatorEndpoint,
+      sqsEndpoint,
       resolveContext: provisioned.resolveContext,
       overrides: local.overrides,
       onPlaceholder: (variable, reference, placeholder) =>

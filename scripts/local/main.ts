@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { EmulatorMissingError } from './emulator/moto-server';
 import { DEFAULT_API_PORT, DEFAULT_VISIBILITY_TIMEOUT_SECONDS, LocalWorkflow, startLocalWorkflow, TemplateSource } from './index';
 import { LocalOutputs, SECRET_OUTPUTS } from './outputs';
+import { listenForCommands, RUNNER_COMMANDS_HELP } from './runner-commands';
 import { LOCAL_AUTHORIZATION_MODES, LocalAuthorizationMode, localAuthorizationProps } from './template/local-stack';
 
 const USAGE = `Usage: npm run local -- [options]
@@ -173,10 +174,31 @@ function banner(local: LocalWorkflow, outputsFile: string): string {
     `  curl -i -X POST ${orders} -H 'Content-Type: application/json'${curl} -d '{"items":[{"sku":"FAIL-ME","qty":1}]}'`,
     'Replay the dead-letter queue into the main queue:',
     `  npm run replay-dlq -- --outputs-file ${relativeOutputs}`,
+    ...opsHelp(outputs, orders, outputsFile),
+    '',
+    RUNNER_COMMANDS_HELP,
     '',
     'Ctrl-C stops everything.',
     '',
   ].join('\n');
+}
+
+/**
+ * The operations routes: SigV4-signed with the local credentials in every mode but Cognito
+ * (where the demo user is an operator). The redrive is SQS's move task, emulated by the runner.
+ */
+function opsHelp(outputs: LocalOutputs, orders: string, outputsFile: string): string[] {
+  const ops = orders.replace(/orders$/, 'ops');
+  const read = (key: keyof LocalOutputs) => `$(node -p "require('${outputsFile}').${key}")`;
+  const auth = outputs.UserPoolId !== undefined
+    ? ' -H "Authorization: $TOKEN"'
+    : ` --aws-sigv4 aws:amz:us-east-1:execute-api --user "${outputs.LocalAccessKeyId}:${read('LocalSecretAccessKey')}"`;
+  return [
+    'Or with the native redrive (operators only; SQS\'s move task, emulated by the runner), after "injection off" below:',
+    `  curl -s ${ops}/queues${auth}`,
+    `  curl -s -X POST ${ops}/redrive${auth}`,
+    `  curl -s ${ops}/redrive${auth}`,
+  ];
 }
 
 async function main(): Promise<number> {
@@ -233,6 +255,8 @@ async function main(): Promise<number> {
     return 0;
   }
   process.stdout.write(banner(local, parsed.options.outputsFile));
+  const running = local;
+  listenForCommands(running, process.stdin, (text) => process.stdout.write(text));
   return new Promise<number>(() => undefined); // runs until a signal
 }
 

@@ -20,6 +20,12 @@ export interface LocalOutputs extends AccessOutputs {
   readonly OrdersTableName?: string;
   /** Point SDK clients and the replay tool here (`AWS_ENDPOINT_URL` / `--endpoint`). */
   readonly EmulatorEndpoint: string;
+  /**
+   * SQS with the message move task (StartMessageMoveTask, ListMessageMoveTasks,
+   * CancelMessageMoveTask), which the runner emulates in front of moto; every other SQS call is
+   * moto's. The functions use it (`AWS_ENDPOINT_URL_SQS`); so should a tool that redrives.
+   */
+  readonly SqsEndpoint: string;
   /** The log groups the API and worker functions write to on AWS (the console's Logs Insights link). */
   readonly ApiLogGroupName: string;
   readonly WorkerLogGroupName: string;
@@ -29,7 +35,7 @@ export interface LocalOutputs extends AccessOutputs {
 export const SECRET_OUTPUTS: ReadonlyArray<keyof LocalOutputs> = ['DemoPassword', 'ApiKey', 'LocalSecretAccessKey'];
 
 export function localOutputs(
-  model: WorkflowModel, provisioned: ProvisionedStack, apiUrl: string, emulatorEndpoint: string, access: AccessOutputs = {},
+  model: WorkflowModel, provisioned: ProvisionedStack, apiUrl: string, endpoints: { emulator: string; sqs: string }, access: AccessOutputs = {},
 ): LocalOutputs {
   const refOf = (logicalId: string | undefined) => (logicalId !== undefined ? provisioned.physical(logicalId).ref : '');
   const bus = model.eventBus;
@@ -40,7 +46,8 @@ export function localOutputs(
     DlqUrl: refOf(model.deadLetterQueueLogicalId),
     DynamoTableName: refOf(model.idempotencyTableLogicalId),
     ...(model.ordersTableLogicalId !== undefined ? { OrdersTableName: refOf(model.ordersTableLogicalId) } : {}),
-    EmulatorEndpoint: emulatorEndpoint,
+    EmulatorEndpoint: endpoints.emulator,
+    SqsEndpoint: endpoints.sqs,
     ApiLogGroupName: model.apiFunction.logGroupName,
     WorkerLogGroupName: model.workerFunction.logGroupName,
     ...access,

@@ -10,6 +10,8 @@ export const AUTHORIZATION_WARNINGS = {
   openApi: 'cdk-orders-workflow:open-api',
   openApiWithFailureInjection: 'cdk-orders-workflow:open-api-failure-injection',
   grantInvokeWithoutIam: 'cdk-orders-workflow:grant-invoke-without-iam',
+  grantOperationsWithoutIam: 'cdk-orders-workflow:grant-operations-without-iam',
+  noOperators: 'cdk-orders-workflow:no-operators-group',
 } as const;
 
 const HOW_TO_CLOSE = 'Set authorization to OrdersApiAuthorization.iam(), .apiKey() or .cognito({ userPool }) to close it';
@@ -35,4 +37,21 @@ export function warnAboutGrantWithoutIam(workflow: IConstruct, mode: Authorizati
     `grantInvoke() added execute-api:Invoke on POST /orders, but the API's authorization is ${mode}, not iam(): ` +
     'API Gateway does not check IAM permissions for this method, so the grant neither opens nor closes anything. ' +
     'Use OrdersApiAuthorization.iam() for the grant to decide who may call.');
+}
+
+/** With Cognito the ops methods admit the operators group only: without one, nobody. */
+export function warnAboutNoOperators(workflow: IConstruct, mode: AuthorizationMode, operatorsGroup: string | undefined): void {
+  if (mode !== 'cognito' || operatorsGroup !== undefined) return;
+  Annotations.of(workflow).addWarningV2(AUTHORIZATION_WARNINGS.noOperators,
+    'OrdersApiAuthorization.cognito() has no operatorsGroup: the operations routes (GET /ops/queues, POST and GET /ops/redrive) ' +
+    'answer 403 to every user. Set operatorsGroup to the Cognito group of your operators to open them to its members.');
+}
+
+/** The ops methods are AWS_IAM except with Cognito, where the operators group decides. */
+export function warnAboutGrantOperationsWithoutIam(workflow: IConstruct, mode: AuthorizationMode): void {
+  if (mode !== 'cognito') return;
+  Annotations.of(workflow).addWarningV2(AUTHORIZATION_WARNINGS.grantOperationsWithoutIam,
+    'grantOperations() added execute-api:Invoke on the operations routes, but with OrdersApiAuthorization.cognito() those ' +
+    'routes use the Cognito authorizer and admit the operatorsGroup\'s members: API Gateway does not check IAM for them, so the ' +
+    'grant neither opens nor closes anything. Add the operator to the operators group instead.');
 }

@@ -42,12 +42,13 @@ export interface OrdersApiCognitoOptions {
   readonly scopes?: string[];
 
   /**
-   * Name of the Cognito group whose members are the API's operators. The HTTP contract's
-   * operations routes (queue depths, DLQ redrive) admit them, and only them, in Cognito mode;
-   * those routes are not part of this version, and `POST /orders` admits every signed-in
-   * user of the pool, in the group or not.
+   * Name of the Cognito group whose members are the API's operators. The operations routes
+   * (`GET /ops/queues`, `POST /ops/redrive`, `GET /ops/redrive`) use the same authorizer (and
+   * scopes) and then admit members of this group only (the token's `cognito:groups` claim),
+   * answering 403 to every other user. The order routes admit every signed-in user of the
+   * pool, in the group or not. Without a group nobody may operate, and synth warns.
    *
-   * @default - no operators group: in Cognito mode no token holder is an operator
+   * @default - no operators group: in Cognito mode no token holder is an operator (the ops routes answer 403)
    */
   readonly operatorsGroup?: string;
 }

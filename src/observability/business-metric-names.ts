@@ -49,6 +49,6 @@ export const REJECTION_REASONS = [
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 /** The Powertools service name (and so the `service` dimension) of each handler. */
-export function handlerServiceName(handler: 'api' | 'worker' | 'reads'): string {
+export function handlerServiceName(handler: 'api' | 'worker' | 'reads' | 'operations'): string {
   return `orders-${handler}`;
 }

@@ -10,6 +10,8 @@ export interface OrdersDashboardProps {
   readonly settings: ResolvedProps;
   readonly api: apigateway.RestApi;
   readonly apiFunction: lambda.IFunction;
+  readonly readsFunction: lambda.IFunction;
+  readonly operationsFunction: lambda.IFunction;
   readonly workerFunction: lambda.IFunction;
   readonly mainQueue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
@@ -19,7 +21,7 @@ export interface OrdersDashboardProps {
 
 const WIDTH = 8;
 
-/** One page for the on-call: the alarms, the orders themselves, API, rule, both functions and both queues. */
+/** One page for the on-call: the alarms, the orders themselves, API, rule, every function and both queues. */
 export class OrdersDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
 
@@ -60,7 +62,11 @@ export class OrdersDashboard extends Construct {
       ]),
       graph('Failures: records failed / new DLQ messages', [alarms.recordFailures, alarms.deadLetterArrivals]),
     );
-    for (const [name, fn] of [['API function', props.apiFunction], ['Worker function', props.workerFunction]] as const) {
+    const functions = [
+      ['API function', props.apiFunction], ['Worker function', props.workerFunction],
+      ['Reads function', props.readsFunction], ['Operations function', props.operationsFunction],
+    ] as const;
+    for (const [name, fn] of functions) {
       this.dashboard.addWidgets(
         graph(`${name}: invocations / errors`, [fn.metricInvocations(), fn.metricErrors()]),
         graph(`${name}: duration (p50 / p99)`, [fn.metricDuration({ statistic: 'p50' }), fn.metricDuration({ statistic: 'p99' })]),

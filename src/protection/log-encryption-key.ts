@@ -24,6 +24,7 @@ export function workflowLogGroupNames(settings: ResolvedProps): string[] {
     `/aws/lambda/${prefix}-api`,
     `/aws/lambda/${prefix}-worker`,
     `/aws/lambda/${prefix}-reads`,
+    `/aws/lambda/${prefix}-operations`,
     ...(settings.accessLogging ? [accessLogGroupName(prefix), EXECUTION_LOG_GROUP_PATTERN] : []),
     ...(settings.waf?._managed?.logRequests ? [wafLogGroupName(prefix)] : []),
   ];

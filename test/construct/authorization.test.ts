@@ -38,9 +38,11 @@ function methods(template: Template, httpMethod: string): any[] {
     .map((m: any) => m.Properties);
 }
 
+/** POST on the `orders` resource (the ops routes have a POST too). */
 function postOrders(template: Template): any {
-  const [post] = methods(template, 'POST');
-  return post;
+  const posts = methods(template, 'POST').filter((m) => /^OrdersApiRestApiorders[0-9A-F]{8}$/.test(m.ResourceId?.Ref ?? ''));
+  if (posts.length !== 1) throw new Error(`expected one POST /orders, found ${posts.length}`);
+  return posts[0];
 }
 
 function apiEnvironment(built: Built): Record<string, unknown> {
@@ -140,8 +142,8 @@ describe('iam()', () => {
     const extra = build(() => ({ authorization: OrdersApiAuthorization.iam() }), (workflow) => {
       workflow.api.root.addResource('extra').addMethod('GET');
     });
-    // The two GET routes of the construct and the extra one.
-    expect(methods(extra.template, 'GET')).toEqual(Array(3).fill(expect.objectContaining({ AuthorizationType: 'AWS_IAM' })));
+    // The construct's GET routes (two order reads, two ops reads) and the extra one.
+    expect(methods(extra.template, 'GET')).toEqual(Array(5).fill(expect.objectContaining({ AuthorizationType: 'AWS_IAM' })));
   });
 });
 
@@ -261,7 +263,7 @@ describe('CORS preflight works without credentials in every mode', () => {
   test.each(MODES)('%s: every OPTIONS method is open (NONE, no key, no authorizer, no scopes) and answered by API Gateway', (_mode, authorization) => {
     const built = build((stack) => ({ authorization: authorization(stack), corsAllowOrigins: ['https://shop.example'] }));
     const options = methods(built.template, 'OPTIONS');
-    expect(options).toHaveLength(3); // the root, /orders and /orders/{orderId}
+    expect(options).toHaveLength(6); // the root, /orders, /orders/{orderId}, /ops, /ops/queues, /ops/redrive
     for (const method of options) {
       expect(method.AuthorizationType).toBe('NONE');
       expect(method.ApiKeyRequired).toBe(false);

@@ -32,8 +32,8 @@ describe.each([['orders'], [undefined]])('logEncryptionKey (namePrefix %s)', (na
   const statement = template.findResources('AWS::KMS::Key')[keyId].Properties.KeyPolicy.Statement
     .find((s: { Sid?: string }) => s.Sid === 'AllowCloudWatchLogsToEncryptOrdersWorkflowLogs');
 
-  test('encrypts every log group: the three functions\', access, execution and WAF logs', () => {
-    expect(logGroups).toHaveLength(6);
+  test('encrypts every log group: the four functions\', access, execution and WAF logs', () => {
+    expect(logGroups).toHaveLength(7);
     for (const group of logGroups) expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
   });
 

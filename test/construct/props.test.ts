@@ -15,8 +15,10 @@ describe('OrdersWorkflow with props changed', () => {
     const { template } = synthWorkflow({ namePrefix: 'orders' });
     const names = (type: string, key: string) =>
       Object.values(template.findResources(type)).map((r: any) => r.Properties[key]).sort();
-    expect(names('AWS::Lambda::Function', 'FunctionName')).toEqual(['orders-api', 'orders-reads', 'orders-worker']);
-    expect(names('AWS::Logs::LogGroup', 'LogGroupName')).toEqual(['/aws/lambda/orders-api', '/aws/lambda/orders-reads', '/aws/lambda/orders-worker']);
+    expect(names('AWS::Lambda::Function', 'FunctionName')).toEqual(['orders-api', 'orders-operations', 'orders-reads', 'orders-worker']);
+    expect(names('AWS::Logs::LogGroup', 'LogGroupName')).toEqual([
+      '/aws/lambda/orders-api', '/aws/lambda/orders-operations', '/aws/lambda/orders-reads', '/aws/lambda/orders-worker',
+    ]);
     expect(names('AWS::SQS::Queue', 'QueueName')).toEqual(['orders-dlq', 'orders-main-queue']);
     expect(names('AWS::Events::EventBus', 'Name')).toEqual(['orders-bus']);
     expect(names('AWS::DynamoDB::Table', 'TableName')).toEqual(['orders-idempotency', 'orders-orders']);
@@ -39,8 +41,8 @@ describe('OrdersWorkflow with props changed', () => {
     const template = Template.fromStack(stack);
     const fnNames = Object.values(template.findResources('AWS::Lambda::Function')).map((r: any) => r.Properties.FunctionName);
     const groupNames = Object.values(template.findResources('AWS::Logs::LogGroup')).map((r: any) => r.Properties.LogGroupName);
-    expect(new Set(fnNames).size).toBe(6);
-    expect(new Set(groupNames).size).toBe(6);
+    expect(new Set(fnNames).size).toBe(8);
+    expect(new Set(groupNames).size).toBe(8);
     for (const name of fnNames) expect(name.length).toBeLessThanOrEqual(64);
     expect(groupNames.sort()).toEqual(fnNames.map((n: string) => `/aws/lambda/${n}`).sort());
     // Rule names and the record-failure metrics must differ too (one bus may carry both rules).
@@ -147,7 +149,7 @@ describe('OrdersWorkflow with props changed', () => {
     // Every stateful resource: both queues, both tables, the three functions' log groups.
     const stateful = ['AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::Logs::LogGroup']
       .flatMap((type) => Object.keys(template.findResources(type)));
-    expect(stateful).toHaveLength(7);
+    expect(stateful).toHaveLength(8);
     for (const statefulId of stateful) {
       expect(resources[statefulId]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     }

@@ -12,6 +12,8 @@ import { FunctionModel } from '../template/workflow-model';
 
 export interface HandlerEnvOptions {
   readonly emulatorEndpoint: string;
+  /** SQS only (`AWS_ENDPOINT_URL_SQS`): the runner's proxy that adds the message move task (sqs/message-move-task.ts). */
+  readonly sqsEndpoint?: string;
   readonly resolveContext: ResolveContext;
   /** Applied last (e.g. `FAILURE_INJECTION_ENABLED: 'false'`, or a test's own endpoint). */
   readonly overrides?: Readonly<Record<string, string>>;
@@ -53,6 +55,8 @@ export function handlerEnvironment(fn: FunctionModel, options: HandlerEnvOptions
     AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
     // SDK v3 sends every client to this endpoint (no code change in the handlers).
     AWS_ENDPOINT_URL: options.emulatorEndpoint,
+    // The SDK's service-specific override wins for SQS: moto lacks the message move task.
+    ...(options.sqsEndpoint !== undefined ? { AWS_ENDPOINT_URL_SQS: options.sqsEndpoint } : {}),
     // Nothing from ~/.aws (profiles, service endpoints) and no instance metadata lookups.
     AWS_CONFIG_FILE: path.join(fn.codeDir, '.no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: path.join(fn.codeDir, '.no-aws-credentials'),

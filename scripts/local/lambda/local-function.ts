@@ -80,8 +80,27 @@ export class LocalFunction {
   private readonly idle: Instance[] = [];
   private readonly waiting: Array<(instance: Instance | undefined) => void> = [];
   private stopped = false;
+  private currentOptions: LocalFunctionOptions;
 
-  constructor(public readonly options: LocalFunctionOptions) {}
+  constructor(options: LocalFunctionOptions) {
+    this.currentOptions = options;
+  }
+
+  /** The settings new instances start with (the environment changes with `updateEnvironment`). */
+  get options(): LocalFunctionOptions {
+    return this.currentOptions;
+  }
+
+  /**
+   * Lambda's UpdateFunctionConfiguration for the environment: `changes` are merged in, and
+   * every instance started with the old environment is retired (idle ones at once, busy ones
+   * when their invocation ends), so every invocation from now on sees the new values.
+   */
+  updateEnvironment(changes: Readonly<Record<string, string>>): void {
+    this.currentOptions = { ...this.currentOptions, environment: { ...this.currentOptions.environment, ...changes } };
+    for (const instance of this.idle.splice(0)) void instance.kill();
+    for (const instance of this.instances) instance.retire();
+  }
 
   /** Runs one invocation on an idle instance, a new one, or the next one to become free. */
   async invoke(event: unknown): Promise<InvokeOutcome> {
@@ -108,6 +127,11 @@ export class LocalFunction {
     return {
       initialised: ready?.ok === true,
       invoke: async (event) => {
+        if (instance?.retired) {
+          // Held since before an environment change: the invocation runs on a fresh instance, as on Lambda.
+          release();
+          return this.invoke(event);
+        }
         try {
           return await this.invokeOn(instance, ready, event, waitStarted);
         } finally {
@@ -153,12 +177,13 @@ export class LocalFunction {
 
   private release(instance: Instance): void {
     const next = this.waiting.shift();
-    if (instance.alive && !this.stopped) {
+    if (instance.alive && !instance.retired && !this.stopped) {
       if (next) next(instance);
       else this.idle.push(instance);
       return;
     }
     this.instances.delete(instance);
+    if (instance.retired) void instance.kill();
     if (next) next(this.stopped ? undefined : this.spawn());
   }
 
@@ -190,6 +215,8 @@ class Instance {
   private exited = false;
   /** Killed, or its init failed: never handed another invocation. */
   private doomed = false;
+  /** Started with an environment that has since changed (LocalFunction.updateEnvironment). */
+  public retired = false;
 
   constructor(private readonly options: LocalFunctionOptions, onExit: () => void) {
     this.child = fork(HOST_FILE, [options.handlerFile, options.exportName], {
@@ -255,6 +282,11 @@ class Instance {
 
   get alive(): boolean {
     return !this.exited && !this.doomed;
+  }
+
+  /** Its environment is outdated: a held or running invocation still runs on it, then it stops (release). */
+  retire(): void {
+    this.retired = true;
   }
 
   invoke(event: unknown, requestId: string): Promise<InvokeOutcome> {

@@ -43,7 +43,7 @@ export interface WorkflowModel {
   /** The REST API whose methods proxy to the API function (api-gateway/model.ts reads its routes). */
   readonly restApiLogicalId: string;
   readonly apiFunction: FunctionModel;
-  /** The REST API's other Lambda proxy targets (the reads function of `GET /orders`), run like the API function. */
+  /** The REST API's other Lambda proxy targets (the reads function of `GET /orders`, the operations function of `/ops`), run like the API function. */
   readonly routeFunctions: readonly FunctionModel[];
   readonly workerFunction: FunctionModel;
   readonly eventSource: EventSourceModel;
@@ -81,9 +81,11 @@ export function readWorkflowModel(stack: SynthesizedStack): WorkflowModel {
   }
   const functionOf = ([, method]: [string, CfnResource]) => lambdaFunctionOf(method.Properties?.Integration?.Uri);
   const proxiedIds = [...new Set(proxyMethods.map(functionOf).filter(isDefined))];
-  // The API function is the one behind POST (it creates orders); the others (the reads) serve their own routes.
+  // The API function is the one behind POST that publishes to the bus (it creates orders; the operations
+  // function has a POST too); the others (reads, operations) serve their own routes.
   const postIds = [...new Set(proxyMethods.filter(([, method]) => method.Properties?.HttpMethod === 'POST').map(functionOf).filter(isDefined))];
-  const apiFunctionIds = postIds.length > 0 ? postIds : proxiedIds;
+  const publishing = postIds.filter((id) => stack.template.Resources[id]?.Properties?.Environment?.Variables?.EVENT_BUS_NAME !== undefined);
+  const apiFunctionIds = publishing.length > 0 ? publishing : postIds.length > 0 ? postIds : proxiedIds;
   if (apiFunctionIds.length !== 1) {
     throw new Error(`Stack ${stack.stackName}: expected one function behind the REST API's POST methods, found ${apiFunctionIds.length}.`);
   }

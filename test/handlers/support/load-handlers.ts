@@ -6,6 +6,7 @@
  */
 import { mockClient } from 'aws-sdk-client-mock';
 import type * as ApiHandler from '../../../lambda/api/handler';
+import type * as OperationsHandler from '../../../lambda/operations/handler';
 import type * as ReadsHandler from '../../../lambda/reads/handler';
 import type * as WorkerHandler from '../../../lambda/worker/handler';
 import type * as ProcessOrderModule from '../../../lambda/worker/process-order';
@@ -129,3 +130,26 @@ export type LoadedApi = ReturnType<typeof loadApiHandler>;
 /** What an in-memory table (fake-idempotency-table.ts) needs: a mocked DynamoDB client and the SDK module it came from. */
 export type MockedDynamoDb = Pick<LoadedWorker, 'dynamoDb' | 'sdk'>;
 export type LoadedWorker = ReturnType<typeof loadWorkerHandler>;
+
+export const OPERATIONS_ENV: Env = {
+  MAIN_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/orders-main-queue',
+  MAIN_QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:orders-main-queue',
+  DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/orders-dlq',
+  DEAD_LETTER_QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:orders-dlq',
+  OPERATIONS_AUTHORIZATION: undefined,
+  OPERATORS_GROUP: undefined,
+  REDRIVE_MESSAGES_PER_SECOND: undefined,
+  CORS_ALLOW_ORIGINS: undefined,
+  POWERTOOLS_SERVICE_NAME: 'orders-operations',
+};
+
+export function loadOperationsHandler(env: Env = {}) {
+  return withEnv({ ...BASE_ENV, ...OPERATIONS_ENV, ...env }, () =>
+    isolated(() => {
+      const sdk = jest.requireActual<typeof import('@aws-sdk/client-sqs')>('@aws-sdk/client-sqs');
+      const sqs = mockClient(sdk.SQSClient);
+      const { handler } = jest.requireActual<typeof OperationsHandler>('../../../lambda/operations/handler');
+      return { handler, sqs, sdk };
+    }),
+  );
+}

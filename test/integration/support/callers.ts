@@ -105,9 +105,9 @@ export interface Signing {
   readonly signingDate?: Date;
 }
 
-/** Headers for a SigV4-signed POST of `body` to `url`, as the SDK's signer makes them. */
+/** Headers for a SigV4-signed request (POST of `body` unless `method` says otherwise) to `url`, as the SDK's signer makes them. */
 export async function sigV4Headers(
-  url: string, body: string, signing: Signing, headers: Record<string, string> = {},
+  url: string, body: string, signing: Signing, headers: Record<string, string> = {}, method = 'POST',
 ): Promise<Record<string, string>> {
   const target = new URL(url);
   const signer = new SignatureV4({
@@ -117,7 +117,7 @@ export async function sigV4Headers(
     sha256: Sha256,
   });
   const signed = await signer.sign({
-    method: 'POST',
+    method,
     protocol: target.protocol,
     hostname: target.hostname,
     port: Number(target.port),

@@ -1,0 +1,79 @@
+/**
+ * The operations routes (HTTP-CONTRACT.md, "Operations"): `GET /ops/queues`, `POST /ops/redrive`,
+ * `GET /ops/redrive`. A function of its own with an SQS client only: its role may redrive the
+ * dead-letter queue, which no other function's may, and the POST path's bundle carries none of it.
+ */
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { readOperationsConfig } from './config';
+import { checkOperator } from './operator';
+import { queueDepth } from './queue-depths';
+import { latestMoveTask, startRedrive } from './redrive';
+import { corsHeaders, headerValue, jsonResponse } from '../api/http';
+import { errorMessageOf, LOG_EVENTS, logger, logOutcome } from '../shared/log';
+import type { ErrorResponse } from '../shared/order-contract';
+
+const config = readOperationsConfig(process.env);
+const sqs = new SQSClient({});
+
+type Route = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+const ROUTES: Record<string, Record<string, Route>> = {
+  '/ops/queues': {
+    GET: async () => {
+      const [mainQueue, deadLetterQueue] = await Promise.all([
+        queueDepth(sqs, config.mainQueueUrl), queueDepth(sqs, config.deadLetterQueueUrl),
+      ]);
+      return jsonResponse(200, { mainQueue, deadLetterQueue });
+    },
+  },
+  '/ops/redrive': {
+    POST: async () => {
+      const outcome = await startRedrive(sqs, config);
+      switch (outcome.kind) {
+        case 'running':
+          logOutcome('info', LOG_EVENTS.redriveRefused, { taskHandle: outcome.task.taskHandle, reason: 'a move task is running' });
+          return jsonResponse(409, { message: 'A move task is already running on the dead-letter queue; GET /ops/redrive shows its progress.', task: outcome.task });
+        case 'empty':
+          return jsonResponse(200, { message: 'The dead-letter queue has no visible messages: nothing to move, no task started.', approximateNumberOfMessagesToMove: 0 });
+        case 'started':
+          logOutcome('info', LOG_EVENTS.redriveStarted, { taskHandle: outcome.taskHandle, approximateNumberOfMessagesToMove: outcome.approximateNumberOfMessagesToMove });
+          return jsonResponse(202, { taskHandle: outcome.taskHandle, approximateNumberOfMessagesToMove: outcome.approximateNumberOfMessagesToMove });
+      }
+    },
+    GET: async () => {
+      const task = await latestMoveTask(sqs, config.deadLetterQueueArn);
+      return task === undefined
+        ? jsonResponse(404, { message: 'No move task has run on the dead-letter queue in the last 14 days.' } satisfies ErrorResponse)
+        : jsonResponse(200, task);
+    },
+  },
+};
+
+export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+  logger.addContext(context);
+  const cors = corsHeaders(headerValue(event.headers, 'origin'), config.corsAllowOrigins);
+  const withCors = (result: APIGatewayProxyResult) => ({ ...result, headers: { ...cors, ...result.headers } });
+  const operator = checkOperator(config, event.requestContext);
+  if (!operator.ok) {
+    logOutcome('warn', LOG_EVENTS.operationRefused, { reason: operator.reason, resource: event.resource, httpMethod: event.httpMethod });
+    return withCors(jsonResponse(403, { message: `Forbidden: only operators may call ${event.httpMethod} ${event.resource}: ${operator.reason}.` } satisfies ErrorResponse));
+  }
+  const methods = ROUTES[event.resource];
+  const route = methods?.[event.httpMethod];
+  if (!route) {
+    return methods
+      ? withCors(jsonResponse(405, { message: 'Method not allowed' } satisfies ErrorResponse, { Allow: Object.keys(methods).join(', ') }))
+      : withCors(jsonResponse(404, { message: `No route ${event.resource}` } satisfies ErrorResponse));
+  }
+  logger.appendKeys({ operator: operator.operator });
+  try {
+    return withCors(await route(event));
+  } catch (error) {
+    logOutcome('error', LOG_EVENTS.operationFailed, { resource: event.resource, httpMethod: event.httpMethod, errorMessage: errorMessageOf(error), error });
+    const message = 'The operation failed in SQS; nothing was changed by this request unless GET /ops/redrive shows a new task.';
+    return withCors(jsonResponse(502, { message, requestId: context.awsRequestId } satisfies ErrorResponse));
+  } finally {
+    logger.removeKeys(['operator']);
+  }
+};

@@ -1,0 +1,77 @@
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { grantMessageMoveTask } from './move-task-permissions';
+import { operationsAuthorization, operationsMethodOptions } from './operations-method-options';
+import { OrdersApiAccess } from '../auth/orders-api-access';
+import { HandlerFunction } from '../handler-function';
+import { ResolvedProps } from '../resolved-props';
+
+export interface OrderOperationsProps {
+  readonly settings: ResolvedProps;
+  readonly api: apigateway.RestApi;
+  readonly access: OrdersApiAccess;
+  readonly mainQueue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly queueEncryptionKey?: kms.IKey;
+}
+
+/**
+ * `GET /ops/queues`, `POST /ops/redrive` and `GET /ops/redrive` -> the operations function:
+ * queue depths, and SQS's native message move task from the dead-letter queue back to the main
+ * queue. Its role is the only one that may redrive.
+ */
+export class OrderOperations extends Construct {
+  public readonly function: lambda.Function;
+  public readonly logGroup: logs.LogGroup;
+  /** The three ops methods: `grantOperations` grants execute-api:Invoke on exactly these. */
+  public readonly methods: apigateway.Method[];
+
+  constructor(scope: Construct, id: string, props: OrderOperationsProps) {
+    super(scope, id);
+    const { settings, access, mainQueue, deadLetterQueue } = props;
+    const operatorsGroup = access.mode === 'cognito' ? settings.authorization._cognito?.operatorsGroup : undefined;
+    const handler = new HandlerFunction(this, 'Handler', {
+      handler: 'operations',
+      description: 'Answers GET /ops/queues and POST/GET /ops/redrive (DLQ depth and native redrive) for operators',
+      timeout: settings.apiTimeout,
+      settings,
+      environment: {
+        MAIN_QUEUE_URL: mainQueue.queueUrl,
+        MAIN_QUEUE_ARN: mainQueue.queueArn,
+        DEAD_LETTER_QUEUE_URL: deadLetterQueue.queueUrl,
+        DEAD_LETTER_QUEUE_ARN: deadLetterQueue.queueArn,
+        OPERATIONS_AUTHORIZATION: operationsAuthorization(access),
+        ...(operatorsGroup !== undefined ? { OPERATORS_GROUP: operatorsGroup } : {}),
+        ...(settings.redriveMessagesPerSecond !== undefined ? { REDRIVE_MESSAGES_PER_SECOND: String(settings.redriveMessagesPerSecond) } : {}),
+        CORS_ALLOW_ORIGINS: settings.corsAllowOrigins.join(','),
+      },
+    });
+    this.function = handler.function;
+    this.logGroup = handler.logGroup;
+    grantMessageMoveTask(this.function, { deadLetterQueue, mainQueue, encryptionKey: props.queueEncryptionKey });
+
+    const integration = new apigateway.LambdaIntegration(this.function);
+    const options = operationsMethodOptions(access);
+    const ops = props.api.root.addResource('ops');
+    const redrive = ops.addResource('redrive');
+    this.methods = [
+      ops.addResource('queues').addMethod('GET', integration, options),
+      redrive.addMethod('POST', integration, options),
+      redrive.addMethod('GET', integration, options),
+    ];
+  }
+
+  /** execute-api:Invoke on the three ops methods of the `prod` stage, nothing else. */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: this.methods.map((method) => method.methodArn),
+    });
+  }
+}
