@@ -433,7 +433,7 @@ async function routeOperations(page: Page, script: { queues: () => object; start
   });
 }
 
-test('an operator sees the queue depths and replays the DLQ after a confirmation, with progress and a result', async () => {
+test('the replay\'s states, with the operations routes answered by the test: confirmation, progress, result', async () => {
   const { page, context } = await openSite();
   let dlq = 2;
   let moved = 0;
@@ -489,3 +489,38 @@ test('a replay refused because one is running says so', async () => {
   await expectText(page.locator('body'), 'A replay is already running');
   await context.close();
 }, 60_000);
+
+test('issue 10\'s story: a FAIL-ME order ends FAILED and the DLQ count rises; Replay DLQ with injection off makes it PROCESSED and empties the DLQ', async () => {
+  const { page, context, apiRequests } = await openSite();
+  workflow.setFailureInjection(true);
+  try {
+    await signIn(page);
+    const dlqCount = async () => Number(await page.locator('[data-testid="dlq-depth"][data-count]').getAttribute('data-count'));
+    const before = await dlqCount();
+
+    await fillItem(page, 1, 'FAIL-ME', '1');
+    await submitAndWait(page, apiRequests);
+    const orderId = await textOf(page.getByTestId('order-id'));
+    const output = page.getByTestId('output');
+    // The real worker fails it maxReceiveCount times; the real reads report it FAILED.
+    await output.locator('[data-testid="order-status"][data-status="FAILED"]').waitFor({ timeout: 90_000 });
+    await eventually('the DLQ count to rise', async () => ((await dlqCount()) === before + 1 ? true : undefined), 30_000);
+    await screenshot(page, 'desktop-12-failed-dlq');
+
+    // As `injection off` in the runner's terminal, then the operator replays.
+    workflow.setFailureInjection(false);
+    await page.getByRole('button', { name: 'Replay DLQ' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Replay' }).click();
+    await expectText(page.locator('body'), 'Replay finished');
+    await output.locator('[data-testid="order-status"][data-status="PROCESSED"]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('recent-orders').locator('tbody tr').filter({ hasText: orderId }).locator('[data-status="PROCESSED"]').waitFor({ timeout: 30_000 });
+    await eventually('the DLQ count to drop to 0', async () => ((await dlqCount()) === 0 ? true : undefined), 30_000);
+    // Processed once, by the replay.
+    expect(logLines.filter((entry) => entry.source === 'worker' && entry.json?.msg === 'order_processed' && entry.json?.orderId === orderId)).toHaveLength(1);
+    await expectAccessible(page, 'after the replay');
+    await screenshot(page, 'desktop-13-replayed-processed');
+  } finally {
+    workflow.setFailureInjection(true);
+  }
+  await context.close();
+}, 180_000);

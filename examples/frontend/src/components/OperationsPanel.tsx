@@ -171,6 +171,7 @@ export default function OperationsPanel({ apiUrl, token, onReplayed }: Operation
       <Modal
         visible={replay.kind === 'confirming' || replay.kind === 'starting'}
         header="Replay the dead-letter queue?"
+        closeAriaLabel="Close"
         onDismiss={() => replay.kind === 'confirming' && setReplay({ kind: 'idle' })}
         footer={(
           <Box float="right">
