@@ -62,7 +62,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   workflow = await startLocalWorkflow({
     port: 0,
-    visibilityTimeoutSeconds: 1,
+    // The worker's timeout is half of it: 3 s, so a cold start on a busy machine does not time an attempt out.
+    visibilityTimeoutSeconds: 6,
     quiet: true,
     onLog: (line) => logLines.push(line),
     template: { appDir: appOut, stackName: 'OrdersWorkflow-dev' },
