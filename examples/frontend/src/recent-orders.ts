@@ -42,6 +42,17 @@ export function useRecentOrders(apiUrl: string, token: string | undefined, enabl
   const cursorsRef = useRef(cursors);
   cursorsRef.current = cursors;
 
+  // Another user's token (or none): never show the previous caller's orders, not even until the fetch returns.
+  // (React's "adjusting state when a prop changes" pattern: set during render, no effect.)
+  const [owner, setOwner] = useState(token);
+  if (owner !== token) {
+    setOwner(token);
+    setOrders([]);
+    setLoaded(false);
+    setCursors([undefined]);
+    setPageIndex(0);
+  }
+
   useEffect(() => {
     if (!enabled || apiUrl === '') return undefined;
     const controller = new AbortController();
