@@ -49,7 +49,8 @@ export async function runLighthouse(url: string, reportPath: string): Promise<Li
   } finally {
     chromium.kill();
     await new Promise((resolve) => (chromium.exitCode !== null ? resolve(undefined) : chromium.once('exit', resolve)));
-    fs.rmSync(profile, { recursive: true, force: true });
+    // Chromium's helper processes may still be writing to the profile for a moment.
+    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
   }
   const report = JSON.parse(fs.readFileSync(reportPath, 'utf8'));
   const audits = report.audits as Record<string, { score: number | null; scoreDisplayMode: string; title: string; numericValue?: number }>;

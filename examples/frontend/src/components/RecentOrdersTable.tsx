@@ -33,6 +33,7 @@ export default function RecentOrdersTable({ config, recent }: RecentOrdersTableP
       loading={!recent.loaded && recent.loading}
       loadingText="Loading the orders"
       wrapLines
+      // Columns keep a readable width; on a phone the table scrolls sideways inside itself.
       header={(
         <Header variant="h2" counter={recent.loaded ? `(${recent.orders.length}${recent.hasNextPage ? '+' : ''})` : undefined}
           description="Newest first, from GET /orders. Statuses update until every order shown is final."
@@ -49,20 +50,20 @@ export default function RecentOrdersTable({ config, recent }: RecentOrdersTableP
         ? <StatusIndicator type="error">{recent.error}</StatusIndicator>
         : <Box color="text-body-secondary">No orders yet. Orders you submit appear here.</Box>}
       columnDefinitions={[
-        { id: 'status', header: 'Status', cell: (order) => <OrderStatus status={order.status} /> },
+        { id: 'status', header: 'Status', minWidth: 180, cell: (order) => <OrderStatus status={order.status} /> },
         {
-          id: 'ids', header: 'Order and event', cell: (order) => (
+          id: 'ids', header: 'Order and event', minWidth: 330, cell: (order) => (
             <SpaceBetween size="xxs">
               <CopyableId label="Order ID" value={order.orderId} testId="row-order-id" />
               <CopyableId label="Event ID" value={order.eventId} testId="row-event-id" />
             </SpaceBetween>
           ),
         },
-        { id: 'items', header: 'Items', cell: (order) => summarizeItems([...order.items]) },
-        { id: 'attempts', header: 'Attempts', cell: (order) => order.attempts ?? '-' },
-        { id: 'lastError', header: 'Last error', cell: (order) => order.lastError ?? '-' },
-        { id: 'created', header: 'Created', cell: (order) => TIME.format(new Date(order.createdAt)) },
-        { id: 'links', header: 'Logs', cell: (order) => <OrderLinks config={config} orderId={order.orderId} eventId={order.eventId} /> },
+        { id: 'items', header: 'Items', minWidth: 140, cell: (order) => summarizeItems([...order.items]) },
+        { id: 'attempts', header: 'Attempts', minWidth: 100, cell: (order) => order.attempts ?? '-' },
+        { id: 'lastError', header: 'Last error', minWidth: 200, cell: (order) => order.lastError ?? '-' },
+        { id: 'created', header: 'Created', minWidth: 140, cell: (order) => TIME.format(new Date(order.createdAt)) },
+        { id: 'links', header: 'Logs', minWidth: 120, cell: (order) => <OrderLinks config={config} orderId={order.orderId} eventId={order.eventId} /> },
       ]}
     />
   );
