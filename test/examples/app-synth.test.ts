@@ -74,10 +74,10 @@ function apiEnv(name: VariantName): Record<string, unknown> {
   return api.Properties.Environment.Variables;
 }
 
-/** The dashboard's name: its literal DashboardName (with a namePrefix), else its Ref. */
+/** The dashboard's name, as config.json gets it: its `Ref` (a dashboard's Ref is its name). */
 function dashboardNameOf(name: VariantName): string {
-  const [[id, dashboard]] = Object.entries(template(name).findResources('AWS::CloudWatch::Dashboard'));
-  return dashboard.Properties.DashboardName ?? `\${${id}}`;
+  const [id] = Object.keys(template(name).findResources('AWS::CloudWatch::Dashboard'));
+  return `\${${id}}`;
 }
 
 /** The log group (a `Ref`) a function of the variant logs to. */

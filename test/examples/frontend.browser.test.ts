@@ -700,6 +700,7 @@ test('phone width: the layout stacks and still works', async () => {
   await page.getByRole('button', { name: 'Add item' }).click();
   await fillItem(page, 2, '', '0');
   await page.getByRole('button', { name: 'Submit order' }).click();
+  await expectText(page.getByTestId('output'), 'Nothing was sent');
   await screenshot(page, 'phone-2-invalid');
 
   await itemInput(page, 2, 'sku').fill('SKU-2');
