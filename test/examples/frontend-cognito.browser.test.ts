@@ -419,7 +419,13 @@ test('phone width: the sign-in form and the header fit', async () => {
  * The operator views with the operations routes answered by the test (the contract's shapes),
  * for the states of the replay: depths, confirmation, progress, result.
  */
-async function routeOperations(page: Page, script: { queues: () => object; start: () => { status: number; body: object }; task: () => object }): Promise<void> {
+interface OperationsScript {
+  readonly queues: () => object;
+  readonly start: () => { status: number; body: object };
+  readonly task: () => object;
+}
+
+async function routeOperations(page: Page, script: OperationsScript): Promise<void> {
   const json = (route: Route, status: number, body: object) => route.fulfill({
     status, contentType: 'application/json', headers: { 'Access-Control-Allow-Origin': site.origin }, body: JSON.stringify(body),
   });
@@ -440,7 +446,10 @@ test('the replay\'s states, with the operations routes answered by the test: con
   let moved = 0;
   let started = 0;
   await routeOperations(page, {
-    queues: () => ({ mainQueue: { visible: 0, inFlight: 0, oldestAgeSeconds: 0 }, deadLetterQueue: { visible: dlq, inFlight: 0, oldestAgeSeconds: 40 } }),
+    queues: () => ({
+      mainQueue: { visible: 0, inFlight: 0, oldestAgeSeconds: 0 },
+      deadLetterQueue: { visible: dlq, inFlight: 0, oldestAgeSeconds: 40 },
+    }),
     start: () => {
       started += 1;
       return { status: 202, body: { taskHandle: 'task-1', approximateNumberOfMessagesToMove: 2 } };
