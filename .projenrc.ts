@@ -1,7 +1,11 @@
 import { awscdk, javascript, JsonPatch } from 'projen';
+import { handlerEsbuildArgs } from './projenrc/handler-bundles';
 
 // Single source of truth for package.json, tsconfig*.json, jest and the bundling tasks.
 // Edit here, then run `npx projen`.
+
+/** The newest version published for batch and idempotency (logger and metrics have 2.36.0, they do not). */
+const POWERTOOLS_VERSION = '2.35.0';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-orders-workflow',
@@ -51,14 +55,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     // Handler runtime dependencies: esbuild inlines them into assets/, so consumers never install them.
-    '@aws-lambda-powertools/logger@^2',
-    '@aws-lambda-powertools/batch@^2',
-    '@aws-lambda-powertools/idempotency@^2',
-    '@aws-lambda-powertools/metrics@^2',
+    // Powertools on ONE exact version: each package pins its commons (and jmespath) exactly, so
+    // two versions put two copies of commons into every bundle (test/packaging/bundle-budgets.test.ts
+    // fails then). Bump all four together, to a version the registry has for each of them.
+    `@aws-lambda-powertools/logger@${POWERTOOLS_VERSION}`,
+    `@aws-lambda-powertools/batch@${POWERTOOLS_VERSION}`,
+    `@aws-lambda-powertools/idempotency@${POWERTOOLS_VERSION}`,
+    `@aws-lambda-powertools/metrics@${POWERTOOLS_VERSION}`,
     '@aws-sdk/client-eventbridge@^3',
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/lib-dynamodb@^3',
     '@aws-sdk/client-sqs@^3',
+    // The operations function's oldestAgeSeconds: CloudWatch's ApproximateAgeOfOldestMessage.
+    '@aws-sdk/client-cloudwatch@^3',
     'zod@^4',
     '@types/aws-lambda',
     // Tests
@@ -116,6 +125,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // Handler bundles: lambda/<name>/handler.ts -> assets/lambda/<name>/handler/index.js
 // Minified, AWS SDK v3 inlined (the runtime's copy is not pinned by us), module-first
 // main fields so tree-shaking works. Shipped in the npm tarball; consumers never run esbuild.
+// Size and cold start (issue 11, README "Bundle size and cold start"): every handler gets
+// HANDLER_ESBUILD_ARGS (projenrc/handler-bundles.ts, with the size budgets), so a handler added
+// to this loop is as lean as the others.
 // ---------------------------------------------------------------------------
 for (const handler of ['api', 'worker', 'reads', 'operations']) {
   project.bundler.addBundle(`lambda/${handler}/handler.ts`, {
@@ -126,6 +138,7 @@ for (const handler of ['api', 'worker', 'reads', 'operations']) {
     externals: [],
     metafile: true,
     watchTask: false,
+    esbuildArgs: handlerEsbuildArgs(handler),
   });
 }
 

@@ -27,6 +27,14 @@ export const NO_ASYNC_INVOCATION: NagAcknowledgement = {
     'so an on-failure destination would never receive anything. Failed orders go to the SQS dead-letter queue.',
 };
 
+/** On the operations function's role: reading the queues' age from CloudWatch. */
+export const METRIC_READS_NEED_WILDCARD: NagAcknowledgement = {
+  id: 'AwsSolutions-IAM5',
+  reason: 'GET /ops/queues reads ApproximateAgeOfOldestMessage with cloudwatch:GetMetricData, which supports no ' +
+    'resource-level permissions (IAM requires Resource *). It only reads metric values; the statement allows nothing else (tested).',
+  appliesTo: ['Resource::*'],
+};
+
 /** Added with `tracing: true`, on each function role's policy. */
 export const XRAY_NEEDS_WILDCARD: NagAcknowledgement = {
   id: 'AwsSolutions-IAM5',

@@ -55,14 +55,22 @@ export class OrderNotPublishedError extends Error {
  */
 const IDEMPOTENCY_KEY_PREFIX = 'orders-api.create';
 
+/**
+ * What Powertools hashes into the key, and what it compares on a replay: fields of the
+ * KeyedRequest above. Field paths only: the API bundle carries a field-path reader instead of
+ * the JMESPath engine (lambda/api/field-path-search.ts).
+ */
+export const IDEMPOTENCY_KEY_PATH = 'key';
+export const PAYLOAD_VALIDATION_PATH = 'request';
+
 /** Built once at cold start: clients and configuration live for the container. */
 export function createOrderCreation(config: ApiConfig) {
   const client = new DynamoDBClient({});
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName: config.ordersTableName, awsSdkV3Client: client });
   const orderState = new OrderStateStore(config.ordersTableName, client);
   const idempotencyConfig = new IdempotencyConfig({
-    eventKeyJmesPath: 'key',
-    payloadValidationJmesPath: 'request',
+    eventKeyJmesPath: IDEMPOTENCY_KEY_PATH,
+    payloadValidationJmesPath: PAYLOAD_VALIDATION_PATH,
     throwOnNoIdempotencyKey: true,
     expiresAfterSeconds: config.idempotencyWindowSeconds,
     // Called only when Powertools answers from a COMPLETED record instead of running the function.

@@ -30,7 +30,8 @@ export function readOperationsConfig(env: NodeJS.ProcessEnv): OperationsConfig {
   }
   const rate = env.REDRIVE_MESSAGES_PER_SECOND?.trim();
   const redriveMessagesPerSecond = rate ? Number(rate) : undefined;
-  if (redriveMessagesPerSecond !== undefined && !(Number.isInteger(redriveMessagesPerSecond) && redriveMessagesPerSecond >= 1 && redriveMessagesPerSecond <= 500)) {
+  const validRate = (value: number) => Number.isInteger(value) && value >= 1 && value <= 500;
+  if (redriveMessagesPerSecond !== undefined && !validRate(redriveMessagesPerSecond)) {
     throw new Error(`REDRIVE_MESSAGES_PER_SECOND must be a whole number from 1 to 500, got "${rate}"`);
   }
   return {

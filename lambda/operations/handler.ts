@@ -3,11 +3,13 @@
  * `GET /ops/redrive`. A function of its own with an SQS client only: its role may redrive the
  * dead-letter queue, which no other function's may, and the POST path's bundle carries none of it.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { readOperationsConfig } from './config';
+import { oldestMessageAges } from './oldest-message-age';
 import { checkOperator } from './operator';
-import { queueDepth } from './queue-depths';
+import { queueCounts, QueueDepth } from './queue-depths';
 import { latestMoveTask, startRedrive } from './redrive';
 import { corsHeaders, headerValue, jsonResponse } from '../api/http';
 import { errorMessageOf, LOG_EVENTS, logger, logOutcome } from '../shared/log';
@@ -15,16 +17,23 @@ import type { ErrorResponse } from '../shared/order-contract';
 
 const config = readOperationsConfig(process.env);
 const sqs = new SQSClient({});
+const cloudwatch = new CloudWatchClient({});
 
 type Route = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 const ROUTES: Record<string, Record<string, Route>> = {
   '/ops/queues': {
     GET: async () => {
-      const [mainQueue, deadLetterQueue] = await Promise.all([
-        queueDepth(sqs, config.mainQueueUrl), queueDepth(sqs, config.deadLetterQueueUrl),
+      const [[mainAge, deadLetterAge], main, deadLetter] = await Promise.all([
+        oldestMessageAges(cloudwatch, [config.mainQueueArn, config.deadLetterQueueArn]),
+        queueCounts(sqs, config.mainQueueUrl),
+        queueCounts(sqs, config.deadLetterQueueUrl),
       ]);
-      return jsonResponse(200, { mainQueue, deadLetterQueue });
+      const body: Record<'mainQueue' | 'deadLetterQueue', QueueDepth> = {
+        mainQueue: { ...main, oldestAgeSeconds: mainAge },
+        deadLetterQueue: { ...deadLetter, oldestAgeSeconds: deadLetterAge },
+      };
+      return jsonResponse(200, body);
     },
   },
   '/ops/redrive': {

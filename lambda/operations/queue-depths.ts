@@ -1,23 +1,22 @@
 /**
- * `GET /ops/queues`: both queues' depth from GetQueueAttributes.
- *
- * `oldestAgeSeconds` is always `null` in this version. SQS has no queue attribute for it; the
- * number is CloudWatch's `ApproximateAgeOfOldestMessage`, which the dashboard graphs and the
- * queue-age alarm watches. Reading it here would add a CloudWatch client to this bundle (cold
- * start, see issue 11) and `cloudwatch:GetMetricData`, which IAM cannot scope to a queue.
- * The field stays in the shape so a later version can fill it without breaking clients.
+ * `GET /ops/queues`: a queue's depth from GetQueueAttributes; its oldest message's age comes
+ * from CloudWatch (oldest-message-age.ts).
  */
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 
-export interface QueueDepth {
+export interface QueueCounts {
   /** ApproximateNumberOfMessages: waiting to be received. */
   readonly visible: number;
   /** ApproximateNumberOfMessagesNotVisible: received, neither deleted nor back yet. */
   readonly inFlight: number;
+}
+
+export interface QueueDepth extends QueueCounts {
+  /** CloudWatch's ApproximateAgeOfOldestMessage, `null` when unknown (oldest-message-age.ts). */
   readonly oldestAgeSeconds: number | null;
 }
 
-export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {
+export async function queueCounts(sqs: SQSClient, queueUrl: string): Promise<QueueCounts> {
   const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({
     QueueUrl: queueUrl,
     AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
@@ -25,6 +24,5 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<Queu
   return {
     visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
     inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-    oldestAgeSeconds: null,
   };
 }

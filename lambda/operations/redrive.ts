@@ -6,7 +6,7 @@
  */
 import { ListMessageMoveTasksCommand, ListMessageMoveTasksResultEntry, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import type { OperationsConfig } from './config';
-import { queueDepth } from './queue-depths';
+import { queueCounts } from './queue-depths';
 
 /** A task that blocks another one on the same source queue ("one active task per queue"). */
 const ACTIVE_STATUSES = new Set(['RUNNING', 'CANCELLING']);
@@ -40,7 +40,7 @@ export async function latestMoveTask(sqs: SQSClient, deadLetterQueueArn: string)
 export async function startRedrive(sqs: SQSClient, config: OperationsConfig): Promise<RedriveStart> {
   const running = await activeTask(sqs, config.deadLetterQueueArn);
   if (running) return { kind: 'running', task: running };
-  const { visible } = await queueDepth(sqs, config.deadLetterQueueUrl);
+  const { visible } = await queueCounts(sqs, config.deadLetterQueueUrl);
   if (visible === 0) return { kind: 'empty' };
   try {
     const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({

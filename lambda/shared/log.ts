@@ -31,6 +31,7 @@ export const LOG_EVENTS = {
   redriveStarted: { msg: 'redrive_started', outcome: 'started' },
   redriveRefused: { msg: 'redrive_refused', outcome: 'rejected' },
   operationFailed: { msg: 'operation_failed', outcome: 'error' },
+  queueAgeUnavailable: { msg: 'queue_age_unavailable', outcome: 'degraded' },
 } as const;
 
 export type LogEvent = (typeof LOG_EVENTS)[keyof typeof LOG_EVENTS];

@@ -1,9 +1,15 @@
 /**
  * Reads an SQS record body as the EventBridge envelope of an OrderCreated event.
  */
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { FieldError, SCHEMA_VERSION } from '../shared/order-contract';
 import { identifierSchema, orderItemsSchema, toFieldErrors } from '../shared/order-validation';
+
+// zod/mini loads no messages of its own ("Invalid input" for everything): the envelope's checks
+// without a message of ours (schema version, createdAt, submittedBy, source) keep zod's English
+// ones in the error that sends a bad record to the DLQ. Only the worker bundle loads this.
+z.config(en());
 
 /**
  * The same field rules the API enforced, as a tolerant reader: unknown fields are
@@ -16,10 +22,11 @@ import { identifierSchema, orderItemsSchema, toFieldErrors } from '../shared/ord
  * are dropped and a `type` this worker does not know is kept, so a newer API can add an
  * authorization mode. What it does define must hold: strings, bounded (an IAM ARN fits).
  */
+const boundedString = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 const submittedBySchema = z.object({
-  type: z.string().min(1).max(32),
-  id: z.string().min(1).max(2048),
-  username: z.string().min(1).max(256).optional(),
+  type: boundedString(32),
+  id: boundedString(2048),
+  username: z.optional(boundedString(256)),
 });
 
 const orderCreatedDetailSchema = z.object({
@@ -27,9 +34,9 @@ const orderCreatedDetailSchema = z.object({
   eventId: identifierSchema,
   orderId: identifierSchema,
   createdAt: z.iso.datetime({ offset: true }),
-  customerId: identifierSchema.optional(),
+  customerId: z.optional(identifierSchema),
   items: orderItemsSchema,
-  submittedBy: submittedBySchema.optional(),
+  submittedBy: z.optional(submittedBySchema),
 });
 
 /**

@@ -127,6 +127,8 @@ export interface LocalWorkflow {
   readonly stackName: string;
   readonly worker: LocalWorker;
   readonly api: { readonly functionName: string; pids(): number[] };
+  /** What each method of the template requires, as the local API Gateway enforces it (e.g. `POST /orders`: `AWS_IAM`). */
+  readonly methodAccess: ReadonlyArray<{ readonly route: string; readonly authorizationType: string; readonly apiKeyRequired: boolean }>;
   /**
    * Turns the worker's failure injection (`FAILURE_INJECTION_ENABLED`, sku FAIL-ME) on or off
    * while running, as updating the function's environment does on AWS: instances started with
@@ -214,6 +216,9 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
           'instances with the old value finish their batch and are replaced');
       },
       api: { functionName: model.apiFunction.functionName, pids: () => functions.api.pids() },
+      methodAccess: api.routes.flatMap((route) => [...route.methods].map(([httpMethod, method]) => ({
+        route: `${httpMethod} ${route.resourcePath}`, authorizationType: method.access.authorizationType, apiKeyRequired: method.access.apiKeyRequired,
+      }))),
       stop: () => cleanups.run(),
     };
   } catch (error) {

@@ -119,7 +119,7 @@ function parseCommandLine(argv: string[]) {
 class UsageError extends Error {}
 
 /** What curl needs for the API's authorization: a line or two before the examples, and its arguments. */
-function authorizationHelp(outputs: LocalOutputs, outputsFile: string): { credentials: string[]; curl: string } {
+function authorizationHelp(outputs: LocalOutputs, outputsFile: string, ordersUseIam: boolean): { credentials: string[]; curl: string } {
   const read = (key: keyof LocalOutputs) => `$(node -p "require('${outputsFile}').${key}")`;
   const credentials: string[] = [];
   const curl: string[] = [];
@@ -133,7 +133,8 @@ function authorizationHelp(outputs: LocalOutputs, outputsFile: string): { creden
     curl.push(' -H "Authorization: $TOKEN"');
   }
   if (outputs.ApiKey !== undefined) curl.push(` -H "x-api-key: ${read('ApiKey')}"`);
-  if (outputs.LocalAccessKeyId !== undefined) {
+  // The ops routes are AWS_IAM in every mode but Cognito: the credentials exist even when POST /orders is open.
+  if (outputs.LocalAccessKeyId !== undefined && ordersUseIam) {
     credentials.push('Requests are signed with SigV4 (curl 7.75+) by the local credentials:');
     curl.push(` --aws-sigv4 aws:amz:us-east-1:execute-api --user "${outputs.LocalAccessKeyId}:${read('LocalSecretAccessKey')}"`);
   }
@@ -155,7 +156,8 @@ function banner(local: LocalWorkflow, outputsFile: string): string {
   const relativeOutputs = path.relative(process.cwd(), outputsFile) || outputsFile;
   // `node -p "require(...)"` reads a credential from the file without printing it here.
   const requirable = relativeOutputs.startsWith('..') || path.isAbsolute(relativeOutputs) ? outputsFile : `./${relativeOutputs}`;
-  const { credentials, curl } = authorizationHelp(outputs, requirable);
+  const ordersUseIam = local.methodAccess.some((method) => method.route === 'POST /orders' && method.authorizationType === 'AWS_IAM');
+  const { credentials, curl } = authorizationHelp(outputs, requirable, ordersUseIam);
   const dlqAfter = local.worker.maxReceiveCount !== undefined
     ? ` (about ${local.worker.maxReceiveCount * local.worker.visibilityTimeoutSeconds} s: ${local.worker.maxReceiveCount} receives, ${local.worker.visibilityTimeoutSeconds} s apart)`
     : '';
@@ -174,7 +176,7 @@ function banner(local: LocalWorkflow, outputsFile: string): string {
     `  curl -i -X POST ${orders} -H 'Content-Type: application/json'${curl} -d '{"items":[{"sku":"FAIL-ME","qty":1}]}'`,
     'Replay the dead-letter queue into the main queue:',
     `  npm run replay-dlq -- --outputs-file ${relativeOutputs}`,
-    ...opsHelp(outputs, orders, outputsFile),
+    ...opsHelp(outputs, orders, requirable),
     '',
     RUNNER_COMMANDS_HELP,
     '',
@@ -187,9 +189,9 @@ function banner(local: LocalWorkflow, outputsFile: string): string {
  * The operations routes: SigV4-signed with the local credentials in every mode but Cognito
  * (where the demo user is an operator). The redrive is SQS's move task, emulated by the runner.
  */
-function opsHelp(outputs: LocalOutputs, orders: string, outputsFile: string): string[] {
+function opsHelp(outputs: LocalOutputs, orders: string, requirable: string): string[] {
   const ops = orders.replace(/orders$/, 'ops');
-  const read = (key: keyof LocalOutputs) => `$(node -p "require('${outputsFile}').${key}")`;
+  const read = (key: keyof LocalOutputs) => `$(node -p "require('${requirable}').${key}")`;
   const auth = outputs.UserPoolId !== undefined
     ? ' -H "Authorization: $TOKEN"'
     : ` --aws-sigv4 aws:amz:us-east-1:execute-api --user "${outputs.LocalAccessKeyId}:${read('LocalSecretAccessKey')}"`;

@@ -9,6 +9,7 @@ import { grantMessageMoveTask } from './move-task-permissions';
 import { operationsAuthorization, operationsMethodOptions } from './operations-method-options';
 import { OrdersApiAccess } from '../auth/orders-api-access';
 import { HandlerFunction } from '../handler-function';
+import { acknowledgeNagFindings, METRIC_READS_NEED_WILDCARD } from '../nag-acknowledgements';
 import { ResolvedProps } from '../resolved-props';
 
 export interface OrderOperationsProps {
@@ -54,6 +55,13 @@ export class OrderOperations extends Construct {
     this.function = handler.function;
     this.logGroup = handler.logGroup;
     grantMessageMoveTask(this.function, { deadLetterQueue, mainQueue, encryptionKey: props.queueEncryptionKey });
+    // oldestAgeSeconds: SQS has no attribute for it, CloudWatch's ApproximateAgeOfOldestMessage is it.
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'ReadQueueAgeMetrics',
+      actions: ['cloudwatch:GetMetricData'],
+      resources: ['*'],
+    }));
+    acknowledgeNagFindings(this.function.role!.node.findChild('DefaultPolicy'), [METRIC_READS_NEED_WILDCARD]);
 
     const integration = new apigateway.LambdaIntegration(this.function);
     const options = operationsMethodOptions(access);

@@ -10,7 +10,7 @@ test('off by default: no access log setting, no execution logging, no API log gr
   expect(stage.AccessLogSetting).toBeUndefined();
   expect(stage.MethodSettings.every((s: { LoggingLevel?: string }) => s.LoggingLevel === undefined)).toBe(true);
   expect(Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.LogGroupName).sort())
-    .toEqual(['/aws/lambda/orders-api', '/aws/lambda/orders-reads', '/aws/lambda/orders-worker']);
+    .toEqual(['/aws/lambda/orders-api', '/aws/lambda/orders-operations', '/aws/lambda/orders-reads', '/aws/lambda/orders-worker']);
   expect(workflow.accessLogGroup).toBeUndefined();
   expect(workflow.executionLogGroup).toBeUndefined();
 });
@@ -76,7 +76,7 @@ test('logRetention and removalPolicy apply to the API\'s log groups too', () => 
     accessLogging: true, logRetention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.RETAIN,
   });
   const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-  expect(groups).toHaveLength(5);
+  expect(groups).toHaveLength(6);
   for (const group of groups) {
     expect(group.Properties.RetentionInDays).toBe(30);
     expect(group.DeletionPolicy).toBe('Retain');

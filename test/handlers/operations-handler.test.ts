@@ -34,7 +34,7 @@ const depth = (visible: number, inFlight = 0) => ({
 });
 
 describe('GET /ops/queues', () => {
-  test('both queues\' visible and in-flight counts; oldestAgeSeconds is null (not read, see queue-depths.ts)', async () => {
+  test('both queues\' visible and in-flight counts; oldestAgeSeconds null while CloudWatch has no datapoint', async () => {
     const { sqs, sdk, call } = setUp();
     sqs.on(sdk.GetQueueAttributesCommand, { QueueUrl: OPERATIONS_ENV.MAIN_QUEUE_URL }).resolves(depth(4, 2));
     sqs.on(sdk.GetQueueAttributesCommand, { QueueUrl: OPERATIONS_ENV.DEAD_LETTER_QUEUE_URL }).resolves(depth(1));
@@ -46,6 +46,41 @@ describe('GET /ops/queues', () => {
       mainQueue: { visible: 4, inFlight: 2, oldestAgeSeconds: null },
       deadLetterQueue: { visible: 1, inFlight: 0, oldestAgeSeconds: null },
     });
+  });
+
+  test('oldestAgeSeconds is the latest ApproximateAgeOfOldestMessage (Maximum per minute) of each queue, named from its ARN', async () => {
+    const { sqs, sdk, cloudwatch, cloudwatchSdk, call } = setUp();
+    sqs.on(sdk.GetQueueAttributesCommand).resolves(depth(2));
+    cloudwatch.on(cloudwatchSdk.GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'q1', Values: [0, 500] },
+        { Id: 'q0', Values: [61.6, 12] },
+      ],
+    });
+
+    const result = await call('GET', '/ops/queues');
+
+    expect(body(result).mainQueue.oldestAgeSeconds).toBe(62);
+    expect(body(result).deadLetterQueue.oldestAgeSeconds).toBe(0);
+    const input = cloudwatch.commandCalls(cloudwatchSdk.GetMetricDataCommand)[0].args[0].input;
+    expect(input.ScanBy).toBe('TimestampDescending');
+    expect(input.EndTime!.getTime() - input.StartTime!.getTime()).toBe(16 * 60_000);
+    expect(input.MetricDataQueries!.map((query) => [query.Id, query.MetricStat])).toEqual([
+      ['q0', { Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: 'orders-main-queue' }] }, Period: 60, Stat: 'Maximum' }],
+      ['q1', { Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: OPERATIONS_ENV.DEAD_LETTER_QUEUE_ARN!.split(':').pop() }] }, Period: 60, Stat: 'Maximum' }],
+    ]);
+  });
+
+  test('a CloudWatch failure still answers the depths (ages null) and logs queue_age_unavailable', async () => {
+    const { sqs, sdk, cloudwatch, cloudwatchSdk, call } = setUp();
+    sqs.on(sdk.GetQueueAttributesCommand).resolves(depth(3, 1));
+    cloudwatch.on(cloudwatchSdk.GetMetricDataCommand).rejects(new Error('AccessDenied'));
+
+    const result = await call('GET', '/ops/queues');
+
+    expect(result.statusCode).toBe(200);
+    expect(body(result).mainQueue).toEqual({ visible: 3, inFlight: 1, oldestAgeSeconds: null });
+    expect(logs.lines()).toContainEqual(expect.objectContaining({ msg: 'queue_age_unavailable', outcome: 'degraded', errorMessage: 'AccessDenied' }));
   });
 });
 

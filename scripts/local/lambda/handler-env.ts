@@ -21,6 +21,8 @@ export interface HandlerEnvOptions {
   readonly onPlaceholder?: (variable: string, reference: string, placeholder: string) => void;
 }
 
+/** moto accepts any session token; one is set because Lambda always sets one. */
+const LOCAL_SESSION_TOKEN = 'local-session-token';
 
 export function handlerEnvironment(fn: FunctionModel, options: HandlerEnvOptions): Record<string, string> {
   const fromTemplate: Record<string, string> = {};
@@ -51,8 +53,12 @@ export function handlerEnvironment(fn: FunctionModel, options: HandlerEnvOptions
     AWS_LAMBDA_LOG_GROUP_NAME: fn.logGroupName,
     AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${process.pid}`,
     LAMBDA_TASK_ROOT: fn.codeDir,
+    // The execution role's credentials, as Lambda gives them (temporary: with a session token).
+    // Required, not just convenient: the bundles read credentials from these variables only
+    // (lambda/shared/lambda-credentials.ts), never from the files or metadata services below.
     AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: LOCAL_SESSION_TOKEN,
     // SDK v3 sends every client to this endpoint (no code change in the handlers).
     AWS_ENDPOINT_URL: options.emulatorEndpoint,
     // The SDK's service-specific override wins for SQS: moto lacks the message move task.

@@ -30,6 +30,8 @@ const TASKS_KEPT = 10;
 /** How long moved-but-not-yet-deleted messages stay hidden in the source (a crashed runner lets them reappear). */
 const MOVE_VISIBILITY_SECONDS = 30;
 const TARGET_PREFIX = 'AmazonSQS.';
+/** SQS's legacy query-protocol codes where they differ from the error's name (the SQS API model's awsQueryError). */
+const QUERY_ERROR_CODES: Record<string, string> = { UnsupportedOperation: 'AWS.SimpleQueueService.UnsupportedOperation' };
 
 type Status = 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
 
@@ -103,9 +105,10 @@ async function handle(incoming: IncomingMessage, outgoing: ServerResponse, upstr
     answer(outgoing, 200, output);
   } catch (error) {
     const sqsError = error instanceof SqsError ? error : new SqsError('InternalError', (error as Error).message);
-    answer(outgoing, sqsError.code === 'InternalError' ? 500 : 400, { __type: `com.amazonaws.sqs#${sqsError.code}`, message: sqsError.message }, {
-      // SQS's JSON protocol also names the legacy (query) code; the SDK reads either.
-      'x-amzn-query-error': `AWS.SimpleQueueService.${sqsError.code};${sqsError.code === 'InternalError' ? 'Receiver' : 'Sender'}`,
+    const status = sqsError.code === 'InternalError' ? 500 : sqsError.code === 'ResourceNotFoundException' ? 404 : 400;
+    answer(outgoing, status, { __type: `com.amazonaws.sqs#${sqsError.code}`, message: sqsError.message }, {
+      // SQS's JSON protocol also sends the legacy (query) code, which the SDK prefers as the error's name.
+      'x-amzn-query-error': `${QUERY_ERROR_CODES[sqsError.code] ?? sqsError.code};${status >= 500 ? 'Receiver' : 'Sender'}`,
     });
   }
 }

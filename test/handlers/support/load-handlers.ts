@@ -148,8 +148,12 @@ export function loadOperationsHandler(env: Env = {}) {
     isolated(() => {
       const sdk = jest.requireActual<typeof import('@aws-sdk/client-sqs')>('@aws-sdk/client-sqs');
       const sqs = mockClient(sdk.SQSClient);
+      const cloudwatchSdk = jest.requireActual<typeof import('@aws-sdk/client-cloudwatch')>('@aws-sdk/client-cloudwatch');
+      // No datapoint unless a test says otherwise (as for a queue CloudWatch has no metrics of yet).
+      const cloudwatch = mockClient(cloudwatchSdk.CloudWatchClient);
+      cloudwatch.on(cloudwatchSdk.GetMetricDataCommand).resolves({ MetricDataResults: [] });
       const { handler } = jest.requireActual<typeof OperationsHandler>('../../../lambda/operations/handler');
-      return { handler, sqs, sdk };
+      return { handler, sqs, sdk, cloudwatch, cloudwatchSdk };
     }),
   );
 }

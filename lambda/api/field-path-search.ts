@@ -1,0 +1,34 @@
+/**
+ * Stands in for `@aws-lambda-powertools/jmespath` in the API bundle only (esbuild alias,
+ * projenrc/handler-bundles.ts). The API's idempotency settings select two top-level fields of
+ * its own input (`IDEMPOTENCY_KEY_PATH`, `PAYLOAD_VALIDATION_PATH` in create-order.ts): field
+ * paths, which need none of the JMESPath engine (lexer, parser, interpreter and function
+ * library: ~23 KB minified, what kept the bundle over its 300 KB target).
+ *
+ * It answers a dotted field path exactly as JMESPath does (a missing field, or a field of a
+ * non-object, is `null`); any other expression throws, naming this file, so an expression added
+ * later fails the first request (and the integration tests, which run the bundle) instead of
+ * selecting the wrong thing. test/handlers/field-path-search.test.ts compares it with the engine.
+ * The worker keeps the engine: its key is `powertools_json(body).detail.eventId`.
+ */
+const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+export function search(expression: string, data: unknown): unknown {
+  if (!FIELD_PATH.test(expression)) {
+    throw new Error(`The API bundle evaluates only dotted field paths (lambda/api/field-path-search.ts), not "${expression}": ` +
+      'remove the @aws-lambda-powertools/jmespath alias for the api in projenrc/handler-bundles.ts to use full JMESPath.');
+  }
+  let value: unknown = data;
+  for (const name of expression.split('.')) {
+    const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+    // Own fields only: `constructor` or `__proto__` select nothing, as in JMESPath.
+    value = isObject && Object.prototype.hasOwnProperty.call(value, name) ? (value as Record<string, unknown>)[name] : null;
+  }
+  return value ?? null;
+}
+
+/**
+ * Powertools' custom JMESPath functions (`powertools_json()` ...), which IdempotencyConfig
+ * instantiates by default; a field path calls none of them.
+ */
+export class PowertoolsFunctions {}
