@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,32 @@ function localRunnerConfig(env: Record<string, string>): Plugin {
   };
 }
 
+/**
+ * Cloudscape's global styles carry the Open Sans faces as base64 `data:` URLs. The site's CSP
+ * (`font-src 'self'`) refuses those, and inline they would make the render-blocking CSS four
+ * times larger. The build writes each face to a hashed file under assets/ instead, which the
+ * browser fetches only when text uses that face.
+ */
+function cloudscapeFontFiles(): Plugin {
+  return {
+    name: 'cloudscape-font-files',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      for (const asset of Object.values(bundle)) {
+        if (asset.type !== 'asset' || !asset.fileName.endsWith('.css')) continue;
+        const css = typeof asset.source === 'string' ? asset.source : new TextDecoder().decode(asset.source);
+        asset.source = css.replace(/url\(["']?data:font\/woff2;base64,([A-Za-z0-9+/=]+)["']?\)/g, (_match, base64: string) => {
+          const source = Buffer.from(base64, 'base64');
+          const name = `open-sans-${createHash('sha256').update(source).digest('hex').slice(0, 12)}.woff2`;
+          const fileName = path.posix.join(path.posix.dirname(asset.fileName), name);
+          if (!(fileName in bundle)) this.emitFile({ type: 'asset', fileName, source });
+          return `url(${name})`; // next to the CSS file that names it
+        });
+      }
+    },
+  };
+}
+
 // React + TypeScript without @vitejs/plugin-react: Vite 8's built-in Oxc transform compiles
 // TSX with React's automatic runtime (no Fast Refresh; edits reload the page).
 export default defineConfig(({ mode }) => ({
@@ -41,23 +68,30 @@ export default defineConfig(({ mode }) => ({
   oxc: {
     jsx: { runtime: 'automatic', importSource: 'react' },
   },
-  plugins: [localRunnerConfig(loadEnv(mode, here, 'VITE_'))],
+  plugins: [localRunnerConfig(loadEnv(mode, here, 'VITE_')), cloudscapeFontFiles()],
   server: {
     port: 5173,
     strictPort: true,
     // The form imports the API's own validation rules from lambda/shared (and their one
-    // import from src/); react, zod and the AWS SDK come from the repository root's node_modules.
+    // import from src/), the console links the runbook's correlate query from src/observability;
+    // react, zod, Cloudscape and the AWS SDK come from the repository root's node_modules.
     fs: {
-      allow: ['.', '../../lambda/shared', '../../src/event-contract.ts', '../../node_modules'],
+      allow: ['.', '../../lambda/shared', '../../src/event-contract.ts', '../../src/observability/log-queries.ts', '../../node_modules'],
     },
   },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
-    // Everything but index.html lands under assets/ with a content hash (cached for a year
-    // by CloudFront); no public/ folder, so nothing unhashed sits next to index.html.
+    // Everything but index.html and robots.txt (public/) lands under assets/ with a content
+    // hash, cached for a year by CloudFront.
     assetsDir: 'assets',
     assetsInlineLimit: 0,
+    rollupOptions: {
+      // Cloudscape marks its modules 'use client' (for React Server Components); meaningless in a plain SPA.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
   },
 }));

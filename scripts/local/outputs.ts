@@ -26,6 +26,9 @@ export interface LocalOutputs extends AccessOutputs {
    * moto's. The functions use it (`AWS_ENDPOINT_URL_SQS`); so should a tool that redrives.
    */
   readonly SqsEndpoint: string;
+  /** The log groups the API and worker functions write to on AWS (the console's Logs Insights link). */
+  readonly ApiLogGroupName: string;
+  readonly WorkerLogGroupName: string;
 }
 
 /** Outputs that are credentials: printed only where a developer asked for them, never in CI logs (main.ts). */
@@ -45,6 +48,8 @@ export function localOutputs(
     ...(model.ordersTableLogicalId !== undefined ? { OrdersTableName: refOf(model.ordersTableLogicalId) } : {}),
     EmulatorEndpoint: endpoints.emulator,
     SqsEndpoint: endpoints.sqs,
+    ApiLogGroupName: model.apiFunction.logGroupName,
+    WorkerLogGroupName: model.workerFunction.logGroupName,
     ...access,
   };
 }

@@ -74,6 +74,18 @@ function apiEnv(name: VariantName): Record<string, unknown> {
   return api.Properties.Environment.Variables;
 }
 
+/** The dashboard's name, as config.json gets it: its `Ref` (a dashboard's Ref is its name). */
+function dashboardNameOf(name: VariantName): string {
+  const [id] = Object.keys(template(name).findResources('AWS::CloudWatch::Dashboard'));
+  return `\${${id}}`;
+}
+
+/** The log group (a `Ref`) a function of the variant logs to. */
+function logGroupOf(name: VariantName, functionName: string): unknown {
+  const fn = Object.values(template(name).findResources('AWS::Lambda::Function', { Properties: { FunctionName: functionName } }))[0];
+  return fn.Properties.LoggingConfig.LogGroup;
+}
+
 /** The deploy-time config.json of a variant, with each deploy-time value shown as its reference. */
 function deployedConfig(name: VariantName): Record<string, unknown> {
   const deployments = template(name).findResources('Custom::CDKBucketDeployment');
@@ -371,19 +383,19 @@ test('BucketDeployment uploads the build and a deploy-time config.json with the 
   const distribution = logicalIdOf('dev', 'AWS::CloudFront::Distribution');
   const restApi = logicalIdOf('dev', 'AWS::ApiGateway::RestApi');
 
-  // Hashed assets: cached for a year, index.html and config.json left to the other deployment.
+  // Hashed assets: cached for a year, index.html, config.json and robots.txt left to the other deployment.
   template('dev').hasResourceProperties('Custom::CDKBucketDeployment', {
-    Exclude: ['index.html', 'config.json'],
+    Exclude: ['index.html', 'config.json', 'robots.txt'],
     Prune: true,
     SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' },
   });
-  // Entry point: index.html + config.json, never cached stale, CloudFront invalidated.
+  // Entry point: index.html + config.json + robots.txt, never cached stale, CloudFront invalidated.
   const entryPoint = Object.values(deployments).find((resource) => resource.Properties.Include !== undefined)!;
   expect(entryPoint.Properties).toMatchObject({
-    Include: ['index.html', 'config.json'],
+    Include: ['index.html', 'config.json', 'robots.txt'],
     SystemMetadata: { 'cache-control': 'no-cache' },
     DistributionId: { Ref: distribution },
-    DistributionPaths: expect.arrayContaining(['/config.json', '/index.html']),
+    DistributionPaths: expect.arrayContaining(['/config.json', '/index.html', '/robots.txt']),
   });
 
   expect(deployedConfig('dev')).toEqual({
@@ -393,6 +405,11 @@ test('BucketDeployment uploads the build and a deploy-time config.json with the 
     userPoolId: `\${${logicalIdOf('dev', 'AWS::Cognito::UserPool')}}`,
     userPoolClientId: `\${${logicalIdOf('dev', 'AWS::Cognito::UserPoolClient')}}`,
     failureInjection: true,
+    // The console's operator views, Logs Insights and dashboard links.
+    operatorsGroup: 'operators',
+    apiLogGroupName: joined(logGroupOf('dev', 'orders-api')),
+    workerLogGroupName: joined(logGroupOf('dev', 'orders-worker')),
+    dashboardName: dashboardNameOf('dev'),
   });
 
   // The build itself is environment-neutral: no config.json in it.
@@ -403,6 +420,8 @@ test('BucketDeployment uploads the build and a deploy-time config.json with the 
   expect(buildAssetDir).toBeDefined();
   expect(fs.existsSync(path.join(buildAssetDir!, 'config.json'))).toBe(false);
   expect(fs.readdirSync(path.join(buildAssetDir!, 'assets')).some((file) => /^index-.+\.js$/.test(file))).toBe(true);
+  // robots.txt is a file of its own, not the SPA's index.html.
+  expect(fs.readFileSync(path.join(buildAssetDir!, 'robots.txt'), 'utf8')).toMatch(/^User-agent: \*/);
 });
 
 test('bad context values stop the synth with a message that says what to pass', () => {

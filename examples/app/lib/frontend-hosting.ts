@@ -11,6 +11,9 @@ import { Construct } from 'constructs';
 import { contentSecurityPolicy } from './content-security-policy';
 import type { CustomDomain } from './environment';
 
+/** The files at the site's root that keep their names (no content hash), so are never cached long. */
+const ENTRY_POINT_FILES = ['index.html', 'config.json', 'robots.txt'];
+
 /** What the frontend reads from `/config.json` at run time (see examples/frontend/src/config.ts). */
 export interface FrontendRuntimeConfig {
   /** Base URL of the orders API (the stage URL, ending in `/`). */
@@ -23,6 +26,14 @@ export interface FrontendRuntimeConfig {
   readonly userPoolClientId: string;
   /** Whether `FAIL-ME` orders fail on purpose; the form mentions the SKU only then. */
   readonly failureInjection: boolean;
+  /** The Cognito group whose members see the queue depths and "Replay DLQ" (the construct's `operatorsGroup`). */
+  readonly operatorsGroup: string;
+  /** The API function's log group: the order's Logs Insights link searches it and the worker's. */
+  readonly apiLogGroupName: string;
+  /** The worker function's log group. */
+  readonly workerLogGroupName: string;
+  /** The workflow's CloudWatch dashboard, linked from each order. */
+  readonly dashboardName: string;
 }
 
 export interface FrontendHostingProps {
@@ -140,8 +151,8 @@ export class FrontendHosting extends Construct {
 
   /**
    * Uploads the build and writes `config.json` (tokens such as the API URL are resolved at
-   * deploy time). Hashed files under `assets/` are cached for a year; `index.html` and
-   * `config.json` are revalidated on every load, so a deploy is visible at once.
+   * deploy time). Hashed files under `assets/` are cached for a year; `index.html`,
+   * `config.json` and `robots.txt` are revalidated on every load, so a deploy is visible at once.
    */
   public deploy(config: FrontendRuntimeConfig): void {
     const logGroup = new logs.LogGroup(this, 'DeploymentLogs', {
@@ -155,7 +166,7 @@ export class FrontendHosting extends Construct {
       destinationBucket: this.bucket,
       sources: [build],
       // Not uploaded here, and (being excluded from the sync) never pruned by this deployment.
-      exclude: ['index.html', 'config.json'],
+      exclude: ENTRY_POINT_FILES,
       cacheControl: [
         s3deploy.CacheControl.setPublic(),
         s3deploy.CacheControl.maxAge(Duration.days(365)),
@@ -169,11 +180,11 @@ export class FrontendHosting extends Construct {
       destinationBucket: this.bucket,
       sources: [build, s3deploy.Source.jsonData('config.json', config)],
       exclude: ['*'],
-      include: ['index.html', 'config.json'],
+      include: ENTRY_POINT_FILES,
       prune: false,
       cacheControl: [s3deploy.CacheControl.noCache()],
       distribution: this.distribution,
-      distributionPaths: ['/', '/index.html', '/config.json'],
+      distributionPaths: ['/', ...ENTRY_POINT_FILES.map((file) => `/${file}`)],
       memoryLimit: 512,
       logGroup,
     });

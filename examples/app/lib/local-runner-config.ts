@@ -12,7 +12,18 @@ export interface LocalRunnerConfig {
   readonly userPoolId?: string;
   readonly userPoolClientId?: string;
   readonly cognitoEndpoint?: string;
+  /** The group whose members see the operations views (the example app's `operators`). */
+  readonly operatorsGroup?: string;
+  /** For the order's Logs Insights link: the log groups the functions would write to on AWS. */
+  readonly apiLogGroupName?: string;
+  readonly workerLogGroupName?: string;
+  readonly dashboardName?: string;
+  /** Whether FAIL-ME fails (the runner's failure-injection switch, when it reports one). */
+  readonly failureInjection?: boolean;
 }
+
+/** The operators group of the example app's user pool (examples/app/lib/user-directory.ts). */
+export const LOCAL_OPERATORS_GROUP = 'operators';
 
 /**
  * @param outputs the parsed `.local/outputs.json`
@@ -29,5 +40,10 @@ export function configFromLocalOutputs(outputs: Record<string, unknown>, isSet: 
     userPoolClientId: unless('VITE_USER_POOL_CLIENT_ID', text(outputs.UserPoolClientId)),
     // The runner's Cognito is the emulator's cognito-idp.
     cognitoEndpoint: unless('VITE_COGNITO_ENDPOINT', userPoolId !== undefined ? text(outputs.EmulatorEndpoint) : undefined),
+    operatorsGroup: unless('VITE_OPERATORS_GROUP', text(outputs.OperatorsGroup) ?? (userPoolId !== undefined ? LOCAL_OPERATORS_GROUP : undefined)),
+    apiLogGroupName: unless('VITE_API_LOG_GROUP', text(outputs.ApiLogGroupName)),
+    workerLogGroupName: unless('VITE_WORKER_LOG_GROUP', text(outputs.WorkerLogGroupName)),
+    dashboardName: unless('VITE_DASHBOARD_NAME', text(outputs.DashboardName)),
+    failureInjection: unless('VITE_FAILURE_INJECTION', typeof outputs.FailureInjection === 'boolean' ? outputs.FailureInjection : undefined),
   };
 }

@@ -111,6 +111,10 @@ export class OrdersExampleStack extends Stack {
       userPoolId: users.userPool.userPoolId,
       userPoolClientId: users.webClient.userPoolClientId,
       failureInjection: settings.failureInjection,
+      operatorsGroup: OPERATORS_GROUP,
+      apiLogGroupName: workflow.apiLogGroup.logGroupName,
+      workerLogGroupName: workflow.workerLogGroup.logGroupName,
+      dashboardName: workflow.dashboard.dashboardName,
     });
 
     new CfnOutput(this, 'FrontendUrl', {

@@ -1,20 +1,37 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import Alert from '@cloudscape-design/components/alert';
+import type { AttributeEditorProps } from '@cloudscape-design/components/attribute-editor';
+import Badge from '@cloudscape-design/components/badge';
+import Box from '@cloudscape-design/components/box';
+import Container from '@cloudscape-design/components/container';
+import ContentLayout from '@cloudscape-design/components/content-layout';
+import Grid from '@cloudscape-design/components/grid';
+import Header from '@cloudscape-design/components/header';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import type { FieldError, OrderRequest } from '../../../lambda/shared/order-contract';
 import { ordersUrl, submitOrder, type SubmitResult } from './api';
 import { signOut } from './auth/cognito';
 import { type AuthSession, clearSession, EXPIRY_MARGIN_MS, isExpired, loadSession, saveSession } from './auth/session';
+import { ConsoleHeader } from './components/ConsoleHeader';
 import { DraftNotice, type DraftNoticeKind } from './components/DraftNotice';
 import { OrderForm } from './components/OrderForm';
-import { OutputPanel, type Outcome } from './components/OutputPanel';
-import { RecentOrders } from './components/RecentOrders';
-import { SignIn } from './components/SignIn';
-import { TopNavigation } from './components/TopNavigation';
+import { loadOutcomeDetails, OutputPanel, type Outcome } from './components/OutputPanel';
 import { type AppConfig, cognitoSettings, type CognitoSettings } from './config';
 import { keyForBody, newDraftKey, type DraftKey } from './idempotency';
 import { emptyDraft, groupByPath, inputIdFor, isFormPath, newItem, validateDraft, type ItemDraft, type OrderDraft } from './order-draft';
-import { loadRecentOrders, recordAttempt, saveRecentOrders, type RecentOrder } from './recent-orders';
+import { useRecentOrders } from './recent-orders';
+
+// Loaded after the order form is usable: the form never waits for the table or the operations views.
+const RecentOrdersTable = lazy(() => import('./components/RecentOrdersTable'));
+const OperationsPanel = lazy(() => import('./components/OperationsPanel'));
+// Only a Cognito stack signs in, and then only until the session exists.
+const SignIn = lazy(() => import('./components/SignIn').then((module) => ({ default: module.SignIn })));
+/** How long the orders list keeps polling after a replay, while FAILED orders may turn PROCESSED. */
+const WATCH_AFTER_REPLAY_MS = 60_000;
 
 const OUTPUT_HEADING_ID = 'output-heading';
+/** Focus target meaning "the items editor's Add item button" (it has no id of its own). */
+const ADD_ITEM_TARGET = 'add-item';
 /**
  * A 409 is retried once by itself after its Retry-After, when that is this short; a longer
  * wait (the API's claim lasts until the first request's function would have timed out) is
@@ -22,8 +39,8 @@ const OUTPUT_HEADING_ID = 'output-heading';
  */
 export const MAX_AUTOMATIC_WAIT_SECONDS = 10;
 
-/** Whose orders the recent list holds (Cognito `sub`), so another user signing in on this tab starts empty. */
-const RECENT_OWNER_KEY = 'orders-workflow.recent-orders-owner';
+/** Who last signed in on this tab (Cognito `sub`), so another user signing in starts with an empty form. */
+const OWNER_KEY = 'orders-workflow.form-owner';
 export const SESSION_EXPIRED = 'Your session has expired. Sign in again to continue; your order form is kept.';
 export const SIGNED_OUT = 'You are signed out.';
 
@@ -62,9 +79,12 @@ export function App({ config }: { readonly config: AppConfig }) {
   /** Field errors of the last 400, shown next to the fields until the next edit. */
   const [serverErrors, setServerErrors] = useState<readonly FieldError[]>([]);
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
-  const [recent, setRecent] = useState<RecentOrder[]>(loadRecentOrders);
   const [focusTarget, setFocusTarget] = useState<string | null>(null);
-  const outputHeading = useRef<HTMLHeadingElement>(null);
+  const outputHeading = useRef<HTMLSpanElement>(null);
+  const itemsEditor = useRef<AttributeEditorProps.Ref>(null);
+  const signedOut = cognito !== undefined && session === undefined;
+  const recent = useRecentOrders(config.apiUrl, session?.idToken, cognitoError === undefined && !signedOut);
+  const operator = session !== undefined && config.operatorsGroup !== '' && session.groups.includes(config.operatorsGroup);
   const automaticRetry = useRef<number | undefined>(undefined);
   const busy = outcome.kind === 'submitting' || outcome.kind === 'waiting';
 
@@ -80,7 +100,6 @@ export function App({ config }: { readonly config: AppConfig }) {
     : outcome;
   const notice = draftNotice(outcome, lastAttempt, validation.ok ? JSON.stringify(validation.request) : undefined);
 
-  useEffect(() => saveRecentOrders(recent), [recent]);
   // Tokens expire (an hour): the page asks to sign in again then, instead of on the next 401.
   useEffect(() => {
     if (session === undefined) return undefined;
@@ -89,11 +108,16 @@ export function App({ config }: { readonly config: AppConfig }) {
   }, [session]);
   useEffect(() => {
     if (focusTarget === null) return;
-    const element = focusTarget === OUTPUT_HEADING_ID ? outputHeading.current : document.getElementById(focusTarget);
-    element?.focus();
+    if (focusTarget === ADD_ITEM_TARGET) itemsEditor.current?.focusAddButton();
+    else (focusTarget === OUTPUT_HEADING_ID ? outputHeading.current : document.getElementById(focusTarget))?.focus();
     setFocusTarget(null);
   }, [focusTarget]);
   useEffect(() => () => window.clearTimeout(automaticRetry.current), []);
+  // Once the form is up, fetch the outcome views, so the first answer shows without a wait.
+  useEffect(() => {
+    const timer = window.setTimeout(() => void loadOutcomeDetails().catch(() => undefined), 500);
+    return () => window.clearTimeout(timer);
+  }, []);
 
   const edit = (change: (current: OrderDraft) => OrderDraft) => {
     setDraft(change);
@@ -110,8 +134,10 @@ export function App({ config }: { readonly config: AppConfig }) {
     const index = draft.items.findIndex((item) => item.key === key);
     const neighbour = draft.items[index + 1] ?? draft.items[index - 1];
     edit((current) => ({ ...current, items: current.items.filter((item) => item.key !== key) }));
-    setFocusTarget(neighbour ? `${neighbour.key}-sku` : 'add-item');
+    setFocusTarget(neighbour ? `${neighbour.key}-sku` : ADD_ITEM_TARGET);
   };
+  /** An error summary's link: to the field the error is about. */
+  const focusField = (path: string) => setFocusTarget(inputIdFor(path, draft.items) ?? OUTPUT_HEADING_ID);
   /** An empty form is a new draft: whatever is typed next goes out under a new key. */
   const clearForm = () => {
     setDraft(emptyDraft());
@@ -142,12 +168,11 @@ export function App({ config }: { readonly config: AppConfig }) {
   };
   const signedIn = (next: AuthSession) => {
     if (readOwner() !== next.subject) {
-      // Someone else was signed in on this tab: their orders and draft are not this user's.
+      // Someone else was signed in on this tab: their draft is not this user's.
       window.clearTimeout(automaticRetry.current);
       clearForm();
       setLastAttempt(undefined);
       setOutcome({ kind: 'idle' });
-      setRecent([]);
       writeOwner(next.subject);
     }
     saveSession(next);
@@ -164,7 +189,6 @@ export function App({ config }: { readonly config: AppConfig }) {
     clearForm();
     setLastAttempt(undefined);
     setOutcome({ kind: 'idle' });
-    setRecent([]);
     writeOwner(undefined);
     expireSession(SIGNED_OUT);
   };
@@ -184,13 +208,7 @@ export function App({ config }: { readonly config: AppConfig }) {
     }
     setOutcome({ kind: 'submitting' });
     const result = await submitOrder(config.apiUrl, attempt.body, attempt.key, { token });
-    setRecent((current) => recordAttempt(current, {
-      submittedAt: new Date().toISOString(),
-      customerId: attempt.request.customerId,
-      items: attempt.request.items,
-      result,
-      idempotencyKey: attempt.key,
-    }));
+    if (result.kind === 'accepted') recent.refresh();
     if (result.kind === 'rejected') {
       setServerErrors(result.errors);
     }
@@ -227,75 +245,103 @@ export function App({ config }: { readonly config: AppConfig }) {
     void send(lastAttempt);
   };
 
+  const accepted = outcome.kind === 'result' && outcome.result.kind === 'accepted' ? outcome.result : undefined;
+  const acceptedOrder = accepted === undefined ? undefined : recent.orders.find((order) => order.orderId === accepted.orderId);
+  const noticeKey = JSON.stringify(notice ?? null);
+  // The form's callbacks read only the state listed below (and refs and stable callbacks), so
+  // the form re-renders when that changes, not on every poll of the orders list: on a phone a
+  // re-render of the whole form is a long task.
+  const form = useMemo(() => (
+    <Container header={<Header variant="h2">Order details</Header>}>
+      <OrderForm
+        draft={draft}
+        errors={fieldErrors}
+        submitting={busy}
+        failureInjection={config.failureInjection}
+        itemsRef={itemsEditor}
+        notice={<DraftNotice notice={notice} onUndo={undoChanges} />}
+        onCustomerIdChange={(customerId) => edit((current) => ({ ...current, customerId }))}
+        onItemChange={changeItem}
+        onAddItem={addItem}
+        onRemoveItem={removeItem}
+        onReset={clearForm}
+        onSubmit={() => submit()}
+      />
+    </Container>
+  ), [draft, fieldErrors, busy, config.failureInjection, noticeKey, lastAttempt, validation, draftKey]);
+  const output = (
+    <OutputPanel
+      outcome={shownOutcome}
+      config={config}
+      order={acceptedOrder}
+      headingRef={outputHeading}
+      onRetry={lastAttempt === undefined ? undefined : retry}
+      onCreateAnother={createAnother}
+      onSendAsNewOrder={() => submit(newDraftKey())}
+      onFocusField={focusField}
+    />
+  );
+
   return (
     <>
-      <TopNavigation envName={config.envName} region={config.region} session={session} onSignOut={cognito ? signOutNow : undefined} />
-      <main className="page" id="main">
-        {cognitoError !== undefined && (
-          <div className="alert alert--error" role="alert">
-            <p className="alert__title">The sign-in is misconfigured</p>
-            <p>{cognitoError} Check <code>userPoolId</code> and <code>userPoolClientId</code> in config.json (or the <code>VITE_USER_POOL_*</code> variables).</p>
-          </div>
-        )}
-        {cognito !== undefined && session === undefined ? (
-          <div className="page__sign-in">
-            <SignIn settings={cognito} notice={signInNotice} onSignedIn={signedIn} />
-          </div>
-        ) : cognitoError === undefined && (<>
-        <div className="page__header">
-          <h2 className="page__title">Create order</h2>
-          <p className="page__description">
-            Sends <code>POST /orders</code>. The API validates the order and publishes an <code>OrderCreated</code> event;
-            EventBridge routes it to SQS, and the idempotent worker processes it (retries, then the dead-letter queue).
-          </p>
-        </div>
-        {config.apiUrl === '' && (
-          <div className="alert alert--warning" role="note">
-            <p className="alert__title">No API URL is configured</p>
-            <p>Set <code>VITE_API_URL</code> (e.g. in <code>examples/frontend/.env.local</code>) or serve a <code>config.json</code> next to index.html.</p>
-          </div>
-        )}
-        <div className="page__columns">
-          <section className="container" aria-labelledby="order-heading">
-            <div className="container__header">
-              <h2 id="order-heading">Order details</h2>
-            </div>
-            <div className="container__body">
-              <OrderForm
-                draft={draft}
-                errors={fieldErrors}
-                submitting={busy}
-                failureInjection={config.failureInjection}
-                notice={<DraftNotice notice={notice} onUndo={undoChanges} />}
-                onCustomerIdChange={(customerId) => edit((current) => ({ ...current, customerId }))}
-                onItemChange={changeItem}
-                onAddItem={addItem}
-                onRemoveItem={removeItem}
-                onReset={clearForm}
-                onSubmit={() => submit()}
-              />
-            </div>
-          </section>
-          <div className="page__side">
-            <OutputPanel
-              outcome={shownOutcome}
-              headingRef={outputHeading}
-              onRetry={lastAttempt === undefined ? undefined : retry}
-              onCreateAnother={createAnother}
-              onSendAsNewOrder={() => submit(newDraftKey())}
-            />
-            <RecentOrders orders={recent} onClear={() => setRecent([])} />
-          </div>
-        </div>
-        </>)}
+      <ConsoleHeader session={session} onSignOut={cognito ? signOutNow : undefined} />
+      <main id="main" className="console">
+        <ContentLayout header={(
+          <Header variant="h1"
+            info={<span className="console__env"><Badge color="blue"><span data-testid="env-name">{config.envName}</span></Badge>{' '}
+              <Box variant="span" color="text-body-secondary"><span data-testid="region">{config.region}</span></Box></span>}
+            description="Sends POST /orders. The API validates the order and publishes an OrderCreated event; EventBridge routes it to SQS, and the idempotent worker processes it (retries, then the dead-letter queue).">
+            Create order
+          </Header>
+        )}>
+          <SpaceBetween size="l">
+            {cognitoError !== undefined && (
+              <Alert type="error" header="The sign-in is misconfigured">
+                {cognitoError} Check userPoolId and userPoolClientId in config.json (or the VITE_USER_POOL_* variables).
+              </Alert>
+            )}
+            {config.apiUrl === '' && (
+              <Alert type="warning" header="No API URL is configured">
+                Set VITE_API_URL (e.g. in examples/frontend/.env.local) or serve a config.json next to index.html.
+              </Alert>
+            )}
+            {signedOut ? (
+              <div className="console__sign-in">
+                <Suspense fallback={null}>
+                  <SignIn settings={cognito} notice={signInNotice} onSignedIn={signedIn} />
+                </Suspense>
+              </div>
+            ) : cognitoError === undefined && (<>
+              {operator && session !== undefined && (
+                <Suspense fallback={null}>
+                  <OperationsPanel apiUrl={config.apiUrl} token={session.idToken} onReplayed={() => recent.refresh(WATCH_AFTER_REPLAY_MS)} />
+                </Suspense>
+              )}
+              <Grid gridDefinition={[{ colspan: { default: 12, m: 7 } }, { colspan: { default: 12, m: 5 } }]}>
+                {form}
+                {output}
+              </Grid>
+              <Suspense fallback={<Container header={<Header variant="h2">Recent orders</Header>}><Box color="text-body-secondary">Loading</Box></Container>}>
+                <RecentOrdersTable config={config} recent={recent} />
+              </Suspense>
+            </>)}
+            <Box color="text-body-secondary" fontSize="body-s">
+              <SpaceBetween direction="horizontal" size="m">
+                <span>API: <span data-testid="api-url">{config.apiUrl === '' ? 'not configured' : safeOrdersUrl(config.apiUrl)}</span></span>
+                <span data-testid="auth-mode">
+                  Sign-in: {cognito === undefined ? 'none (the API is open; the operations views need Cognito sign-in)' : `Cognito user pool ${cognito.userPoolId}`}
+                </span>
+                <span>configured by {config.source === 'config.json' ? '/config.json' : 'the build (VITE_*)'}</span>
+                {session !== undefined && (
+                  <span data-testid="signed-in-user">
+                    Signed in as {session.username}{session.groups.length > 0 ? ` (${session.groups.join(', ')})` : ''}
+                  </span>
+                )}
+              </SpaceBetween>
+            </Box>
+          </SpaceBetween>
+        </ContentLayout>
       </main>
-      <footer className="footer">
-        <span>API: <code data-testid="api-url">{config.apiUrl === '' ? 'not configured' : safeOrdersUrl(config.apiUrl)}</code></span>
-        <span data-testid="auth-mode">
-          Sign-in: {cognito === undefined ? 'none (the API is open)' : <>Cognito user pool <code>{cognito.userPoolId}</code></>}
-        </span>
-        <span className="muted">configured by {config.source === 'config.json' ? '/config.json' : 'the build (VITE_*)'}</span>
-      </footer>
     </>
   );
 }
@@ -319,7 +365,7 @@ function draftNotice(outcome: Outcome, lastAttempt: Attempt | undefined, current
 
 function readOwner(): string | undefined {
   try {
-    return sessionStorage.getItem(RECENT_OWNER_KEY) ?? undefined;
+    return sessionStorage.getItem(OWNER_KEY) ?? undefined;
   } catch {
     return undefined;
   }
@@ -327,8 +373,8 @@ function readOwner(): string | undefined {
 
 function writeOwner(subject: string | undefined): void {
   try {
-    if (subject === undefined) sessionStorage.removeItem(RECENT_OWNER_KEY);
-    else sessionStorage.setItem(RECENT_OWNER_KEY, subject);
+    if (subject === undefined) sessionStorage.removeItem(OWNER_KEY);
+    else sessionStorage.setItem(OWNER_KEY, subject);
   } catch {
     // Storage disabled: nothing outlives the page anyway.
   }

@@ -2,7 +2,9 @@
  * Where the app sends orders, who may sign in, and what it shows in the header.
  *
  * Build time: `VITE_API_URL`, `VITE_ENV_NAME`, `VITE_AWS_REGION`, `VITE_USER_POOL_ID`,
- * `VITE_USER_POOL_CLIENT_ID`, `VITE_COGNITO_ENDPOINT` (e.g. in `.env.local`).
+ * `VITE_USER_POOL_CLIENT_ID`, `VITE_COGNITO_ENDPOINT`, `VITE_FAILURE_INJECTION`,
+ * `VITE_OPERATORS_GROUP`, `VITE_API_LOG_GROUP`, `VITE_WORKER_LOG_GROUP`, `VITE_DASHBOARD_NAME`
+ * (e.g. in `.env.local`).
  * Run time: `/config.json` next to index.html overrides them field by field. The CDK app
  * writes that file at deploy time, so one build serves every environment; `npm run
  * frontend:dev` serves one made from the local runner's `.local/outputs.json`.
@@ -23,6 +25,18 @@ export interface AppConfig {
    * the form mentions the SKU only when it does. Undefined: not known (says "if on").
    */
   readonly failureInjection?: boolean;
+  /**
+   * The Cognito group whose members see the operations views (queue depths, Replay DLQ): the
+   * construct's `operatorsGroup`. Empty: nobody does (without Cognito the page cannot sign the
+   * IAM requests those routes need).
+   */
+  readonly operatorsGroup: string;
+  /** The API function's log group, for the Logs Insights link. Empty: no link. */
+  readonly apiLogGroupName: string;
+  /** The worker function's log group, for the Logs Insights link. */
+  readonly workerLogGroupName: string;
+  /** The workflow's CloudWatch dashboard. Empty: no dashboard link. */
+  readonly dashboardName: string;
   /** Where `apiUrl` came from, shown in the footer to make misconfiguration obvious. */
   readonly source: 'build' | 'config.json';
 }
@@ -38,7 +52,10 @@ export interface CognitoSettings {
 }
 
 /** The fields `/config.json` may set; anything else in the file is ignored. */
-const RUNTIME_FIELDS = ['apiUrl', 'envName', 'region', 'userPoolId', 'userPoolClientId', 'cognitoEndpoint'] as const;
+const RUNTIME_FIELDS = [
+  'apiUrl', 'envName', 'region', 'userPoolId', 'userPoolClientId', 'cognitoEndpoint',
+  'operatorsGroup', 'apiLogGroupName', 'workerLogGroupName', 'dashboardName',
+] as const;
 
 export function buildTimeConfig(env: Record<string, string | boolean | undefined> = import.meta.env): AppConfig {
   const text = (name: string, fallback: string) => {
@@ -53,6 +70,10 @@ export function buildTimeConfig(env: Record<string, string | boolean | undefined
     userPoolClientId: text('VITE_USER_POOL_CLIENT_ID', ''),
     cognitoEndpoint: text('VITE_COGNITO_ENDPOINT', ''),
     failureInjection: flag(env.VITE_FAILURE_INJECTION),
+    operatorsGroup: text('VITE_OPERATORS_GROUP', ''),
+    apiLogGroupName: text('VITE_API_LOG_GROUP', ''),
+    workerLogGroupName: text('VITE_WORKER_LOG_GROUP', ''),
+    dashboardName: text('VITE_DASHBOARD_NAME', ''),
     source: 'build',
   };
 }

@@ -110,3 +110,8 @@ export function summarizeItems(items: readonly { sku: string; qty: number }[], s
   }
   return parts.join(', ');
 }
+
+/** The shared rules phrase messages as predicates ("must not be empty"); show them as sentences. */
+export function sentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}

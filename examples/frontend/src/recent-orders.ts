@@ -1,65 +1,106 @@
-import type { OrderItem } from '../../../lambda/shared/order-contract';
-import { SUBMIT_RESULT_KINDS, type SubmitResult } from './api';
-
 /**
- * One order of this browser session: what was sent and the API's latest answer. Retries of
- * one Idempotency-Key are one order, so they update its entry instead of adding one.
+ * The recent-orders list as the API knows it (`GET /orders`, newest first, the caller's own
+ * orders when the API knows callers), one page at a time. While an order on the page is still
+ * ACCEPTED the page is fetched again with backoff (polling.ts) until every order on it is
+ * final; `refresh(watchMs)` also keeps polling for a while, e.g. after a DLQ replay, when
+ * FAILED orders may turn PROCESSED.
  */
-export interface RecentOrder {
-  readonly id: number;
-  /** ISO timestamp of the latest attempt. */
-  readonly submittedAt: string;
-  readonly customerId?: string;
-  readonly items: readonly OrderItem[];
-  readonly result: SubmitResult;
-  /** Absent in entries a previous version of the app stored. */
-  readonly idempotencyKey?: string;
-  /** How many requests were sent under the key; 1 when absent. */
-  readonly attempts?: number;
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, listOrders, READ_TIMEOUT_MS, type OrderView } from './orders-api';
+import { nextPollDelay } from './polling';
+
+export const PAGE_SIZE = 10;
+
+export interface RecentOrders {
+  readonly orders: readonly OrderView[];
+  /** 0-based page shown. */
+  readonly pageIndex: number;
+  /** How many pages are known (the API tells only whether there is a next one). */
+  readonly pagesKnown: number;
+  readonly hasNextPage: boolean;
+  readonly loading: boolean;
+  /** Why the last fetch failed; undefined after a success. */
+  readonly error?: string;
+  /** True once the first page arrived. */
+  readonly loaded: boolean;
+  goToPage(pageIndex: number): void;
+  /** Back to the first page, fetched now; keeps polling for `watchMs` even when nothing is ACCEPTED. */
+  refresh(watchMs?: number): void;
 }
 
-const STORAGE_KEY = 'orders-workflow.recent-orders';
-export const MAX_RECENT_ORDERS = 20;
+export function useRecentOrders(apiUrl: string, token: string | undefined, enabled: boolean): RecentOrders {
+  /** cursors[i] fetches page i (undefined for the first). */
+  const [cursors, setCursors] = useState<readonly (string | undefined)[]>([undefined]);
+  const [pageIndex, setPageIndex] = useState(0);
+  const [orders, setOrders] = useState<readonly OrderView[]>([]);
+  const [loaded, setLoaded] = useState(false);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  /** Bumped by refresh(): the effect below runs again, fetching at once with a fresh backoff. */
+  const [generation, setGeneration] = useState(0);
+  const watchUntil = useRef(0);
+  const cursorsRef = useRef(cursors);
+  cursorsRef.current = cursors;
 
-/** The session's list (survives a reload of the tab, not closing it). */
-export function loadRecentOrders(): RecentOrder[] {
-  try {
-    const parsed: unknown = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? '[]');
-    return Array.isArray(parsed) ? parsed.filter(isRecentOrder).slice(0, MAX_RECENT_ORDERS) : [];
-  } catch {
-    return [];
+  // Another user's token (or none): never show the previous caller's orders, not even until the fetch returns.
+  // (React's "adjusting state when a prop changes" pattern: set during render, no effect.)
+  const [owner, setOwner] = useState(token);
+  if (owner !== token) {
+    setOwner(token);
+    setOrders([]);
+    setLoaded(false);
+    setCursors([undefined]);
+    setPageIndex(0);
   }
-}
 
-export function saveRecentOrders(orders: readonly RecentOrder[]): void {
-  try {
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(orders.slice(0, MAX_RECENT_ORDERS)));
-  } catch {
-    // Storage full or disabled (private mode): the list still works for this page view.
-  }
-}
+  useEffect(() => {
+    if (!enabled || apiUrl === '') return undefined;
+    const controller = new AbortController();
+    let timer: number | undefined;
+    let delay: number | undefined;
+    const load = async () => {
+      setLoading(true);
+      try {
+        const page = await listOrders(apiUrl, PAGE_SIZE, cursorsRef.current[pageIndex], {
+          token,
+          signal: AbortSignal.any([controller.signal, AbortSignal.timeout(READ_TIMEOUT_MS)]),
+        });
+        if (controller.signal.aborted) return;
+        setOrders(page.orders);
+        setLoaded(true);
+        setError(undefined);
+        setCursors((current) => {
+          const next = current.slice(0, pageIndex + 1);
+          if (page.nextCursor !== undefined) next.push(page.nextCursor);
+          return next;
+        });
+        if (page.orders.some((order) => order.status === 'ACCEPTED') || Date.now() < watchUntil.current) {
+          delay = nextPollDelay(delay);
+          timer = window.setTimeout(() => void load(), delay);
+        }
+      } catch (caught) {
+        if (controller.signal.aborted) return;
+        setError(caught instanceof ApiError ? caught.message : 'The orders could not be loaded.');
+      } finally {
+        if (!controller.signal.aborted) setLoading(false);
+      }
+    };
+    void load();
+    return () => {
+      controller.abort();
+      window.clearTimeout(timer);
+    };
+  }, [apiUrl, token, enabled, pageIndex, generation]);
 
-/**
- * Records an attempt, newest first, at most MAX_RECENT_ORDERS. An attempt under a key already
- * listed replaces that entry (moved to the top, attempts counted).
- */
-export function recordAttempt(orders: readonly RecentOrder[], attempt: Omit<RecentOrder, 'id' | 'attempts'>): RecentOrder[] {
-  const previous = attempt.idempotencyKey === undefined ? undefined : orders.find((entry) => entry.idempotencyKey === attempt.idempotencyKey);
-  const others = previous === undefined ? orders : orders.filter((entry) => entry !== previous);
-  const id = previous?.id ?? orders.reduce((max, entry) => Math.max(max, entry.id), 0) + 1;
-  const attempts = (previous?.attempts ?? (previous ? 1 : 0)) + 1;
-  return [{ ...attempt, id, attempts }, ...others].slice(0, MAX_RECENT_ORDERS);
-}
+  const goToPage = useCallback((index: number) => setPageIndex(index), []);
+  const refresh = useCallback((watchMs = 0) => {
+    watchUntil.current = Math.max(watchUntil.current, Date.now() + watchMs);
+    setPageIndex(0);
+    setGeneration((current) => current + 1);
+  }, []);
 
-/** Storage is shared with whatever else ran on this origin: render only entries of the expected shape. */
-function isRecentOrder(value: unknown): value is RecentOrder {
-  const entry = value as Partial<RecentOrder> | null;
-  return typeof entry === 'object' && entry !== null
-    && typeof entry.id === 'number'
-    && typeof entry.submittedAt === 'string'
-    && Array.isArray(entry.items)
-    && (entry.idempotencyKey === undefined || typeof entry.idempotencyKey === 'string')
-    && (entry.attempts === undefined || typeof entry.attempts === 'number')
-    && typeof entry.result === 'object' && entry.result !== null
-    && SUBMIT_RESULT_KINDS.includes((entry.result as { kind?: unknown }).kind as SubmitResult['kind']);
+  return {
+    orders, pageIndex, pagesKnown: cursors.length, hasNextPage: cursors.length > pageIndex + 1,
+    loading, error, loaded, goToPage, refresh,
+  };
 }

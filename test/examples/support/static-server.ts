@@ -1,12 +1,15 @@
 /**
  * A tiny static file server for the built frontend, standing in for CloudFront: the same
- * Content-Security-Policy as the deployed site, `/config.json` written for this run, and the
- * single-page-app fallback (unknown paths get index.html).
+ * Content-Security-Policy as the deployed site, `/config.json` written for this run, the
+ * single-page-app fallback (unknown paths get index.html), and compression of text files
+ * (brotli or gzip, as CloudFront's `compress: true` does), so page-weight measurements
+ * (Lighthouse) see what a browser would download.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -16,6 +19,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
   '.map': 'application/json',
 };
 
@@ -55,8 +60,21 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       file = path.join(root, 'index.html'); // SPA fallback, as the distribution's error responses do
     }
-    response.writeHead(200, { ...headers, 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    response.end(request.method === 'HEAD' ? undefined : fs.readFileSync(file));
+    const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
+    let body = fs.readFileSync(file);
+    const accepted = String(request.headers['accept-encoding'] ?? '');
+    if (/^(text\/|application\/json|image\/svg)/.test(type)) {
+      headers.Vary = 'Accept-Encoding';
+      if (/\bbr\b/.test(accepted)) {
+        body = zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } });
+        headers['Content-Encoding'] = 'br';
+      } else if (/\bgzip\b/.test(accepted)) {
+        body = zlib.gzipSync(body);
+        headers['Content-Encoding'] = 'gzip';
+      }
+    }
+    response.writeHead(200, { ...headers, 'Content-Type': type });
+    response.end(request.method === 'HEAD' ? undefined : body);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,4 +1,5 @@
-import { InfoIcon, WarningIcon } from './icons';
+import Alert from '@cloudscape-design/components/alert';
+import Button from '@cloudscape-design/components/button';
 
 export type DraftNoticeKind =
   /** The form differs from a request whose outcome is unknown. */
@@ -19,22 +20,13 @@ export function DraftNotice({ notice, onUndo }: DraftNoticeProps) {
   return (
     <div aria-live="polite" data-testid="draft-notice">
       {notice?.kind === 'unconfirmed' && (
-        <div className="alert alert--warning draft-notice">
-          <p className="alert__title"><WarningIcon /> This is now a new order</p>
-          <p>
-            The earlier attempt may have been accepted. Submitting the changed form sends a new order under a new
-            Idempotency-Key, so you could end up with both. To retry the earlier order instead, undo your changes.
-          </p>
-          <div className="alert__actions">
-            <button type="button" className="btn btn--normal btn--small" onClick={onUndo}>Undo changes</button>
-          </div>
-        </div>
+        <Alert type="warning" header="This is now a new order" action={<Button onClick={onUndo}>Undo changes</Button>}>
+          The earlier attempt may have been accepted. Submitting the changed form sends a new order under a new
+          Idempotency-Key, so you could end up with both. To retry the earlier order instead, undo your changes.
+        </Alert>
       )}
       {notice?.kind === 'accepted' && (
-        <p className="alert__note draft-notice">
-          <InfoIcon />
-          <span>Order <code>{notice.orderId}</code> was accepted. Submitting now sends a new order.</span>
-        </p>
+        <Alert type="info">Order {notice.orderId} was accepted. Submitting now sends a new order.</Alert>
       )}
     </div>
   );

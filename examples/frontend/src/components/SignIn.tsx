@@ -1,8 +1,16 @@
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import Alert from '@cloudscape-design/components/alert';
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import Container from '@cloudscape-design/components/container';
+import Form from '@cloudscape-design/components/form';
+import FormField from '@cloudscape-design/components/form-field';
+import Header from '@cloudscape-design/components/header';
+import Input, { type InputProps } from '@cloudscape-design/components/input';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { answerMfa, completeNewPassword, preloadCognito, signIn, type SignInStep } from '../auth/cognito';
 import type { AuthSession } from '../auth/session';
 import type { CognitoSettings } from '../config';
-import { ErrorIcon, InfoIcon, Spinner } from './icons';
 
 interface SignInProps {
   readonly settings: CognitoSettings;
@@ -32,7 +40,7 @@ export function SignIn({ settings, notice, onSignedIn }: SignInProps) {
   const [newPassword, setNewPassword] = useState('');
   const [confirmPassword, setConfirmPassword] = useState('');
   const [code, setCode] = useState('');
-  const firstField = useRef<HTMLInputElement>(null);
+  const firstField = useRef<InputProps.Ref>(null);
 
   useEffect(() => preloadCognito(settings), [settings]);
   useEffect(() => firstField.current?.focus(), [step.kind]);
@@ -90,82 +98,64 @@ export function SignIn({ settings, notice, onSignedIn }: SignInProps) {
     setError(undefined);
   };
 
+  const title = step.kind === 'new-password' ? 'Choose a new password' : step.kind === 'mfa' ? 'Enter your code' : 'Sign in';
+  const actions = (submitText: string, withStartAgain: boolean) => (
+    <SpaceBetween direction="horizontal" size="xs">
+      {withStartAgain && <Button formAction="none" variant="link" onClick={() => !busy && startAgain()}>Start again</Button>}
+      <Button variant="primary" loading={busy} loadingText="Signing in">{submitText}</Button>
+    </SpaceBetween>
+  );
+  const form = (onSubmit: (event: FormEvent<HTMLFormElement>) => void, submitText: string, withStartAgain: boolean, fields: ReactNode) => (
+    <form noValidate onSubmit={onSubmit} aria-busy={busy}>
+      <Form actions={actions(submitText, withStartAgain)}>
+        <SpaceBetween size="m">{fields}</SpaceBetween>
+      </Form>
+    </form>
+  );
+
   return (
-    <section className="container sign-in" aria-labelledby="sign-in-heading">
-      <div className="container__header">
-        <h2 id="sign-in-heading">{step.kind === 'new-password' ? 'Choose a new password' : step.kind === 'mfa' ? 'Enter your code' : 'Sign in'}</h2>
-      </div>
-      <div className="container__body">
+    <Container header={<Header variant="h2">{title}</Header>}>
+      <SpaceBetween size="m">
         {notice !== undefined && step.kind === 'credentials' && (
-          <p className="alert__note" role="status" data-testid="sign-in-notice"><InfoIcon /><span>{notice}</span></p>
+          <div role="status" data-testid="sign-in-notice"><Alert type="info">{notice}</Alert></div>
         )}
         {error !== undefined && (
-          <div key={failures} className="alert alert--error" role="alert" data-testid="sign-in-error">
-            <p className="alert__title"><ErrorIcon /> {error}</p>
-          </div>
+          <div key={failures} role="alert" data-testid="sign-in-error"><Alert type="error">{error}</Alert></div>
         )}
 
-        {step.kind === 'credentials' && (
-          <form className="sign-in__form" noValidate onSubmit={submitCredentials} aria-busy={busy}>
-            <p className="muted">Sign in with the account an administrator created for you. There is no self sign-up.</p>
-            <div className="form-field">
-              <label htmlFor="username">Username or e-mail</label>
-              <input id="username" name="username" type="text" ref={firstField} value={username} autoComplete="username"
-                autoCapitalize="none" spellCheck={false} disabled={busy} onChange={(event) => setUsername(event.target.value)} />
-            </div>
-            <div className="form-field">
-              <label htmlFor="password">Password</label>
-              <input id="password" name="password" type="password" value={password} autoComplete="current-password"
-                disabled={busy} onChange={(event) => setPassword(event.target.value)} />
-            </div>
-            <div className="form-actions">
-              <button type="submit" className="btn btn--primary" disabled={busy}>{busy && <Spinner />}Sign in</button>
-            </div>
-          </form>
-        )}
+        {step.kind === 'credentials' && form(submitCredentials, 'Sign in', false, <>
+          <Box color="text-body-secondary">Sign in with the account an administrator created for you. There is no self sign-up.</Box>
+          <FormField label="Username or e-mail" controlId="username">
+            <Input ref={firstField} value={username} autoComplete="username" spellcheck={false} readOnly={busy}
+              onChange={({ detail }) => setUsername(detail.value)} />
+          </FormField>
+          <FormField label="Password" controlId="password">
+            <Input type="password" value={password} autoComplete="current-password" readOnly={busy}
+              onChange={({ detail }) => setPassword(detail.value)} />
+          </FormField>
+        </>)}
 
-        {step.kind === 'new-password' && (
-          <form className="sign-in__form" noValidate onSubmit={submitNewPassword} aria-busy={busy}>
-            {/* For password managers: which account the new password belongs to. */}
-            <input type="text" name="username" autoComplete="username" value={step.username} readOnly hidden />
-            <p className="muted" id="new-password-hint">
-              Your account has a temporary password. Choose your own: at least 12 characters, with upper- and lower-case
-              letters, a digit and a symbol.
-            </p>
-            <div className="form-field">
-              <label htmlFor="new-password">New password</label>
-              <input id="new-password" name="new-password" type="password" ref={firstField} value={newPassword}
-                autoComplete="new-password" aria-describedby="new-password-hint" disabled={busy}
-                onChange={(event) => setNewPassword(event.target.value)} />
-            </div>
-            <div className="form-field">
-              <label htmlFor="confirm-password">Repeat the new password</label>
-              <input id="confirm-password" name="confirm-password" type="password" value={confirmPassword}
-                autoComplete="new-password" disabled={busy} onChange={(event) => setConfirmPassword(event.target.value)} />
-            </div>
-            <div className="form-actions">
-              <button type="button" className="btn btn--link" disabled={busy} onClick={startAgain}>Start again</button>
-              <button type="submit" className="btn btn--primary" disabled={busy}>{busy && <Spinner />}Set password and sign in</button>
-            </div>
-          </form>
-        )}
+        {step.kind === 'new-password' && form(submitNewPassword, 'Set password and sign in', true, <>
+          {/* For password managers: which account the new password belongs to. */}
+          <input type="text" name="username" autoComplete="username" value={step.username} readOnly hidden />
+          <FormField label="New password" controlId="new-password"
+            description="Your account has a temporary password. Choose your own: at least 12 characters, with upper- and lower-case letters, a digit and a symbol.">
+            <Input ref={firstField} type="password" value={newPassword} autoComplete="new-password" readOnly={busy}
+              onChange={({ detail }) => setNewPassword(detail.value)} />
+          </FormField>
+          <FormField label="Repeat the new password" controlId="confirm-password">
+            <Input type="password" value={confirmPassword} autoComplete="new-password" readOnly={busy}
+              onChange={({ detail }) => setConfirmPassword(detail.value)} />
+          </FormField>
+        </>)}
 
-        {step.kind === 'mfa' && (
-          <form className="sign-in__form" noValidate onSubmit={submitCode} aria-busy={busy}>
-            <p className="muted" id="code-hint">Enter the 6-digit code your authenticator app shows for this account.</p>
-            <div className="form-field">
-              <label htmlFor="mfa-code">Code</label>
-              <input id="mfa-code" name="mfa-code" type="text" inputMode="numeric" ref={firstField} value={code}
-                autoComplete="one-time-code" maxLength={6} aria-describedby="code-hint" disabled={busy}
-                onChange={(event) => setCode(event.target.value)} />
-            </div>
-            <div className="form-actions">
-              <button type="button" className="btn btn--link" disabled={busy} onClick={startAgain}>Start again</button>
-              <button type="submit" className="btn btn--primary" disabled={busy}>{busy && <Spinner />}Verify</button>
-            </div>
-          </form>
-        )}
-      </div>
-    </section>
+        {step.kind === 'mfa' && form(submitCode, 'Verify', true, <>
+          <FormField label="Code" controlId="mfa-code" description="Enter the 6-digit code your authenticator app shows for this account.">
+            <Input ref={firstField} value={code} inputMode="numeric" autoComplete="one-time-code" readOnly={busy}
+              onChange={({ detail }) => setCode(detail.value.slice(0, 6))} />
+          </FormField>
+        </>)}
+      </SpaceBetween>
+    </Container>
   );
 }
