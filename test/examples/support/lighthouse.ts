@@ -49,8 +49,13 @@ export async function runLighthouse(url: string, reportPath: string): Promise<Li
   } finally {
     chromium.kill();
     await new Promise((resolve) => (chromium.exitCode !== null ? resolve(undefined) : chromium.once('exit', resolve)));
-    // Chromium's helper processes may still be writing to the profile for a moment.
-    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+    // Chromium's helper processes may still be writing to the profile for a moment; a profile
+    // left behind under test-output/ (git-ignored) must not fail the measurement.
+    try {
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+    } catch {
+      // best effort
+    }
   }
   const report = JSON.parse(fs.readFileSync(reportPath, 'utf8'));
   const audits = report.audits as Record<string, { score: number | null; scoreDisplayMode: string; title: string; numericValue?: number }>;
