@@ -201,17 +201,23 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
     cleanups.push(() => poller.stop());
     if (options.pollQueue !== false && model.eventSource.enabled) poller.start();
 
-    const outputs = localOutputs(model, provisioned, server.url, { emulator: emulatorEndpoint, sqs: moveTasks.url }, access.outputs);
+    // As the worker reads it (lambda/worker/config.ts): on unless the variable says 'false'.
+    const failureInjection = (options.workerEnv?.[FAILURE_INJECTION_ENV] ?? String(model.workerFunction.environment[FAILURE_INJECTION_ENV] ?? true)) !== 'false';
+    let outputs = localOutputs(model, provisioned, server.url, { emulator: emulatorEndpoint, sqs: moveTasks.url }, failureInjection, access.outputs);
     if (options.outputsFile) writeOutputsFile(options.outputsFile, outputs);
     return {
       apiUrl: server.url,
-      outputs,
+      get outputs() {
+        return outputs;
+      },
       emulatorEndpoint,
       sqsEndpoint: moveTasks.url,
       stackName: stack.stackName,
       worker: localWorker(model, timing, poller, functions.worker),
       setFailureInjection: (enabled) => {
         functions.worker.updateEnvironment({ [FAILURE_INJECTION_ENV]: String(enabled) });
+        outputs = { ...outputs, FailureInjection: enabled };
+        if (options.outputsFile) writeOutputsFile(options.outputsFile, outputs);
         log(`${model.workerFunction.functionName}: failure injection ${enabled ? 'on' : 'off'} (${FAILURE_INJECTION_ENV}=${enabled}); ` +
           'instances with the old value finish their batch and are replaced');
       },

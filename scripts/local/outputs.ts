@@ -29,13 +29,20 @@ export interface LocalOutputs extends AccessOutputs {
   /** The log groups the API and worker functions write to on AWS (the console's Logs Insights link). */
   readonly ApiLogGroupName: string;
   readonly WorkerLogGroupName: string;
+  /**
+   * Whether the worker fails `FAIL-ME` orders right now: the template's
+   * `FAILURE_INJECTION_ENABLED`, a `workerEnv` override, or the last `injection on|off` (the file
+   * is rewritten then). The console shows its FAIL-ME hint only while it is true.
+   */
+  readonly FailureInjection: boolean;
 }
 
 /** Outputs that are credentials: printed only where a developer asked for them, never in CI logs (main.ts). */
 export const SECRET_OUTPUTS: ReadonlyArray<keyof LocalOutputs> = ['DemoPassword', 'ApiKey', 'LocalSecretAccessKey'];
 
 export function localOutputs(
-  model: WorkflowModel, provisioned: ProvisionedStack, apiUrl: string, endpoints: { emulator: string; sqs: string }, access: AccessOutputs = {},
+  model: WorkflowModel, provisioned: ProvisionedStack, apiUrl: string, endpoints: { emulator: string; sqs: string },
+  failureInjection: boolean, access: AccessOutputs = {},
 ): LocalOutputs {
   const refOf = (logicalId: string | undefined) => (logicalId !== undefined ? provisioned.physical(logicalId).ref : '');
   const bus = model.eventBus;
@@ -50,6 +57,7 @@ export function localOutputs(
     SqsEndpoint: endpoints.sqs,
     ApiLogGroupName: model.apiFunction.logGroupName,
     WorkerLogGroupName: model.workerFunction.logGroupName,
+    FailureInjection: failureInjection,
     ...access,
   };
 }

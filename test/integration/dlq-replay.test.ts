@@ -56,6 +56,7 @@ describe('6. replay after a fix', () => {
       SqsEndpoint: expect.any(String),
       LocalAccessKeyId: expect.any(String),
       LocalSecretAccessKey: expect.any(String),
+      FailureInjection: false, // the second template has failure injection off
     });
     const result = await replayDeadLetterQueue({ sqs: second.sqs, dlqUrl: outputs.DlqUrl, mainQueueUrl: outputs.MainQueueUrl });
     expect(result).toMatchObject({ received: 3, replayed: 3, failed: 0, left: 0, failures: [] });

@@ -72,7 +72,9 @@ test('FAIL-ME -> FAILED -> redrive with injection off -> PROCESSED; 409 while th
   expect((await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results).toEqual([]);
   expect(await queueDepth(run.sqs, local.outputs.DlqUrl)).toBe(3);
 
+  expect(local.outputs.FailureInjection).toBe(true); // the template's default, which the console's FAIL-ME hint follows
   local.setFailureInjection(false);
+  expect(local.outputs.FailureInjection).toBe(false);
   const started = await ops('POST', 'redrive');
   expect(started.status).toBe(202);
   expect(started.body).toEqual({ taskHandle: expect.any(String), approximateNumberOfMessagesToMove: 3 });
