@@ -8,9 +8,15 @@ import * as path from 'node:path';
 import { Configuration, costPerMillionOrders, CostBreakdown, DEFAULT_ASSUMPTIONS, UsageFacts } from './model';
 import { PRICES, PriceTable } from './prices';
 import type { BenchResults } from '../results';
+import { BUSINESS_METRICS, REJECTION_REASONS } from '../../src/observability/business-metric-names';
 
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 const READS = new Set(['GetItem']);
+/**
+ * Every custom metric the handlers can create, not only those a run of good orders shows: each
+ * business metric once (dimension `service`), OrdersRejected once per `reason`.
+ */
+const CUSTOM_METRICS = Object.keys(BUSINESS_METRICS).length - 1 + REJECTION_REASONS.length;
 
 /** The per-order usage the benchmark measured. */
 export function usageFromResults(results: BenchResults): UsageFacts {
@@ -32,7 +38,7 @@ export function usageFromResults(results: BenchResults): UsageFacts {
     dynamoWritesPerOrder: writes,
     dynamoReadsPerOrder: reads,
     handlerLogBytesPerOrder: (logBytes.api ?? 0) + (logBytes.worker ?? 0),
-    customMetrics: results.throughput.endToEnd.customMetrics.length,
+    customMetrics: CUSTOM_METRICS,
     alarms: results.stack.alarms,
     dashboards: results.stack.dashboards,
   };
@@ -98,7 +104,7 @@ export function costPage(results: BenchResults, prices: PriceTable = PRICES): st
     `(steady load) one batch holds ${base.batchSize} orders. Idle, Lambda keeps ${DEFAULT_ASSUMPTIONS.idlePollers} pollers long-polling (20 s): the empty receives are a fixed monthly cost.`);
   lines.push(`- Logs: the handlers' own lines per order, EMF lines included, measured in the end-to-end run (${facts.handlerLogBytesPerOrder} bytes), plus an assumed ` +
     `${DEFAULT_ASSUMPTIONS.platformLogBytesPerInvocation} bytes of Lambda platform lines per invocation. Storage (two weeks' retention) is not counted.`);
-  lines.push(`- Metrics, alarms, dashboard: ${facts.customMetrics} custom metrics seen in the EMF lines, ${facts.alarms} alarms and ${facts.dashboards} dashboard(s) in the synthesized template.`);
+  lines.push(`- Metrics, alarms, dashboard: ${facts.customMetrics} custom metrics the handlers can emit (each business metric, OrdersRejected once per reason), ${facts.alarms} alarms and ${facts.dashboards} dashboard(s) in the synthesized template.`);
   lines.push(`- WAF (off by default): one web ACL with ${DEFAULT_ASSUMPTIONS.wafRules} rules (three AWS managed rule groups and a rate-based rule) and every request inspected.`, '');
 
   lines.push('## Prices (us-east-1)', '');
