@@ -17,6 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, request as httpRequest, Server, ServerResponse } from 'node:http';
+import { buffer } from 'node:stream/consumers';
 import {
   DeleteMessageBatchCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListDeadLetterSourceQueuesCommand,
   ReceiveMessageCommand, SendMessageBatchCommand, SQSClient,
@@ -89,7 +90,7 @@ export async function startMessageMoveTaskProxy(options: MessageMoveTaskProxyOpt
 }
 
 async function handle(incoming: IncomingMessage, outgoing: ServerResponse, upstream: string, tasks: MessageMoveTasks): Promise<void> {
-  const body = await readAll(incoming);
+  const body = await buffer(incoming);
   const target = String(incoming.headers['x-amz-target'] ?? '');
   const action = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
   const emulated = action === 'StartMessageMoveTask' || action === 'ListMessageMoveTasks' || action === 'CancelMessageMoveTask';
@@ -292,15 +293,6 @@ function forward(incoming: IncomingMessage, outgoing: ServerResponse, body: Buff
   });
   request.on('error', () => outgoing.destroy());
   request.end(body);
-}
-
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
 }
 
 function sleep(ms: number): Promise<void> {

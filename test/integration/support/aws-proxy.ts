@@ -9,6 +9,7 @@
  * does in Lambda at that instant.
  */
 import { createServer, IncomingMessage, request as httpRequest, Server, ServerResponse } from 'node:http';
+import { buffer } from 'node:stream/consumers';
 
 export interface ProxiedCall {
   /** The X-Amz-Target header, e.g. `AWSEvents.PutEvents`, `DynamoDB_20120810.PutItem`. */
@@ -46,7 +47,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
 export async function startAwsProxy(upstream: string, decide: (call: ProxiedCall) => ProxyAction | undefined = () => undefined): Promise<AwsProxy> {
   const forwarded: string[] = [];
   const handle = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const body = await readAll(incoming);
+    const body = await buffer(incoming);
     const target = String(incoming.headers['x-amz-target'] ?? '');
     const operation = target.slice(target.lastIndexOf('.') + 1);
     const action = decide({ target, operation, body }) ?? {};
@@ -59,7 +60,7 @@ export async function startAwsProxy(upstream: string, decide: (call: ProxiedCall
     forwarded.push(operation);
     const forward = httpRequest(new URL(incoming.url ?? '/', upstream), { method: incoming.method, headers: incoming.headers }, (answer) => {
       void (async () => {
-        const answerBody = await readAll(answer);
+        const answerBody = await buffer(answer);
         if (action.afterAnswerWithheld) {
           await action.afterAnswerWithheld();
           incoming.socket.destroy();
@@ -89,11 +90,3 @@ export async function startAwsProxy(upstream: string, decide: (call: ProxiedCall
   };
 }
 
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
-}
