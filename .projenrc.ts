@@ -50,6 +50,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverageFrom: ['src/**/*.ts', 'lambda/**/*.ts'],
       coverageThreshold: { lines: 90 },
       testTimeout: 60_000,
+      // jest's default on 2 cores is 1 worker: the suites run one after another, ~21 minutes,
+      // while most of them wait on moto, timers and Chromium rather than compute. Two workers
+      // overlap that waiting; the tests that share something on the machine take turns through
+      // test/examples/support/locks.ts, and the integration tests give the worker 2 s per
+      // attempt so that a busy core does not turn a FAIL-ME into a timeout.
+      maxWorkers: 2,
     },
   },
 
