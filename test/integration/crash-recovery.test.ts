@@ -46,6 +46,9 @@ test('4. a worker crash between the idempotency claim and completion: the claim 
       afterAnswerWithheld: async () => {
         const pids = run!.local.worker.pids();
         for (const pid of pids) process.kill(pid, 'SIGKILL');
+        // Under load the worker can claim the order before the POST's answer reaches the test:
+        // the event id is known only then. The claim stays IN_PROGRESS until the redelivery.
+        await waitFor('the POST to answer with the event id', () => eventId !== '', 10_000);
         crashed = { pids, claim: await idempotencyRecord(run!.dynamodb, run!.local.outputs.DynamoTableName, eventId) };
       },
     };
