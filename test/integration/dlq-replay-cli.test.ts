@@ -218,7 +218,12 @@ describe('Ctrl-C: exit 130, never "Done", nothing lost', () => {
     expect(replayed).toBe(received);
     expect(replayed).toBeGreaterThanOrEqual(20);
     expect(replayed).toBeLessThan(60);
-    expect(left).toBe(60 - replayed);
+    // The count is SQS's approximate one, read while the receive the signal abandoned may still
+    // be running on the server: moto counts visible and in-flight messages in two passes, so a
+    // message that turns invisible between them is counted twice (seen once in CI as 41 for 40).
+    // At most one receive (10 messages) is abandoned; the exact check is the one below.
+    expect(left).toBeGreaterThanOrEqual(60 - replayed);
+    expect(left).toBeLessThanOrEqual(60 - replayed + 10);
     expect(await expectNothingLostOrDoubled(sqs, pair, bodies)).toEqual({ inMain: replayed, inDlq: 60 - replayed });
   });
 });
