@@ -26,6 +26,7 @@ export const LOG_EVENTS = {
   orderProcessed: { msg: 'order_processed', outcome: 'processed' },
   duplicate: { msg: 'duplicate', outcome: 'duplicate_ignored' },
   processingFailed: { msg: 'processing_failed', outcome: 'failed' },
+  attemptTimingOut: { msg: 'attempt_timing_out', outcome: 'failed' },
   orderStateWriteFailed: { msg: 'order_state_write_failed', outcome: 'error' },
   operationRefused: { msg: 'operation_refused', outcome: 'rejected' },
   redriveStarted: { msg: 'redrive_started', outcome: 'started' },

@@ -6,8 +6,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { readWorkerConfig } from './config';
 import { ClaimReleaseFailedError, createIdempotentOrderProcessing, RecordResult } from './idempotency';
+import { AttemptTimingOutError, LastAttemptDeadlines } from './last-attempt-deadline';
 import { InvalidOrderEventError, parseOrderCreatedRecord, RawIds, ReceivedOrderDetail } from './order-event';
-import { createOrderStatus } from './order-status';
+import { attemptOf, createOrderStatus } from './order-status';
 import { errorMessageOf, LOG_EVENTS, logger, logOutcome } from '../shared/log';
 import { publishMetrics, recordDuplicate, recordFailed, recordProcessed } from '../shared/metrics';
 
@@ -15,20 +16,26 @@ const config = readWorkerConfig(process.env);
 const orderStatus = createOrderStatus(config);
 const { idempotencyConfig, processOnce } = createIdempotentOrderProcessing(config, orderStatus);
 const processor = new BatchProcessor(EventType.SQS);
+const deadlines = new LastAttemptDeadlines();
 
-async function handleRecord(record: SQSRecord): Promise<RecordResult> {
+/** Powertools passes the invocation's context as the record handler's second argument. */
+async function handleRecord(record: SQSRecord, context: Context): Promise<RecordResult> {
   let ids: RawIds = {};
   let detail: ReceivedOrderDetail | undefined;
   try {
     // Validate before the idempotent step so a malformed record never claims a key.
-    detail = parseOrderCreatedRecord(record.body);
-    ids = { eventId: detail.eventId, orderId: detail.orderId, submittedBy: detail.submittedBy };
-    const result = await processOnce(record);
+    const parsed = parseOrderCreatedRecord(record.body);
+    detail = parsed;
+    ids = { eventId: parsed.eventId, orderId: parsed.orderId, submittedBy: parsed.submittedBy };
+    // A timeout runs no catch block: on the last attempt, the order is recorded FAILED just before it.
+    const result = orderStatus.isLastAttempt(record)
+      ? await deadlines.watch(context, () => processOnce(record), (remainingMs) => recordTimingOut(parsed, record, remainingMs))
+      : await processOnce(record);
     if (result.replayed) {
       logOutcome('info', LOG_EVENTS.duplicate, { ...ids, messageId: record.messageId, originalProcessedAt: result.processedAt });
       recordDuplicate();
     } else {
-      recordProcessed(detail.createdAt, result.processedAt);
+      recordProcessed(parsed.createdAt, result.processedAt);
     }
     return result;
   } catch (error) {
@@ -46,6 +53,26 @@ async function handleRecord(record: SQSRecord): Promise<RecordResult> {
     if (detail) await orderStatus.recordFailure(detail, record, error);
     throw error;
   }
+}
+
+/**
+ * Not counted in OrdersFailed: the metrics of an invocation that times out are never published,
+ * and a timed-out attempt that is not the last is not counted either (the Errors metric and
+ * workerErrorsAlarm cover timeouts). Not a `processing_failed` line: the record has not failed
+ * yet and may still complete, and recordFailuresAlarm counts records that did fail.
+ */
+async function recordTimingOut(detail: ReceivedOrderDetail, record: SQSRecord, remainingMs: number): Promise<void> {
+  const error = new AttemptTimingOutError(remainingMs, attemptOf(record), config.maxReceiveCount);
+  logOutcome('error', LOG_EVENTS.attemptTimingOut, {
+    eventId: detail.eventId,
+    orderId: detail.orderId,
+    submittedBy: detail.submittedBy,
+    messageId: record.messageId,
+    receiveCount: record.attributes?.ApproximateReceiveCount,
+    remainingMs,
+    errorMessage: error.message,
+  });
+  await orderStatus.recordFailure(detail, record, error);
 }
 
 /** `errorMessage` is always the failure that decided the record; a failed claim release comes second. */
@@ -75,6 +102,8 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   try {
     return await processPartialResponse(event, handleRecord, processor, { context });
   } finally {
+    // No deadline timer may outlive the invocation; a FAILED write it started ends inside it.
+    await deadlines.close();
     // One EMF line for the batch, also when every record failed and Powertools throws.
     publishMetrics();
   }

@@ -16,6 +16,11 @@ export function attemptOf(record: SQSRecord): number {
 
 export function createOrderStatus(config: WorkerConfig, store = new OrderStateStore(config.ordersTableName)) {
   return {
+    /** SQS moves the message to the DLQ if this receive fails: a failure now makes the order FAILED. */
+    isLastAttempt(record: SQSRecord): boolean {
+      return attemptOf(record) >= config.maxReceiveCount;
+    },
+
     /**
      * The stored record when this very event was already recorded PROCESSED: its effect ran,
      * even if the idempotency layer failed to note completion afterwards, so it must not run again.
@@ -36,7 +41,7 @@ export function createOrderStatus(config: WorkerConfig, store = new OrderStateSt
      */
     async recordFailure(detail: ReceivedOrderDetail, record: SQSRecord, error: unknown): Promise<void> {
       const attempts = attemptOf(record);
-      const final = attempts >= config.maxReceiveCount;
+      const final = this.isLastAttempt(record);
       try {
         await store.apply(detail, { kind: 'failed', at: new Date().toISOString(), attempts, final, error: errorMessageOf(error) });
       } catch (writeError) {

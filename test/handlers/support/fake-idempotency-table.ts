@@ -35,11 +35,18 @@ export class FakeIdempotencyTable {
   readonly orderItems = new Map<string, Item>();
   /** Fails the next UpdateItem with this error (Powertools' completion write is the only UpdateItem). */
   failNextUpdate?: Error;
+  /** Holds the next UpdateItem (the completion write) until this settles: a record still running after its effect. */
+  holdNextUpdate?: Promise<unknown>;
 
   constructor(private readonly worker: MockedDynamoDb, private readonly options: FakeTableOptions = {}) {
     const { dynamoDb, sdk } = worker;
     dynamoDb.on(sdk.PutItemCommand).callsFake(async (input) => this.putItem(input));
-    dynamoDb.on(sdk.UpdateItemCommand).callsFake(async (input) => this.updateItem(input));
+    dynamoDb.on(sdk.UpdateItemCommand).callsFake(async (input) => {
+      const hold = this.holdNextUpdate;
+      this.holdNextUpdate = undefined;
+      await hold;
+      return this.updateItem(input);
+    });
     dynamoDb.on(sdk.DeleteItemCommand).callsFake(async (input) => this.deleteItem(input));
     dynamoDb.on(sdk.GetItemCommand).callsFake(async (input) => this.getItem(input));
   }
