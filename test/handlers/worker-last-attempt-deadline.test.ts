@@ -9,8 +9,8 @@ import { envelope, lambdaContext, orderDetail, sqsEvent, sqsRecord } from './sup
 import { FakeIdempotencyTable } from './support/fake-idempotency-table';
 import { loadWorkerHandler } from './support/load-handlers';
 import { captureLogs, LogCapture } from './support/log-capture';
-import { deadlineMarginMs, LastAttemptDeadlines } from '../../lambda/worker/last-attempt-deadline';
 import type { OrderRecord } from '../../lambda/shared/order-state';
+import { deadlineMarginMs, LastAttemptDeadlines } from '../../lambda/worker/last-attempt-deadline';
 import type { ProcessResult } from '../../lambda/worker/process-order';
 
 const MAX_RECEIVE_COUNT = 3;
@@ -87,8 +87,14 @@ test('a last attempt still running at the margin is FAILED with the timeout as l
   expect(firedAfterMs).toBeGreaterThanOrEqual(TIME_LEFT_MS - deadlineMarginMs(TIME_LEFT_MS) - 5);
   const [line] = logs.withMsg('attempt_timing_out');
   expect(line).toMatchObject({
-    level: 'ERROR', outcome: 'failed', orderId: detail.orderId, eventId: detail.eventId, messageId: 'm-1', receiveCount: '3',
-    remainingMs: expect.any(Number), errorMessage: failed.lastError,
+    level: 'ERROR',
+    outcome: 'failed',
+    orderId: detail.orderId,
+    eventId: detail.eventId,
+    messageId: 'm-1',
+    receiveCount: '3',
+    remainingMs: expect.any(Number),
+    errorMessage: failed.lastError,
   });
   expect(line.remainingMs as number).toBeLessThanOrEqual(deadlineMarginMs(TIME_LEFT_MS));
   expect(logs.withMsg('processing_failed')).toHaveLength(0);
