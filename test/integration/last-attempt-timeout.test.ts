@@ -72,6 +72,10 @@ test('every attempt times out: the last one records FAILED with the timeout as l
   expect(run.logged('worker', 'processing_failed', eventId)).toHaveLength(0);
   expect(run.logged('worker', 'order_processed', eventId)).toHaveLength(0);
 
-  console.log(`last attempt timing out: worker timeout ${timeoutMs} ms, FAILED written with ${String(notice.remainingMs)} ms left ` +
-    `(margin ${deadlineMarginMs(timeoutMs)} ms), ${deliveries.length} deliveries, then the DLQ`);
+  // Stamped inside the last invocation, before the runner killed it at its deadline.
+  const stampedBeforeDeadlineMs = deliveries[1].deadline! - Date.parse(order.updatedAt);
+  expect(stampedBeforeDeadlineMs).toBeGreaterThan(0);
+
+  console.log(`last attempt timing out: worker timeout ${timeoutMs} ms (margin ${deadlineMarginMs(timeoutMs)} ms); the timer fired with ` +
+    `${String(notice.remainingMs)} ms left, FAILED stamped ${stampedBeforeDeadlineMs} ms before the deadline; ${deliveries.length} deliveries, then the DLQ`);
 });
