@@ -226,6 +226,15 @@ project.tasks.tryFind('docgen')!.reset('tsx projenrc/docgen.ts API.md');
   generatedUnderExamples.forEach((pattern) => project.jest?.addWatchIgnorePattern(pattern));
   // Tests of examples/ live in test/examples/; nothing under examples/ is a jest test.
   project.jest?.addIgnorePattern('<rootDir>/examples/');
+  // Lighthouse scales the CPU time it observes: it runs alone, after every other test file
+  // (test/examples/lighthouse.browser.test.ts), not beside them in the main jest run.
+  const lighthouseTest = 'test/examples/lighthouse.browser.test.ts';
+  project.jest?.addIgnorePattern(`<rootDir>/${lighthouseTest}`);
+  const lighthouse = project.addTask('test:lighthouse', {
+    description: 'The console on a phone (Lighthouse mobile, median of five runs), on an otherwise idle machine',
+    exec: `jest --ci --coverage=false --testPathIgnorePatterns /node_modules/ --runTestsByPath ${lighthouseTest}`,
+  });
+  project.testTask.spawn(lighthouse);
 }
 
 // --- Python bindings and packaging checks (issue 5) ---

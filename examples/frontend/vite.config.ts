@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
 import { configFromLocalOutputs } from '../app/lib/local-runner-config';
+import { firstScreen } from './first-screen-plugin';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** What `npm run local` writes: the local API, the emulator and, for a Cognito stack, the user pool. */
@@ -68,7 +69,12 @@ export default defineConfig(({ mode }) => ({
   oxc: {
     jsx: { runtime: 'automatic', importSource: 'react' },
   },
-  plugins: [localRunnerConfig(loadEnv(mode, here, 'VITE_')), cloudscapeFontFiles()],
+  plugins: [
+    localRunnerConfig(loadEnv(mode, here, 'VITE_')),
+    cloudscapeFontFiles(),
+    // index.html: the first screen as static HTML, the app's CSS and text faces named in <head>.
+    firstScreen({ root: here, app: 'src/main.tsx', screen: '/src/first-screen.tsx' }),
+  ],
   server: {
     port: 5173,
     strictPort: true,
@@ -88,6 +94,19 @@ export default defineConfig(({ mode }) => ({
     assetsDir: 'assets',
     assetsInlineLimit: 0,
     rollupOptions: {
+      output: {
+        // boot.ts imports the app (main.tsx) dynamically: left alone, Rolldown splits what the
+        // app shares with its lazy chunks into six chunks with six stylesheets, each a request
+        // of its own before the first paint. One `console` chunk holds the app and everything it
+        // imports (the lazy chunks import from it); Vite's preload helper stays apart, since
+        // boot.ts needs it before the app.
+        codeSplitting: {
+          groups: [
+            { name: 'preload', test: /preload-helper/, priority: 2 },
+            { name: 'console', test: /\/src\/main\.tsx$/, priority: 1 },
+          ],
+        },
+      },
       // Cloudscape marks its modules 'use client' (for React Server Components); meaningless in a plain SPA.
       onwarn(warning, warn) {
         if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);

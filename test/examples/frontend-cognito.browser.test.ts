@@ -10,14 +10,14 @@
  *
  * Screenshots go to test-output/screenshots/ (desktop-7..9, phone-3).
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AdminCreateUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import type { Browser, BrowserContext, Page, Request, Route } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Request, Route } from 'playwright-core';
 import { expectAccessible } from './support/accessibility';
 import { launchChromium } from './support/chromium';
 import { cdkSynth, REPO_ROOT, run, withExampleAppLock } from './support/example-app';
+import { buildFrontend } from './support/frontend-build';
 import { acquireLock } from './support/locks';
 import { eventually as poll, expectText, focused, textOf } from './support/page';
 import { StaticServer, startStaticServer } from './support/static-server';
@@ -25,7 +25,6 @@ import { contentSecurityPolicy } from '../../examples/app/lib/content-security-p
 import { configFromLocalOutputs } from '../../examples/app/lib/local-runner-config';
 import { LocalWorkflow, LogLine, startLocalWorkflow } from '../../scripts/local';
 
-const frontendDir = path.join(REPO_ROOT, 'examples', 'frontend');
 const distDir = path.join(REPO_ROOT, 'test-output', 'frontend-cognito-dist');
 const appOut = path.join(REPO_ROOT, 'test-output', 'browser-example-app');
 const screenshotDir = path.join(REPO_ROOT, 'test-output', 'screenshots');
@@ -47,12 +46,7 @@ const logLines: LogLine[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'warn'], {
-    cwd: frontendDir,
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  buildFrontend(distDir);
   // The example app's dev stack, hosting this test's build (the template is what matters here).
   await withExampleAppLock(() => {
     run('npm', ['run', 'examples:install'], REPO_ROOT);
@@ -137,8 +131,18 @@ async function openSite(viewport = DESKTOP, beforeLoad?: (page: Page) => Promise
   });
   await beforeLoad?.(page);
   await page.goto(`${site.origin}/`);
-  await page.getByRole('heading', { name: 'Create order' }).waitFor();
+  // The app's footer: index.html's first screen has the heading too, the app replaces it.
+  await page.getByTestId('auth-mode').waitFor();
   return { page, context, apiRequests, cognitoRequests };
+}
+
+/**
+ * The orders table. It loads when its place scrolls into view (on a phone, and here below the
+ * operations views, it is below the fold), as a user scrolling down to it would.
+ */
+async function recentOrders(page: Page): Promise<Locator> {
+  await page.getByTestId('recent-orders-slot').scrollIntoViewIfNeeded();
+  return page.getByTestId('recent-orders');
 }
 
 /** Signs in with the keyboard only: the username field has the focus when the form appears. */
@@ -292,7 +296,7 @@ test('Sign out forgets the session and the list, and revokes the tokens at Cogni
   await fillItem(page, 1, 'SKU-BEFORE-SIGN-OUT', '1');
   await submitAndWait(page, apiRequests);
   const orderId = await textOf(page.getByTestId('order-id'));
-  await expectText(page.getByTestId('recent-orders'), orderId);
+  await expectText(await recentOrders(page), orderId);
   expect(await page.evaluate(`sessionStorage.getItem('${SESSION_KEY}') !== null`)).toBe(true);
 
   await signOut(page);
@@ -310,7 +314,7 @@ test('Sign out forgets the session and the list, and revokes the tokens at Cogni
   await page.reload();
   await signIn(page);
   await page.getByLabel('Customer ID').waitFor();
-  await expectText(page.getByTestId('recent-orders'), orderId);
+  await expectText(await recentOrders(page), orderId);
   await context.close();
 }, 60_000);
 
@@ -523,7 +527,7 @@ test('issue 10\'s story: a FAIL-ME order ends FAILED and the DLQ count rises; Re
     await page.getByRole('dialog').getByRole('button', { name: 'Replay' }).click();
     await expectText(page.locator('body'), 'Replay finished');
     await output.locator('[data-testid="order-status"][data-status="PROCESSED"]').waitFor({ timeout: 60_000 });
-    await page.getByTestId('recent-orders').locator('tbody tr').filter({ hasText: orderId }).locator('[data-status="PROCESSED"]').waitFor({ timeout: 30_000 });
+    await (await recentOrders(page)).locator('tbody tr').filter({ hasText: orderId }).locator('[data-status="PROCESSED"]').waitFor({ timeout: 30_000 });
     await eventually('the DLQ count to drop to 0', async () => ((await dlqCount()) === 0 ? true : undefined), 30_000);
     // Processed once, by the replay.
     expect(logLines.filter((entry) => entry.source === 'worker' && entry.json?.msg === 'order_processed' && entry.json?.orderId === orderId)).toHaveLength(1);

@@ -15,17 +15,22 @@ import { type AuthSession, clearSession, EXPIRY_MARGIN_MS, isExpired, loadSessio
 import { ConsoleHeader } from './components/ConsoleHeader';
 import { DraftNotice, type DraftNoticeKind } from './components/DraftNotice';
 import { OrderForm } from './components/OrderForm';
+import { PageHeader } from './components/PageHeader';
 import { loadOutcomeDetails, OutputPanel, type Outcome } from './components/OutputPanel';
 import { type AppConfig, cognitoSettings, type CognitoSettings } from './config';
 import { keyForBody, newDraftKey, type DraftKey } from './idempotency';
 import { emptyDraft, groupByPath, inputIdFor, isFormPath, newItem, validateDraft, type ItemDraft, type OrderDraft } from './order-draft';
+import { useNearViewport } from './near-viewport';
 import { useRecentOrders } from './recent-orders';
 
-// Loaded after the order form is usable: the form never waits for the table or the operations views.
+// Loaded after the order form is usable (the table once it is near the viewport): the form never
+// waits for the table or the operations views.
 const RecentOrdersTable = lazy(() => import('./components/RecentOrdersTable'));
 const OperationsPanel = lazy(() => import('./components/OperationsPanel'));
 // Only a Cognito stack signs in, and then only until the session exists.
 const SignIn = lazy(() => import('./components/SignIn').then((module) => ({ default: module.SignIn })));
+/** Where the orders table goes until it is loaded (and, on a phone, until it is scrolled to). */
+const recentOrdersPlaceholder = <Container header={<Header variant="h2">Recent orders</Header>}><Box color="text-body-secondary">Loading</Box></Container>;
 /** How long the orders list keeps polling after a replay, while FAILED orders may turn PROCESSED. */
 const WATCH_AFTER_REPLAY_MS = 60_000;
 
@@ -83,7 +88,14 @@ export function App({ config }: { readonly config: AppConfig }) {
   const outputHeading = useRef<HTMLSpanElement>(null);
   const itemsEditor = useRef<AttributeEditorProps.Ref>(null);
   const signedOut = cognito !== undefined && session === undefined;
-  const recent = useRecentOrders(config.apiUrl, session?.idToken, cognitoError === undefined && !signedOut);
+  const [recentOrdersSlot, recentOrdersNear] = useNearViewport();
+  /**
+   * The orders list is fetched once the table is in view or an order's status is wanted (after an
+   * order is accepted, after a replay): on a phone the table is below the fold, and its answers
+   * would re-render the page while the form is still starting.
+   */
+  const [ordersWanted, setOrdersWanted] = useState(false);
+  const recent = useRecentOrders(config.apiUrl, session?.idToken, cognitoError === undefined && !signedOut && (recentOrdersNear || ordersWanted));
   const operator = session !== undefined && config.operatorsGroup !== '' && session.groups.includes(config.operatorsGroup);
   const automaticRetry = useRef<number | undefined>(undefined);
   const busy = outcome.kind === 'submitting' || outcome.kind === 'waiting';
@@ -113,10 +125,13 @@ export function App({ config }: { readonly config: AppConfig }) {
     setFocusTarget(null);
   }, [focusTarget]);
   useEffect(() => () => window.clearTimeout(automaticRetry.current), []);
-  // Once the form is up, fetch the outcome views, so the first answer shows without a wait.
+  // The outcome views are fetched as soon as the user starts on the page (any pointer or focus),
+  // so the first answer shows without a wait, and a phone's first seconds go to the form alone.
   useEffect(() => {
-    const timer = window.setTimeout(() => void loadOutcomeDetails().catch(() => undefined), 500);
-    return () => window.clearTimeout(timer);
+    const prefetch = () => void loadOutcomeDetails().catch(() => undefined);
+    const events = ['pointerdown', 'focusin', 'keydown'] as const;
+    events.forEach((name) => document.addEventListener(name, prefetch, { once: true, passive: true }));
+    return () => events.forEach((name) => document.removeEventListener(name, prefetch));
   }, []);
 
   const edit = (change: (current: OrderDraft) => OrderDraft) => {
@@ -208,7 +223,10 @@ export function App({ config }: { readonly config: AppConfig }) {
     }
     setOutcome({ kind: 'submitting' });
     const result = await submitOrder(config.apiUrl, attempt.body, attempt.key, { token });
-    if (result.kind === 'accepted') recent.refresh();
+    if (result.kind === 'accepted') {
+      setOrdersWanted(true);
+      recent.refresh();
+    }
     if (result.kind === 'rejected') {
       setServerErrors(result.errors);
     }
@@ -269,6 +287,11 @@ export function App({ config }: { readonly config: AppConfig }) {
       />
     </Container>
   ), [draft, fieldErrors, busy, config.failureInjection, noticeKey, lastAttempt, validation, draftKey]);
+  // Stable across the re-renders each poll of the orders list causes (PageHeader is memoized).
+  const headerInfo = useMemo(() => (
+    <span className="console__env"><Badge color="blue"><span data-testid="env-name">{config.envName}</span></Badge>{' '}
+      <Box variant="span" color="text-body-secondary"><span data-testid="region">{config.region}</span></Box></span>
+  ), [config.envName, config.region]);
   const output = (
     <OutputPanel
       outcome={shownOutcome}
@@ -287,12 +310,7 @@ export function App({ config }: { readonly config: AppConfig }) {
       <ConsoleHeader session={session} onSignOut={cognito ? signOutNow : undefined} />
       <main id="main" className="console">
         <ContentLayout header={(
-          <Header variant="h1"
-            info={<span className="console__env"><Badge color="blue"><span data-testid="env-name">{config.envName}</span></Badge>{' '}
-              <Box variant="span" color="text-body-secondary"><span data-testid="region">{config.region}</span></Box></span>}
-            description="Sends POST /orders. The API validates the order and publishes an OrderCreated event; EventBridge routes it to SQS, and the idempotent worker processes it (retries, then the dead-letter queue).">
-            Create order
-          </Header>
+          <PageHeader info={headerInfo} />
         )}>
           <SpaceBetween size="l">
             {cognitoError !== undefined && (
@@ -314,16 +332,23 @@ export function App({ config }: { readonly config: AppConfig }) {
             ) : cognitoError === undefined && (<>
               {operator && session !== undefined && (
                 <Suspense fallback={null}>
-                  <OperationsPanel apiUrl={config.apiUrl} token={session.idToken} onReplayed={() => recent.refresh(WATCH_AFTER_REPLAY_MS)} />
+                  <OperationsPanel apiUrl={config.apiUrl} token={session.idToken} onReplayed={() => {
+                    setOrdersWanted(true);
+                    recent.refresh(WATCH_AFTER_REPLAY_MS);
+                  }} />
                 </Suspense>
               )}
               <Grid gridDefinition={[{ colspan: { default: 12, m: 7 } }, { colspan: { default: 12, m: 5 } }]}>
                 {form}
                 {output}
               </Grid>
-              <Suspense fallback={<Container header={<Header variant="h2">Recent orders</Header>}><Box color="text-body-secondary">Loading</Box></Container>}>
-                <RecentOrdersTable config={config} recent={recent} />
-              </Suspense>
+              <div ref={recentOrdersSlot} data-testid="recent-orders-slot">
+                {recentOrdersNear ? (
+                  <Suspense fallback={recentOrdersPlaceholder}>
+                    <RecentOrdersTable config={config} recent={recent} />
+                  </Suspense>
+                ) : recentOrdersPlaceholder}
+              </div>
             </>)}
             <Box color="text-body-secondary" fontSize="body-s">
               <SpaceBetween direction="horizontal" size="m">

@@ -1,4 +1,5 @@
 import TopNavigation from '@cloudscape-design/components/top-navigation';
+import { memo } from 'react';
 import type { AuthSession } from '../auth/session';
 
 interface ConsoleHeaderProps {
@@ -7,8 +8,11 @@ interface ConsoleHeaderProps {
   readonly onSignOut?: () => void;
 }
 
-/** The console's top bar: the product, and who is signed in (with Sign out). */
-export function ConsoleHeader({ session, onSignOut }: ConsoleHeaderProps) {
+/**
+ * The console's top bar: the product, and who is signed in (with Sign out). Memoized: the page
+ * re-renders on every poll of the orders list, and TopNavigation measures itself on each render.
+ */
+export const ConsoleHeader = memo(function ConsoleHeader({ session, onSignOut }: ConsoleHeaderProps) {
   return (
     // TopNavigation renders the banner landmark itself.
     <div id="top-navigation">
@@ -26,4 +30,4 @@ export function ConsoleHeader({ session, onSignOut }: ConsoleHeaderProps) {
       />
     </div>
   );
-}
+});

@@ -31,6 +31,12 @@ interface OrderFormProps {
   readonly onSubmit: () => void;
 }
 
+/**
+ * 1,000-style grouping without Intl: the first toLocaleString of a page loads the locale data,
+ * which on a phone is a long task in the form's first render.
+ */
+const MAX_QTY_TEXT = String(ORDER_LIMITS.maxQty).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 const messages = (list?: readonly string[]) => (list === undefined || list.length === 0 ? undefined : list.map(sentence).join(' '));
 
 export function OrderForm(props: OrderFormProps) {
@@ -80,7 +86,7 @@ export function OrderForm(props: OrderFormProps) {
           </FormField>
           <FormField label="Items" stretch errorText={messages(errors.get('items'))}
             description={<>
-              1 to {ORDER_LIMITS.maxItems} items. Quantity is a whole number from 1 to {ORDER_LIMITS.maxQty.toLocaleString('en-US')}.
+              1 to {ORDER_LIMITS.maxItems} items. Quantity is a whole number from 1 to {MAX_QTY_TEXT}.
               {props.failureInjection === true && <>
                 {' '}Failure injection is on: a SKU of <Box variant="code">{FAILURE_INJECTION_SKU}</Box> makes the worker fail, so the
                 order ends FAILED in the dead-letter queue.
