@@ -1,5 +1,5 @@
 /**
- * The two EventBridge routing keys of an OrderCreated event. They live in src/ (not lambda/)
+ * The EventBridge routing keys of the workflow's events (OrderCreated and the outcomes). They live in src/ (not lambda/)
  * because jsii compiles only src/; lambda/shared/order-contract.ts re-exports them, so the
  * rule the construct creates and the entries the API handler publishes cannot drift apart.
  */
@@ -9,3 +9,9 @@ export const DEFAULT_EVENT_SOURCE = 'myapp.orders';
 
 /** EventBridge `detail-type` of a new order. */
 export const ORDER_CREATED_DETAIL_TYPE = 'OrderCreated';
+/** EventBridge `detail-type` of an order the processor completed. */
+export const ORDER_PROCESSED_DETAIL_TYPE = 'OrderProcessed';
+/** EventBridge `detail-type` of an order the processor refused for good (`PermanentOrderError`). */
+export const ORDER_REJECTED_DETAIL_TYPE = 'OrderRejected';
+/** EventBridge `detail-type` of an order whose last attempt failed (its message goes to the dead-letter queue). */
+export const ORDER_FAILED_DETAIL_TYPE = 'OrderFailed';

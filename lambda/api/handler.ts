@@ -15,12 +15,13 @@ import { corsHeaders, Headers, headerValue, isJsonContentType, jsonResponse } fr
 import { DeduplicationKey, deduplicationKey, readIdempotencyKeyHeader } from './idempotency-key';
 import { readJsonBody } from './request-body';
 import { errorMessageOf, LOG_EVENTS, logger, logOutcome } from '../shared/log';
-import { publishMetrics, recordAccepted, recordRejected } from '../shared/metrics';
+import { metrics, publishMetrics, recordAccepted, recordRejected } from '../shared/metrics';
 import { ErrorResponse, FieldError, OrderAccepted, OrderRequest, SubmittedBy } from '../shared/order-contract';
 import { validateOrderRequest } from '../shared/order-validation';
 
 const config = readApiConfig(process.env);
 const orders = createOrderCreation(config);
+metrics(); // at init: a missing metrics namespace fails the cold start, not the first request
 
 /**
  * Bounds the 400 body and its log line: a 64 KiB body of unknown keys could otherwise

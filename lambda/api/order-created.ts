@@ -31,8 +31,9 @@ export function buildOrderCreatedDetail(request: OrderRequest, options: OrderCre
     ...ids,
     createdAt: now.toISOString(),
     ...(request.customerId !== undefined ? { customerId: request.customerId } : {}),
-    items: request.items.map(({ sku, qty }) => ({ sku, qty })),
+    items: request.items.map(({ sku, qty, attributes }) => ({ sku, qty, ...(attributes !== undefined ? { attributes } : {}) })),
     ...(submittedBy !== undefined ? { submittedBy } : {}),
+    ...(request.attributes !== undefined ? { attributes: request.attributes } : {}),
   };
 }
 
@@ -44,9 +45,16 @@ function derivedIds(deduplicationKey: string, request: OrderRequest): { eventId:
   };
 }
 
-/** The request's business content in a fixed field order (key order and spacing of the body do not count). */
+/**
+ * The request's business content in a fixed field order (key order and spacing of the body do
+ * not count: validation sorted the attributes' keys). A request without attributes gives the
+ * same fingerprint as before attributes existed, so its ids do not change with the upgrade.
+ */
 export function requestFingerprint(request: OrderRequest): string {
-  const canonical = JSON.stringify([request.orderId ?? null, request.customerId ?? null, request.items.map(({ sku, qty }) => [sku, qty])]);
+  const hasAttributes = request.attributes !== undefined || request.items.some((item) => item.attributes !== undefined);
+  const items = request.items.map(({ sku, qty, attributes }) => (hasAttributes ? [sku, qty, attributes ?? null] : [sku, qty]));
+  const fields = [request.orderId ?? null, request.customerId ?? null, items];
+  const canonical = JSON.stringify(hasAttributes ? [...fields, request.attributes ?? null] : fields);
   return createHash('sha256').update(canonical).digest('hex');
 }
 

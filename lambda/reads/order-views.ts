@@ -15,6 +15,9 @@ export function orderSummary(record: OrderRecord): OrderSummary {
     items: record.items,
     attempts: record.attempts,
     ...(record.lastError !== undefined ? { lastError: record.lastError } : {}),
+    ...(record.attributes !== undefined ? { attributes: record.attributes } : {}),
+    ...(record.result !== undefined ? { result: record.result } : {}),
+    ...(record.reason !== undefined ? { reason: record.reason } : {}),
   };
 }
 

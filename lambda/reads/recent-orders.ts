@@ -6,7 +6,7 @@
  */
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { fromItem } from '../shared/attribute-values';
-import type { OrderRecord } from '../shared/order-state';
+import { fromOrderItem, OrderRecord } from '../shared/order-state';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
@@ -63,7 +63,7 @@ export async function recentOrders(
     Limit: limit,
     ...(after ? { ExclusiveStartKey: { id: { S: after.id }, scope: { S: after.scope }, createdAt: { S: after.createdAt } } } : {}),
   }));
-  const orders = Items.map((item) => fromItem(item) as unknown as OrderRecord);
+  const orders = Items.map(fromOrderItem);
   const last = LastEvaluatedKey ? (fromItem(LastEvaluatedKey) as unknown as PageKey) : undefined;
   return { orders, ...(last ? { nextCursor: encodeCursor(last) } : {}) };
 }

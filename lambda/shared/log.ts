@@ -24,6 +24,8 @@ export const LOG_EVENTS = {
   orderAccepted: { msg: 'order_accepted', outcome: 'published' },
   publishFailed: { msg: 'publish_failed', outcome: 'error' },
   orderProcessed: { msg: 'order_processed', outcome: 'processed' },
+  orderRejected: { msg: 'order_rejected', outcome: 'rejected' },
+  outcomePublishFailed: { msg: 'outcome_publish_failed', outcome: 'error' },
   duplicate: { msg: 'duplicate', outcome: 'duplicate_ignored' },
   processingFailed: { msg: 'processing_failed', outcome: 'failed' },
   attemptTimingOut: { msg: 'attempt_timing_out', outcome: 'failed' },

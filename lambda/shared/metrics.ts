@@ -21,8 +21,16 @@ function readNamespace(env: NodeJS.ProcessEnv): string {
   return namespace;
 }
 
-/** Module scope: one buffer per container, flushed once per invocation by `publishMetrics`. */
-export const metrics = new Metrics({ namespace: readNamespace(process.env) });
+let instance: Metrics | undefined;
+
+/**
+ * One buffer per container, flushed once per invocation by `publishMetrics`. Created on first
+ * use, not on import: importing the worker runtime must not fail before `createOrderWorker` runs.
+ */
+export function metrics(): Metrics {
+  instance ??= new Metrics({ namespace: readNamespace(process.env) });
+  return instance;
+}
 
 /**
  * Writes the invocation's metrics as one EMF line, and nothing when there are none (Powertools
@@ -30,13 +38,13 @@ export const metrics = new Metrics({ namespace: readNamespace(process.env) });
  * error loses no metric; it also clears the per-invocation `reason` dimension.
  */
 export function publishMetrics(): void {
-  if (metrics.hasStoredMetrics()) {
-    metrics.publishStoredMetrics();
+  if (metrics().hasStoredMetrics()) {
+    metrics().publishStoredMetrics();
   }
 }
 
 export function recordAccepted(): void {
-  metrics.addMetric(BUSINESS_METRICS.ordersAccepted, MetricUnit.Count, 1);
+  metrics().addMetric(BUSINESS_METRICS.ordersAccepted, MetricUnit.Count, 1);
 }
 
 /**
@@ -44,8 +52,13 @@ export function recordAccepted(): void {
  * metric only and the line has the dimension set [service, reason].
  */
 export function recordRejected(reason: RejectionReason): void {
-  metrics.addDimension(REJECTION_REASON_DIMENSION, reason);
-  metrics.addMetric(BUSINESS_METRICS.ordersRejected, MetricUnit.Count, 1);
+  metrics().addDimension(REJECTION_REASON_DIMENSION, reason);
+  metrics().addMetric(BUSINESS_METRICS.ordersRejected, MetricUnit.Count, 1);
+}
+
+/** Worker: the processor refused an order for good (PermanentOrderError). Dimension `service` only. */
+export function recordRejectedByProcessor(): void {
+  metrics().addMetric(BUSINESS_METRICS.ordersRejected, MetricUnit.Count, 1);
 }
 
 /**
@@ -53,17 +66,17 @@ export function recordRejected(reason: RejectionReason): void {
  * Never negative: the API's and the worker's clocks may disagree by a few milliseconds.
  */
 export function recordProcessed(createdAt: string, processedAt: string): void {
-  metrics.addMetric(BUSINESS_METRICS.ordersProcessed, MetricUnit.Count, 1);
+  metrics().addMetric(BUSINESS_METRICS.ordersProcessed, MetricUnit.Count, 1);
   const latency = Date.parse(processedAt) - Date.parse(createdAt);
   if (Number.isFinite(latency)) {
-    metrics.addMetric(BUSINESS_METRICS.processingLatency, MetricUnit.Milliseconds, Math.max(0, latency));
+    metrics().addMetric(BUSINESS_METRICS.processingLatency, MetricUnit.Milliseconds, Math.max(0, latency));
   }
 }
 
 export function recordFailed(): void {
-  metrics.addMetric(BUSINESS_METRICS.ordersFailed, MetricUnit.Count, 1);
+  metrics().addMetric(BUSINESS_METRICS.ordersFailed, MetricUnit.Count, 1);
 }
 
 export function recordDuplicate(): void {
-  metrics.addMetric(BUSINESS_METRICS.duplicatesIgnored, MetricUnit.Count, 1);
+  metrics().addMetric(BUSINESS_METRICS.duplicatesIgnored, MetricUnit.Count, 1);
 }

@@ -3,11 +3,17 @@
  * (consumer), the local runner and the frontend. Browser-safe: no Node.js imports here.
  */
 
-/** `detail.schemaVersion` of every OrderCreated event this version publishes. */
-export const SCHEMA_VERSION = '1.0';
+/** `detail.schemaVersion` of every event this version publishes (1.1 added `attributes` and the outcome events). */
+export const SCHEMA_VERSION = '1.1';
 
-/** Routing keys: defined once in src/ (the construct's rule uses them too). */
-export { DEFAULT_EVENT_SOURCE, ORDER_CREATED_DETAIL_TYPE } from '../../src/event-contract';
+/** The versions a worker of this version reads: 1.1 only adds optional fields, so 1.0 events (in flight, or replayed from a DLQ) still process. */
+export const READABLE_SCHEMA_VERSIONS = ['1.0', '1.1'] as const;
+export type ReadableSchemaVersion = (typeof READABLE_SCHEMA_VERSIONS)[number];
+
+/** Routing keys: defined once in src/ (the construct's rules use them too). */
+export {
+  DEFAULT_EVENT_SOURCE, ORDER_CREATED_DETAIL_TYPE, ORDER_FAILED_DETAIL_TYPE, ORDER_PROCESSED_DETAIL_TYPE, ORDER_REJECTED_DETAIL_TYPE,
+} from '../../src/event-contract';
 
 /** A sku that makes the worker throw when failure injection is on (DLQ drills). */
 export const FAILURE_INJECTION_SKU = 'FAIL-ME';
@@ -21,9 +27,33 @@ export const ORDER_LIMITS = {
   maxIdLength: 128,
 } as const;
 
+/**
+ * Limits of the `attributes` object of an order and of each item: the team's own fields (price,
+ * currency, address...). The whole body stays under `maxBodyBytes`, so an event stays far below
+ * EventBridge's 256 KB and an order record far below DynamoDB's 400 KB.
+ */
+export const ATTRIBUTE_LIMITS = {
+  /** UTF-8 bytes of the order's `attributes`, serialized as JSON. */
+  maxOrderBytes: 4_096,
+  /** UTF-8 bytes of one item's `attributes`, serialized as JSON. */
+  maxItemBytes: 1_024,
+  /** Objects and arrays inside one another; the attributes object itself is depth 1. */
+  maxDepth: 5,
+  /** Keys in one attributes value, nested objects' keys included. */
+  maxKeys: 64,
+  maxKeyLength: 128,
+} as const;
+
+/** A JSON value, as `attributes` and a processor's result hold them. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** A JSON object: an order's or an item's `attributes`. */
+export type JsonObject = { [key: string]: JsonValue };
+
 export interface OrderItem {
   readonly sku: string;
   readonly qty: number;
+  /** The team's own fields of this item (schema 1.1). */
+  readonly attributes?: JsonObject;
 }
 
 /** What a client POSTs to /orders. */
@@ -31,6 +61,8 @@ export interface OrderRequest {
   readonly items: OrderItem[];
   readonly customerId?: string;
   readonly orderId?: string;
+  /** The team's own fields of the order (schema 1.1). */
+  readonly attributes?: JsonObject;
 }
 
 /** How the API knew the caller: the authorization mode that verified them. */
@@ -55,7 +87,7 @@ export interface SubmittedBy {
 
 /** `detail` of an OrderCreated event. */
 export interface OrderCreatedDetail {
-  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly schemaVersion: ReadableSchemaVersion;
   readonly eventId: string;
   readonly orderId: string;
   readonly createdAt: string;
@@ -63,6 +95,8 @@ export interface OrderCreatedDetail {
   readonly items: OrderItem[];
   /** The caller, when the API's authorization identifies one (additive in 1.0). */
   readonly submittedBy?: SubmittedBy;
+  /** The team's own fields of the order (additive in 1.1). */
+  readonly attributes?: JsonObject;
 }
 
 /** One invalid field: `path` is dotted with indexes, e.g. `items[2].qty`; `(root)` for the body itself. */

@@ -9,11 +9,12 @@
  * `version`), re-reading on a conflict. PROCESSED is final; FAILED may become PROCESSED (a
  * replay that succeeds).
  */
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { AttributeValue, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { fromItem, toItem } from './attribute-values';
-import type { OrderItem } from './order-contract';
+import type { JsonObject, OrderItem } from './order-contract';
 
-export type OrderStatus = 'ACCEPTED' | 'PROCESSED' | 'FAILED';
+/** PROCESSED and REJECTED are final; FAILED may still become either (a replay). */
+export type OrderStatus = 'ACCEPTED' | 'PROCESSED' | 'REJECTED' | 'FAILED';
 
 export interface StatusChange {
   readonly status: OrderStatus;
@@ -38,6 +39,12 @@ export interface OrderRecord {
   readonly attempts: number;
   readonly lastError?: string;
   readonly processedAt?: string;
+  /** The team's own fields of the order. */
+  readonly attributes?: JsonObject;
+  /** PROCESSED: what the processor returned, when it returned something. */
+  readonly result?: JsonObject;
+  /** REJECTED: why the processor refused the order (its PermanentOrderError's message). */
+  readonly reason?: string;
   /** The last status changes, oldest first, at most `MAX_HISTORY`. */
   readonly history: StatusChange[];
   /** Bumped on every write; the condition of the next one. */
@@ -52,6 +59,7 @@ export interface OrderFacts {
   readonly customerId?: string;
   readonly items: readonly OrderItem[];
   readonly submittedBy?: { readonly type: string; readonly id: string; readonly username?: string };
+  readonly attributes?: JsonObject;
 }
 
 /** The one scope of an API that cannot tell callers apart (authorization `none`). */
@@ -87,8 +95,9 @@ export function acceptedRecord(facts: OrderFacts, at: string): OrderRecord {
     createdAt: facts.createdAt,
     updatedAt: at,
     ...(facts.customerId !== undefined ? { customerId: facts.customerId } : {}),
-    items: facts.items.map(({ sku, qty }) => ({ sku, qty })),
+    items: facts.items.map(({ sku, qty, attributes }) => ({ sku, qty, ...(attributes !== undefined ? { attributes } : {}) })),
     ...(facts.submittedBy !== undefined ? { submittedBy: facts.submittedBy } : {}),
+    ...(facts.attributes !== undefined ? { attributes: facts.attributes } : {}),
     attempts: 0,
     history: [{ status: 'ACCEPTED', at }],
     version: 1,
@@ -97,29 +106,48 @@ export function acceptedRecord(facts: OrderFacts, at: string): OrderRecord {
 
 /** What the worker learned from one attempt. */
 export type Outcome =
-  | { readonly kind: 'processed'; readonly at: string; readonly attempts: number }
+  | { readonly kind: 'processed'; readonly at: string; readonly attempts: number; readonly result?: JsonObject }
+  | { readonly kind: 'rejected'; readonly at: string; readonly attempts: number; readonly reason: string }
   | { readonly kind: 'failed'; readonly at: string; readonly attempts: number; readonly error: string; readonly final: boolean };
+
+export function isFinalStatus(status: OrderStatus): boolean {
+  return status === 'PROCESSED' || status === 'REJECTED';
+}
 
 /**
  * The record after `outcome`, or undefined when it must not be written: the order is already
- * PROCESSED (final), or the record belongs to another event that reused the orderId. Without
- * a record (the API's write was lost or is still on its way), the worker creates it from the
- * event: it was published, so it was accepted.
+ * PROCESSED or REJECTED (final), or the record belongs to another event that reused the
+ * orderId. Without a record (the API's write was lost or is still on its way), the worker
+ * creates it from the event: it was published, so it was accepted.
  */
 export function applyOutcome(current: OrderRecord | undefined, facts: OrderFacts, outcome: Outcome): OrderRecord | undefined {
-  if (current !== undefined && (current.status === 'PROCESSED' || current.eventId !== facts.eventId)) return undefined;
+  if (current !== undefined && (isFinalStatus(current.status) || current.eventId !== facts.eventId)) return undefined;
   const base = current ?? acceptedRecord(facts, facts.createdAt);
-  const status: OrderStatus = outcome.kind === 'processed' ? 'PROCESSED' : outcome.final ? 'FAILED' : base.status;
+  const status = statusAfter(base.status, outcome);
   const history = status === base.status ? base.history : [...base.history, { status, at: outcome.at }].slice(-MAX_HISTORY);
   return {
     ...base,
     status,
     updatedAt: outcome.at,
     attempts: Math.max(base.attempts, outcome.attempts),
-    ...(outcome.kind === 'failed' ? { lastError: boundedError(outcome.error) } : { processedAt: outcome.at }),
+    ...outcomeFields(outcome),
     history,
     version: (current?.version ?? 0) + 1,
   };
+}
+
+function statusAfter(current: OrderStatus, outcome: Outcome): OrderStatus {
+  if (outcome.kind === 'processed') return 'PROCESSED';
+  if (outcome.kind === 'rejected') return 'REJECTED';
+  return outcome.final ? 'FAILED' : current;
+}
+
+function outcomeFields(outcome: Outcome): Partial<OrderRecord> {
+  switch (outcome.kind) {
+    case 'processed': return { processedAt: outcome.at, ...(outcome.result !== undefined ? { result: outcome.result } : {}) };
+    case 'rejected': return { reason: boundedError(outcome.reason) };
+    case 'failed': return { lastError: boundedError(outcome.error) };
+  }
 }
 
 export function boundedError(message: string): string {
@@ -139,7 +167,7 @@ export class OrderStateStore {
     try {
       await this.client.send(new PutItemCommand({
         TableName: this.tableName,
-        Item: toItem(record),
+        Item: toOrderItem(record),
         ConditionExpression: 'attribute_not_exists(id)',
       }));
       return true;
@@ -162,7 +190,7 @@ export class OrderStateStore {
       try {
         await this.client.send(new PutItemCommand({
           TableName: this.tableName,
-          Item: toItem(next),
+          Item: toOrderItem(next),
           ...(current === undefined
             ? { ConditionExpression: 'attribute_not_exists(id)' }
             : { ConditionExpression: '#version = :version', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': { N: String(current.version) } } }),
@@ -177,8 +205,37 @@ export class OrderStateStore {
   private async read(id: string): Promise<OrderRecord | undefined> {
     // Strongly consistent: a transition must start from the latest version, or its write fails anyway.
     const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { id: { S: id } }, ConsistentRead: true }));
-    return Item === undefined ? undefined : (fromItem(Item) as unknown as OrderRecord);
+    return Item === undefined ? undefined : fromOrderItem(Item);
   }
+}
+
+/**
+ * The team's JSON (attributes, the processor's result) is stored as JSON text: any JSON number
+ * survives (DynamoDB's numbers stop at 38 digits and 1E+126) and no key is special to DynamoDB.
+ */
+const JSON_TEXT_FIELDS = ['attributes', 'result'] as const;
+
+export function toOrderItem(record: OrderRecord): Record<string, AttributeValue> {
+  const { attributes, result, items, ...rest } = record;
+  const item = toItem({ ...rest, items: items.map(({ attributes: itemAttributes, ...fields }) => fields) });
+  if (attributes !== undefined) item.attributes = { S: JSON.stringify(attributes) };
+  if (result !== undefined) item.result = { S: JSON.stringify(result) };
+  items.forEach(({ attributes: itemAttributes }, index) => {
+    if (itemAttributes !== undefined) item.items.L![index].M!.attributes = { S: JSON.stringify(itemAttributes) };
+  });
+  return item;
+}
+
+export function fromOrderItem(item: Record<string, AttributeValue>): OrderRecord {
+  const record = fromItem(item) as Record<string, unknown>;
+  for (const field of JSON_TEXT_FIELDS) {
+    if (typeof record[field] === 'string') record[field] = JSON.parse(record[field] as string);
+  }
+  const items = record.items as Array<Record<string, unknown>> | undefined;
+  items?.forEach((orderItem) => {
+    if (typeof orderItem.attributes === 'string') orderItem.attributes = JSON.parse(orderItem.attributes);
+  });
+  return record as unknown as OrderRecord;
 }
 
 /** By name: the bundle may hold more than one copy of the SDK's error classes. */

@@ -9,7 +9,8 @@
  * messages: only the spelling differs (`.check(z.maxLength(...))` for `.max(...)`).
  */
 import * as z from 'zod/mini';
-import { FieldError, ORDER_LIMITS, OrderItem, OrderRequest } from './order-contract';
+import { attributeProblems, canonicalAttributes } from './order-attributes';
+import { ATTRIBUTE_LIMITS, FieldError, JsonObject, ORDER_LIMITS, OrderItem, OrderRequest } from './order-contract';
 
 const { maxItems, maxSkuLength, maxQty, maxIdLength } = ORDER_LIMITS;
 
@@ -41,12 +42,28 @@ const qtySchema = z.number({ error: typeError('a number') }).check(
 );
 
 /**
+ * An optional `attributes` object of at most `maxBytes`. Passed through as JSON.parse made it
+ * (`z.unknown()` copies nothing), checked by order-attributes.ts. The gateway model sees `{}`
+ * here: it accepts any attributes and leaves the limits to the handler.
+ */
+export function attributesSchema(maxBytes: number) {
+  const checked = z.unknown().check((payload) => {
+    for (const problem of attributeProblems(payload.value, maxBytes)) {
+      payload.issues.push({ code: 'custom', message: problem.message, path: problem.path, input: payload.value });
+    }
+  });
+  // What the check guarantees, which zod cannot infer from a custom check.
+  return z.optional(checked as unknown as z.ZodMiniType<JsonObject>);
+}
+
+/**
  * The fields of one item. The request schema rejects unknown item fields; the worker's
  * event schema reuses the same field rules but tolerates additions (a tolerant reader).
  */
 export const orderItemFields = {
   sku: nonBlankString(maxSkuLength),
   qty: qtySchema,
+  attributes: attributesSchema(ATTRIBUTE_LIMITS.maxItemBytes),
 };
 
 /** orderId, customerId and eventId. */
@@ -67,6 +84,7 @@ export const orderRequestSchema = z.strictObject(
     items: itemsSchema(z.strictObject(orderItemFields, { error: 'must be an object' })),
     customerId: z.optional(identifierSchema),
     orderId: z.optional(identifierSchema),
+    attributes: attributesSchema(ATTRIBUTE_LIMITS.maxOrderBytes),
   },
   { error: 'Request body must be a JSON object' },
 );
@@ -88,10 +106,19 @@ export function validateOrderRequest(input: unknown): OrderValidationResult {
   const bounded = tooMany ? { ...input as object, items: items.slice(0, maxItems) } : input;
   const result = orderRequestSchema.safeParse(bounded);
   if (result.success && !tooMany) {
-    return { ok: true, value: result.data };
+    return { ok: true, value: withCanonicalAttributes(result.data as OrderRequest) };
   }
   const countError: FieldError[] = tooMany ? [{ path: 'items', message: TOO_MANY_ITEMS }] : [];
   return { ok: false, errors: [...countError, ...(result.success ? [] : toFieldErrors(result.error.issues))] };
+}
+
+/** Key order of attributes carries no meaning: sorted, the same order hashes and derives the same ids. */
+export function withCanonicalAttributes<T extends { attributes?: JsonObject; items: readonly OrderItem[] }>(order: T): T {
+  return {
+    ...order,
+    ...(order.attributes !== undefined ? { attributes: canonicalAttributes(order.attributes) } : {}),
+    items: order.items.map((item) => (item.attributes !== undefined ? { ...item, attributes: canonicalAttributes(item.attributes) } : item)),
+  };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { positiveSeconds } from '../shared/env';
+import type { EventTarget } from '../shared/put-event';
 
 /** The worker function's settings, from the environment the construct sets. */
 export interface WorkerConfig {
@@ -10,6 +11,8 @@ export interface WorkerConfig {
   readonly ordersTableName: string;
   /** The main queue's maxReceiveCount: a record failing on this receive goes to the DLQ, so its order is FAILED. */
   readonly maxReceiveCount: number;
+  /** Where OrderProcessed, OrderRejected and OrderFailed go; undefined when outcome events are off. */
+  readonly outcomeEvents?: EventTarget;
 }
 
 /** Seven days: far beyond maxReceiveCount x visibility timeout of any sane queue setting. */
@@ -35,7 +38,17 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     maxReceiveCount: positiveInteger('MAX_RECEIVE_COUNT', env.MAX_RECEIVE_COUNT),
     idempotencyExpirySeconds: positiveSeconds(env, 'IDEMPOTENCY_EXPIRY_SECONDS', DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS),
     failureInjectionEnabled: parseBoolean('FAILURE_INJECTION_ENABLED', env.FAILURE_INJECTION_ENABLED, true),
+    outcomeEvents: readOutcomeTarget(env),
   };
+}
+
+/** The construct sets both when outcome events are on, and neither otherwise. */
+function readOutcomeTarget(env: NodeJS.ProcessEnv): EventTarget | undefined {
+  const eventBusName = env.OUTCOME_EVENT_BUS_NAME?.trim();
+  if (!eventBusName) return undefined;
+  const eventSource = env.EVENT_SOURCE?.trim();
+  if (!eventSource) throw new Error('EVENT_SOURCE must be set to the workflow\'s event source when OUTCOME_EVENT_BUS_NAME is set');
+  return { eventBusName, eventSource };
 }
 
 function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {

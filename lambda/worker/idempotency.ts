@@ -2,17 +2,32 @@
  * At most one successful processing per eventId on top of SQS at-least-once delivery
  * (Powertools idempotency, DynamoDB table: partition key `id`, TTL attribute `expiration`).
  */
+import { createHash } from 'node:crypto';
 import { IdempotencyConfig, IdempotencyRecordStatus, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import type { WorkerConfig } from './config';
-import { parseOrderCreatedRecord } from './order-event';
-import type { OrderStatusWriter } from './order-status';
-import { processOrder, ProcessResult } from './process-order';
+import { parseOrderCreatedRecord, ReceivedOrderDetail } from './order-event';
+import { withSortedKeys } from '../shared/order-attributes';
+import type { JsonValue } from '../shared/order-contract';
 
-/** What the idempotent step returns: the stored result, marked when it was replayed for a duplicate. */
-export type RecordResult = ProcessResult & { readonly replayed?: true };
+/**
+ * What the idempotent step stores as the response of a completed eventId (keep it small: it is
+ * in every idempotency record), marked `replayed` when returned for a duplicate. Records
+ * written before REJECTED existed have no `status`: they were PROCESSED.
+ */
+export interface RecordResult {
+  readonly orderId: string;
+  readonly eventId: string;
+  /** When the order was settled (processed or rejected). */
+  readonly processedAt: string;
+  readonly status?: 'PROCESSED' | 'REJECTED';
+  readonly replayed?: true;
+}
+
+/** The part of the work that runs at most once to completion per eventId. */
+export type OrderStep = (detail: ReceivedOrderDetail, record: SQSRecord) => Promise<RecordResult>;
 
 /**
  * Fixed instead of Powertools' default (the Lambda function name), so a redelivery that
@@ -33,7 +48,7 @@ const IDEMPOTENCY_KEY_PREFIX = 'orders-worker.order-created';
  * second event is the same order and must be deduplicated, so `createdAt` and the envelope
  * stay out of the hash. `customerId` is null in the hash when absent.
  */
-export const PAYLOAD_VALIDATION_JMESPATH = 'powertools_json(body).detail.[orderId, customerId, items]';
+export const PAYLOAD_VALIDATION_JMESPATH = 'powertools_json(body).detail.[orderId, customerId, items, attributes]';
 
 /**
  * The business step threw and then Powertools could not release its claim (DeleteItem
@@ -64,7 +79,7 @@ export class EventIdConflictError extends Error {
 }
 
 /** Built once at cold start; the handler only registers each invocation's context. */
-export function createIdempotentOrderProcessing(config: WorkerConfig, orderStatus: OrderStatusWriter) {
+export function createIdempotentOrderProcessing(config: WorkerConfig, step: OrderStep) {
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: config.idempotencyTableName,
     awsSdkV3Client: new DynamoDBClient({}),
@@ -98,16 +113,7 @@ export function createIdempotentOrderProcessing(config: WorkerConfig, orderStatu
   const processIdempotently = makeIdempotent(
     async (record: SQSRecord): Promise<RecordResult> => {
       try {
-        const detail = parseOrderCreatedRecord(record.body);
-        // The PROCESSED write is the commit of our effect, per eventId: if it is there, an
-        // earlier attempt ran the effect and then failed to mark the claim COMPLETED.
-        const processed = await orderStatus.processedRecord(detail);
-        if (processed) {
-          return { orderId: detail.orderId, eventId: detail.eventId, processedAt: processed.processedAt ?? processed.updatedAt, replayed: true };
-        }
-        const result = await processOrder(detail, { failureInjectionEnabled: config.failureInjectionEnabled });
-        await orderStatus.recordProcessed(detail, record, result.processedAt);
-        return result;
+        return await step(parseOrderCreatedRecord(record.body), record);
       } catch (error) {
         processingErrors.set(record, error);
         throw error;
@@ -127,7 +133,7 @@ export function createIdempotentOrderProcessing(config: WorkerConfig, orderStatu
         throw new ClaimReleaseFailedError(processingError, error);
       }
       if (error instanceof Error && error.name === 'IdempotencyValidationError') {
-        const legacy = completedWithoutPayloadHash(error);
+        const legacy = completedUnderAnEarlierHash(error, parseOrderCreatedRecord(record.body));
         if (legacy) return legacy;
         throw new EventIdConflictError(error);
       }
@@ -141,13 +147,21 @@ export function createIdempotentOrderProcessing(config: WorkerConfig, orderStatu
 }
 
 /**
- * A COMPLETED record written before payload validation existed has no hash to compare, so
- * Powertools rejects every redelivery of its event. Such an event was processed; its
- * redelivery is a duplicate like any other, not a conflict to park in the DLQ. (Records
- * written since carry the hash; the old ones expire with the idempotency window.)
+ * A COMPLETED record written by an earlier version of the worker, for the same order: its
+ * redelivery is a duplicate like any other, not a conflict to park in the DLQ. Two such
+ * versions: before payload validation there is no hash at all; before `attributes` the hash
+ * left them out, which for an event without order attributes is LEGACY_PAYLOAD's hash.
+ * (Old records expire with the idempotency window.)
  */
-function completedWithoutPayloadHash(error: Error): RecordResult | undefined {
+function completedUnderAnEarlierHash(error: Error, detail: ReceivedOrderDetail): RecordResult | undefined {
   const stored = (error as { existingRecord?: { payloadHash?: string; getStatus(): string; getResponse(): unknown } }).existingRecord;
-  if (!stored || stored.payloadHash || stored.getStatus() !== IdempotencyRecordStatus.COMPLETED) return undefined;
-  return { ...(stored.getResponse() as ProcessResult), replayed: true };
+  if (!stored || stored.getStatus() !== IdempotencyRecordStatus.COMPLETED) return undefined;
+  const sameOrder = !stored.payloadHash || (detail.attributes === undefined && stored.payloadHash === legacyPayloadHash(detail));
+  return sameOrder ? { ...(stored.getResponse() as RecordResult), replayed: true } : undefined;
+}
+
+/** Powertools' hash (md5, base64, keys sorted) of `[orderId, customerId, items]`, the payload before attributes. */
+export function legacyPayloadHash(detail: ReceivedOrderDetail): string {
+  const payload = withSortedKeys([detail.orderId, detail.customerId ?? null, detail.items] as JsonValue);
+  return createHash('md5').update(JSON.stringify(payload)).digest('base64');
 }

@@ -3,8 +3,8 @@
  */
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import { FieldError, SCHEMA_VERSION } from '../shared/order-contract';
-import { identifierSchema, orderItemsSchema, toFieldErrors } from '../shared/order-validation';
+import { ATTRIBUTE_LIMITS, FieldError, READABLE_SCHEMA_VERSIONS } from '../shared/order-contract';
+import { attributesSchema, identifierSchema, orderItemsSchema, toFieldErrors } from '../shared/order-validation';
 
 // zod/mini loads no messages of its own ("Invalid input" for everything): the envelope's checks
 // without a message of ours (schema version, createdAt, submittedBy, source) keep zod's English
@@ -14,8 +14,9 @@ z.config(en());
 /**
  * The same field rules the API enforced, as a tolerant reader: unknown fields are
  * ignored so a producer can add fields without breaking this consumer. The schema
- * version is exact: a worker must not half-understand a newer event (it goes to the DLQ
- * and can be replayed once a worker that knows it is deployed).
+ * version must be one this worker knows (1.0 and 1.1: 1.1 only added optional fields): a
+ * worker must not half-understand a newer event (it goes to the DLQ and can be replayed once
+ * a worker that knows it is deployed).
  */
 /**
  * `detail.submittedBy` (optional, added within 1.0), read as tolerantly as the rest: extra keys
@@ -30,13 +31,14 @@ const submittedBySchema = z.object({
 });
 
 const orderCreatedDetailSchema = z.object({
-  schemaVersion: z.literal(SCHEMA_VERSION),
+  schemaVersion: z.enum(READABLE_SCHEMA_VERSIONS),
   eventId: identifierSchema,
   orderId: identifierSchema,
   createdAt: z.iso.datetime({ offset: true }),
   customerId: z.optional(identifierSchema),
   items: orderItemsSchema,
   submittedBy: z.optional(submittedBySchema),
+  attributes: attributesSchema(ATTRIBUTE_LIMITS.maxOrderBytes),
 });
 
 /**

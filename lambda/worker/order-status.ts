@@ -5,8 +5,9 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { WorkerConfig } from './config';
 import type { ReceivedOrderDetail } from './order-event';
+import type { JsonObject } from './public-types';
 import { errorMessageOf, LOG_EVENTS, logOutcome } from '../shared/log';
-import { callerScope, OrderRecord, OrderStateStore } from '../shared/order-state';
+import { callerScope, isFinalStatus, OrderRecord, OrderStateStore } from '../shared/order-state';
 
 /** SQS counts this receive too; a record without the attribute (a hand-made event) is a first attempt. */
 export function attemptOf(record: SQSRecord): number {
@@ -22,28 +23,40 @@ export function createOrderStatus(config: WorkerConfig, store = new OrderStateSt
     },
 
     /**
-     * The stored record when this very event was already recorded PROCESSED: its effect ran,
-     * even if the idempotency layer failed to note completion afterwards, so it must not run again.
+     * The stored record when this very event was already recorded PROCESSED or REJECTED: the
+     * processor ran, even if the idempotency layer failed to note completion afterwards, so it
+     * must not run again.
      */
-    async processedRecord(detail: ReceivedOrderDetail): Promise<OrderRecord | undefined> {
+    async settledRecord(detail: ReceivedOrderDetail): Promise<OrderRecord | undefined> {
       const stored = await store.get(callerScope(detail.submittedBy), detail.orderId);
-      return stored?.status === 'PROCESSED' && stored.eventId === detail.eventId ? stored : undefined;
+      return stored !== undefined && isFinalStatus(stored.status) && stored.eventId === detail.eventId ? stored : undefined;
     },
 
-    /** Part of the idempotent step: if it throws, the claim is released and the record retried. */
-    async recordProcessed(detail: ReceivedOrderDetail, record: SQSRecord, at: string): Promise<void> {
-      await store.apply(detail, { kind: 'processed', at, attempts: attemptOf(record) });
+    /**
+     * Part of the idempotent step: if it throws, the claim is released and the record retried.
+     * Returns the record as stored afterwards (undefined only if it vanished).
+     */
+    async recordProcessed(detail: ReceivedOrderDetail, record: SQSRecord, at: string, result?: JsonObject): Promise<OrderRecord | undefined> {
+      const attempts = attemptOf(record);
+      return store.apply(detail, { kind: 'processed', at, attempts, ...(result !== undefined ? { result } : {}) });
+    },
+
+    /** Part of the idempotent step, like `recordProcessed`: the order is refused for good. */
+    async recordRejected(detail: ReceivedOrderDetail, record: SQSRecord, at: string, reason: string): Promise<OrderRecord | undefined> {
+      return store.apply(detail, { kind: 'rejected', at, attempts: attemptOf(record), reason });
     },
 
     /**
      * Best effort: the record fails either way, and the processing error is the one to report.
-     * On the last attempt (SQS moves it to the DLQ next) the status becomes FAILED.
+     * On the last attempt (SQS moves it to the DLQ next) the status becomes FAILED, and the
+     * record as written is returned (for the OrderFailed event).
      */
-    async recordFailure(detail: ReceivedOrderDetail, record: SQSRecord, error: unknown): Promise<void> {
+    async recordFailure(detail: ReceivedOrderDetail, record: SQSRecord, error: unknown): Promise<OrderRecord | undefined> {
       const attempts = attemptOf(record);
       const final = this.isLastAttempt(record);
       try {
-        await store.apply(detail, { kind: 'failed', at: new Date().toISOString(), attempts, final, error: errorMessageOf(error) });
+        const written = await store.apply(detail, { kind: 'failed', at: new Date().toISOString(), attempts, final, error: errorMessageOf(error) });
+        return final && written?.status === 'FAILED' && written.eventId === detail.eventId ? written : undefined;
       } catch (writeError) {
         logOutcome('error', LOG_EVENTS.orderStateWriteFailed, {
           orderId: detail.orderId,
@@ -52,6 +65,7 @@ export function createOrderStatus(config: WorkerConfig, store = new OrderStateSt
           errorMessage: errorMessageOf(writeError),
           error: writeError,
         });
+        return undefined;
       }
     },
   };

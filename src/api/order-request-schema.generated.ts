@@ -22,7 +22,8 @@ export const ORDER_REQUEST_JSON_SCHEMA: { readonly [key: string]: unknown } = {
             "minimum": 1,
             "maximum": 10000,
             "multipleOf": 1
-          }
+          },
+          "attributes": {}
         },
         "required": [
           "sku",
@@ -38,7 +39,8 @@ export const ORDER_REQUEST_JSON_SCHEMA: { readonly [key: string]: unknown } = {
     "orderId": {
       "type": "string",
       "maxLength": 128
-    }
+    },
+    "attributes": {}
   },
   "required": [
     "items"

@@ -7,7 +7,10 @@
 export const BUSINESS_METRICS = {
   /** API: a new order was published (202, not a replay of an earlier answer). Count. */
   ordersAccepted: 'OrdersAccepted',
-  /** API: a request was refused before anything was published, with a `reason` dimension. Count. */
+  /**
+   * API: a request was refused before anything was published, with a `reason` dimension.
+   * Worker (dimension `service` only): the processor refused an order for good (REJECTED). Count.
+   */
   ordersRejected: 'OrdersRejected',
   /** Worker: an order was processed for the first time. Count. */
   ordersProcessed: 'OrdersProcessed',

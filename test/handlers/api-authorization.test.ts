@@ -100,7 +100,7 @@ describe('the caller on the event and on the order_accepted line', () => {
     expect(response.statusCode).toBe(202);
     const [detail] = published(api);
     expect(detail.submittedBy).toEqual(submittedBy);
-    expect(detail.schemaVersion).toBe('1.0');
+    expect(detail.schemaVersion).toBe('1.1');
     expect(logs.withMsg('order_accepted')).toEqual([expect.objectContaining({ ...json(response), submittedBy })]);
   });
 

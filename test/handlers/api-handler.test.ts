@@ -54,7 +54,7 @@ describe('a valid order', () => {
     expect(entries[0]).toEqual({ EventBusName: 'orders-bus', Source: 'myapp.orders', DetailType: 'OrderCreated', Detail: expect.any(String) });
     const detail = publishedDetails(api)[0];
     expect(detail).toEqual({
-      schemaVersion: '1.0',
+      schemaVersion: '1.1',
       eventId: body.eventId,
       orderId: body.orderId,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),

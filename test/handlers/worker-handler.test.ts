@@ -19,7 +19,7 @@ afterEach(() => logs.restore());
 function setUp(env: Env = {}, tableOptions = {}) {
   const worker = loadWorkerHandler(env);
   const table = new FakeIdempotencyTable(worker, tableOptions);
-  const processOrder = jest.spyOn(worker.processOrderModule, 'processOrder');
+  const processOrder = worker.processor;
   const run = (...records: SQSRecord[]) => worker.handler(sqsEvent(...records), lambdaContext());
   const { dynamoDb, sdk } = worker;
   // The idempotency layer's calls; the order-state writes (orders table) are asserted on their own.
@@ -48,9 +48,8 @@ describe('a mixed batch', () => {
 
     const failedIds = response.batchItemFailures.map((failure) => failure.itemIdentifier);
     expect(failedIds.sort()).toEqual([poisoned.record.messageId, malformed.messageId].sort());
-    expect(processOrder.mock.calls.map(([detail]) => detail.eventId).sort()).toEqual(
-      [first.detail.eventId, poisoned.detail.eventId, last.detail.eventId].sort(),
-    );
+    // FAIL-ME fails in the runtime, before the processor.
+    expect(processOrder.mock.calls.map(([detail]) => detail.eventId).sort()).toEqual([first.detail.eventId, last.detail.eventId].sort());
     // Two completed claims; the FAIL-ME claim was taken and then released; the malformed record never claimed.
     expect(table.records().map((record) => record.status)).toEqual(['COMPLETED', 'COMPLETED']);
     expect(calls.put()).toHaveLength(3);
@@ -122,7 +121,7 @@ describe('invalid events', () => {
     await run(bad, good().record);
 
     const [line] = logs.withMsg('processing_failed');
-    expect(line.errorMessage).toBe('Invalid OrderCreated event: detail.schemaVersion Invalid input: expected "1.0"; detail.createdAt Invalid ISO datetime');
+    expect(line.errorMessage).toBe('Invalid OrderCreated event: detail.schemaVersion Invalid option: expected one of "1.0"|"1.1"; detail.createdAt Invalid ISO datetime');
   });
 
   test('a detail with hundreds of bad fields still logs one bounded line', async () => {
@@ -174,7 +173,8 @@ describe('invalid events', () => {
     const response = await run(sqsRecord(envelope(detail)));
 
     expect(response.batchItemFailures).toEqual([]);
-    expect(processOrder).toHaveBeenCalledWith(expect.not.objectContaining({ addedLater: true }), { failureInjectionEnabled: true });
+    const context = expect.objectContaining({ attempt: 1, maxAttempts: 3 });
+    expect(processOrder).toHaveBeenCalledWith(expect.not.objectContaining({ addedLater: true }), context);
   });
 });
 
@@ -289,7 +289,8 @@ describe('a failure after the claim', () => {
       expect(response.batchItemFailures).toEqual([{ itemIdentifier: poisoned.record.messageId }]);
     }
 
-    expect(processOrder.mock.calls.filter(([detail]) => detail.eventId === poisoned.detail.eventId)).toHaveLength(5);
+    // The runtime injects the failure before any processor runs.
+    expect(processOrder.mock.calls.filter(([detail]) => detail.eventId === poisoned.detail.eventId)).toHaveLength(0);
     expect(logs.withMsg('duplicate')).toHaveLength(0);
     expect(logs.withMsg('processing_failed').map((line) => line.receiveCount)).toEqual(['1', '2', '3', '4', '5']);
     expect(table.records().every((item) => item.status === 'COMPLETED')).toBe(true);
@@ -388,7 +389,7 @@ describe('the claim written to the table', () => {
     // lambdaContext() reports 30 s left: the claim can be taken over once this invocation would have timed out.
     expect(record.in_progress_expiration).toBeGreaterThanOrEqual(before + 30_000);
     expect(record.in_progress_expiration).toBeLessThanOrEqual(Date.now() + 30_000);
-    expect(record.data).toEqual({ orderId: expect.any(String), eventId: expect.any(String), processedAt: expect.any(String) });
+    expect(record.data).toEqual({ orderId: expect.any(String), eventId: expect.any(String), processedAt: expect.any(String), status: 'PROCESSED' });
   });
 
   test('is keyed on the event, not the message: the API republishing an eventId later (new envelope, later createdAt) is a duplicate', async () => {

@@ -11,7 +11,6 @@ import { loadWorkerHandler } from './support/load-handlers';
 import { captureLogs, LogCapture } from './support/log-capture';
 import type { OrderRecord } from '../../lambda/shared/order-state';
 import { deadlineMarginMs, LastAttemptDeadlines } from '../../lambda/worker/last-attempt-deadline';
-import type { ProcessResult } from '../../lambda/worker/process-order';
 
 const MAX_RECEIVE_COUNT = 3;
 /** The invocation's time left when it starts: the timer fires 10% (40 ms) before its end. */
@@ -55,16 +54,14 @@ async function eventually<T>(what: string, check: () => T | undefined | false, t
 function setUp() {
   const worker = loadWorkerHandler({ MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT) });
   const table = new FakeIdempotencyTable(worker);
-  const processOrder = jest.spyOn(worker.processOrderModule, 'processOrder');
+  const processOrder = worker.processor;
   const run = (record: SQSRecord, context: Context = contextEnding(TIME_LEFT_MS)) => worker.handler(sqsEvent(record), context);
   const order = (orderId: string) => table.orders().find((item) => item.orderId === orderId) as unknown as OrderRecord | undefined;
   /** processOrder waits for `release` (the original runs then, or `release` rejects). */
   const hangProcessing = () => {
     const release = deferred<void>();
-    const original = jest.requireActual<typeof import('../../lambda/worker/process-order')>('../../lambda/worker/process-order').processOrder;
-    processOrder.mockImplementation(async (...args): Promise<ProcessResult> => {
+    processOrder.mockImplementation(async () => {
       await release.promise;
-      return original(...args);
     });
     return release;
   };

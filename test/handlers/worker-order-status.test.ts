@@ -20,7 +20,7 @@ afterEach(() => logs.restore());
 function setUp() {
   const worker = loadWorkerHandler({ MAX_RECEIVE_COUNT: '3' });
   const table = new FakeIdempotencyTable(worker);
-  const processOrder = jest.spyOn(worker.processOrderModule, 'processOrder');
+  const processOrder = worker.processor;
   const run = (...records: SQSRecord[]) => worker.handler(sqsEvent(...records), lambdaContext());
   const order = (orderId: string) => table.orders().find((item) => item.orderId === orderId) as unknown as OrderRecord | undefined;
   return { table, processOrder, run, order };

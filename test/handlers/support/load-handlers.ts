@@ -7,9 +7,11 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import type * as ApiHandler from '../../../lambda/api/handler';
 import type * as OperationsHandler from '../../../lambda/operations/handler';
+import type * as BuiltInProcessorModule from '../../../lambda/processors/built-in';
 import type * as ReadsHandler from '../../../lambda/reads/handler';
+import type * as CreateOrderWorkerModule from '../../../lambda/worker/create-order-worker';
 import type * as WorkerHandler from '../../../lambda/worker/handler';
-import type * as ProcessOrderModule from '../../../lambda/worker/process-order';
+import type { OrderProcessorFunction } from '../../../lambda/worker/public-types';
 
 type EventBridgeModule = typeof import('@aws-sdk/client-eventbridge');
 type DynamoDBModule = typeof import('@aws-sdk/client-dynamodb');
@@ -95,14 +97,25 @@ export function loadApiHandler(env: Env = {}) {
   );
 }
 
-export function loadWorkerHandler(env: Env = {}) {
+/**
+ * The worker runtime around `processor` (a jest mock that runs the built-in processor unless a
+ * test says otherwise), as `createOrderWorker` builds it at a function's cold start.
+ * `builtInHandler: true` loads the built-in worker's own entry (lambda/worker/handler.ts) instead.
+ */
+export function loadWorkerHandler(env: Env = {}, options: { builtInHandler?: boolean } = {}) {
   return withEnv({ ...BASE_ENV, ...WORKER_ENV, ...env }, () =>
     isolated(() => {
       const sdk = jest.requireActual<DynamoDBModule>('@aws-sdk/client-dynamodb');
       const dynamoDb = mockClient(sdk.DynamoDBClient);
-      const processOrderModule = jest.requireActual<typeof ProcessOrderModule>('../../../lambda/worker/process-order');
-      const { handler } = jest.requireActual<typeof WorkerHandler>('../../../lambda/worker/handler');
-      return { handler, dynamoDb, sdk, processOrderModule };
+      const eventBridgeSdk = jest.requireActual<EventBridgeModule>('@aws-sdk/client-eventbridge');
+      const eventBridge = mockClient(eventBridgeSdk.EventBridgeClient);
+      eventBridge.on(eventBridgeSdk.PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+      const { builtInProcessor } = jest.requireActual<typeof BuiltInProcessorModule>('../../../lambda/processors/built-in');
+      const processor = jest.fn<ReturnType<OrderProcessorFunction>, Parameters<OrderProcessorFunction>>(builtInProcessor);
+      const handler = options.builtInHandler
+        ? jest.requireActual<typeof WorkerHandler>('../../../lambda/worker/handler').handler
+        : jest.requireActual<typeof CreateOrderWorkerModule>('../../../lambda/worker/create-order-worker').createOrderWorker(processor);
+      return { handler, dynamoDb, sdk, processor, eventBridge, PutEventsCommand: eventBridgeSdk.PutEventsCommand };
     }),
   );
 }
