@@ -70,7 +70,11 @@ export function createOrderWorker(processor: OrderProcessorFunction): OrderWorke
 
   function logDuplicate(detail: ReceivedOrderDetail, record: SQSRecord, result: RecordResult): void {
     logOutcome('info', LOG_EVENTS.duplicate, {
-      eventId: detail.eventId, orderId: detail.orderId, submittedBy: detail.submittedBy, messageId: record.messageId, originalProcessedAt: result.processedAt,
+      eventId: detail.eventId,
+      orderId: detail.orderId,
+      submittedBy: detail.submittedBy,
+      messageId: record.messageId,
+      originalProcessedAt: result.processedAt,
     });
     recordDuplicate();
   }
