@@ -148,6 +148,27 @@ for (const handler of ['api', 'worker', 'reads', 'operations']) {
   });
 }
 
+// `cdk-orders-workflow/worker`: the worker runtime a team's processor imports, pre-bundled with
+// its declarations into assets/runtime/worker/ (projenrc/worker-runtime.ts). Not jsii code: the
+// jsii assembly never sees it; package.json's `exports` publishes it beside the jsii entry, which
+// keeps a `require` condition (the jsii kernel loads the package with require).
+project.bundler.bundleTask.spawn(project.addTask('bundle:worker-runtime', {
+  description: 'Bundle cdk-orders-workflow/worker (lambda/worker/index.ts) with its declarations into assets/runtime/worker/',
+  exec: 'tsx projenrc/worker-runtime.ts',
+}));
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', require: './lib/index.js', default: './lib/index.js' },
+  './worker': {
+    types: './assets/runtime/worker/index.d.ts',
+    import: './assets/runtime/worker/index.mjs',
+    require: './assets/runtime/worker/index.js',
+  },
+  './.jsii': './.jsii',
+  './package.json': './package.json',
+});
+// TypeScript's older module resolution (node10, still the default of many CDK apps) ignores `exports`.
+project.package.addField('typesVersions', { '*': { worker: ['assets/runtime/worker/index.d.ts'] } });
+
 // Exactly these folders; projen's default `**/*.ts` would also sweep in examples/ (own tsconfigs).
 project.tryFindObjectFile('tsconfig.dev.json')!.addOverride('include', [
   'src/**/*.ts', 'lambda/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts',

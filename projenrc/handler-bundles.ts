@@ -18,6 +18,9 @@ export const HANDLER_ESBUILD_ARGS: Readonly<Record<string, string>> = {
   // The SDK's event-stream codec (~19 KB): loaded lazily, only by operations with event
   // streams, and none of ours has one; the stub fails loudly if that ever changes.
   '--alias:@smithy/core/event-streams': './lambda/shared/no-event-streams.ts',
+  // The DynamoDB client's endpoint-discovery cache builds on mnemonist's LRU (~7 KB with its
+  // helpers); a Map does the same for the few calls it makes. Why this is safe: lambda/shared/lru-cache.ts.
+  '--alias:mnemonist/lru-cache': './lambda/shared/lru-cache.ts',
 };
 
 /**

@@ -3,10 +3,12 @@ import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeNagFindings, NO_ASYNC_INVOCATION, XRAY_NEEDS_WILDCARD } from './nag-acknowledgements';
 import { handlerServiceName } from './observability/business-metric-names';
+import { OrderProcessorConfig, OrderProcessorOptions } from './processing/order-processor';
 import { ResolvedProps } from './resolved-props';
 
 /** The handlers pre-bundled by the build (`npx projen bundle`) and shipped in the npm package. */
@@ -27,6 +29,8 @@ export interface HandlerFunctionProps {
   readonly settings: ResolvedProps;
   /** Concurrent executions reserved for (and capping) this function. */
   readonly reservedConcurrentExecutions?: number;
+  /** The worker: code from an `OrderProcessor` instead of the handler's pre-built bundle, and its function settings. */
+  readonly processor?: { readonly config: OrderProcessorConfig; readonly options: OrderProcessorOptions };
 }
 
 /**
@@ -41,11 +45,7 @@ export class HandlerFunction extends Construct {
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
     const { settings } = props;
-    const assetDir = handlerAssetDir(props.handler);
-    if (!fs.existsSync(path.join(assetDir, 'index.js'))) {
-      throw new Error(`The ${props.handler} handler bundle is missing at ${assetDir}. ` +
-        'In a checkout of cdk-orders-workflow run `npx projen bundle`; an installed package always ships it.');
-    }
+    const processorOptions = props.processor?.options ?? {};
     const functionName = `${settings.functionNamePrefix}-${props.handler}`;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -61,15 +61,16 @@ export class HandlerFunction extends Construct {
     });
     this.logGroup.grantWrite(role);
 
-    this.function = new lambda.Function(this, 'Function', {
+    const functionProps: Omit<lambda.FunctionProps, 'code' | 'handler'> = {
       functionName,
       description: props.description,
-      // Only the bundle: the esbuild metafile beside it (in a checkout) is a build diagnostic.
-      code: lambda.Code.fromAsset(assetDir, { exclude: ['*.meta.json'] }),
-      handler: 'index.handler',
       runtime: settings.runtime,
       architecture: settings.architecture,
-      memorySize: settings.memorySize,
+      memorySize: processorOptions.memorySize ?? settings.memorySize,
+      vpc: processorOptions.vpc,
+      vpcSubnets: processorOptions.vpcSubnets,
+      securityGroups: processorOptions.securityGroups,
+      layers: processorOptions.layers,
       timeout: props.timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role,
@@ -89,6 +90,8 @@ export class HandlerFunction extends Construct {
       // and that the Lambda metrics (Duration, Invocations) already count.
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       environment: {
+        // The processor's own first: the runtime's settings below are not the processor's to change.
+        ...processorOptions.environment,
         // Also the `service` dimension of the business metrics, which the alarm and dashboard name.
         POWERTOOLS_SERVICE_NAME: handlerServiceName(props.handler),
         POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace,
@@ -96,10 +99,39 @@ export class HandlerFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: lambda.ApplicationLogLevel.INFO,
         ...props.environment,
       },
-    });
+    };
+    this.function = props.processor
+      ? processorFunction(this, props.processor.config, functionProps)
+      : new lambda.Function(this, 'Function', { ...functionProps, ...prebuiltCode(props.handler) });
     acknowledgeNagFindings(this.function, [NO_ASYNC_INVOCATION]);
     if (settings.tracing) {
       acknowledgeNagFindings(role.node.findChild('DefaultPolicy'), [XRAY_NEEDS_WILDCARD]);
     }
   }
+}
+
+/** A handler's pre-built bundle, shipped in the package. */
+function prebuiltCode(handler: HandlerName): Pick<lambda.FunctionProps, 'code' | 'handler'> {
+  const assetDir = handlerAssetDir(handler);
+  if (!fs.existsSync(path.join(assetDir, 'index.js'))) {
+    throw new Error(`The ${handler} handler bundle is missing at ${assetDir}. ` +
+      'In a checkout of cdk-orders-workflow run `npx projen bundle`; an installed package always ships it.');
+  }
+  // Only the bundle: the esbuild metafile beside it (in a checkout) is a build diagnostic.
+  return { code: lambda.Code.fromAsset(assetDir, { exclude: ['*.meta.json'] }), handler: 'index.handler' };
+}
+
+/** The worker from an OrderProcessor: its code as given, or its entry bundled by aws-lambda-nodejs. */
+function processorFunction(scope: Construct, config: OrderProcessorConfig, functionProps: Omit<lambda.FunctionProps, 'code' | 'handler'>): lambda.Function {
+  if (config.entry !== undefined) {
+    return new nodejs.NodejsFunction(scope, 'Function', {
+      ...functionProps,
+      entry: config.entry,
+      handler: config.handler,
+      bundling: config.bundling,
+      depsLockFilePath: config.depsLockFilePath,
+      projectRoot: config.projectRoot,
+    });
+  }
+  return new lambda.Function(scope, 'Function', { ...functionProps, code: config.code!, handler: config.handler });
 }

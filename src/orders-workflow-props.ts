@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { OrdersApiAuthorization } from './auth/orders-api-authorization';
+import { OrderProcessor } from './processing/order-processor';
 import { OrdersApiWaf } from './protection/orders-api-waf';
 
 /**
@@ -111,11 +112,32 @@ export interface OrdersWorkflowProps {
   readonly apiTimeout?: Duration;
 
   /**
-   * Timeout of the worker function (1 second to 15 minutes).
+   * Timeout of the worker function (1 second to 15 minutes). A processor's own `timeout`
+   * option sets the same thing: set one of the two.
    *
    * @default Duration.seconds(30)
    */
   readonly workerTimeout?: Duration;
+
+  /**
+   * The worker's business step, run inside the worker's guarantees: exactly one completed
+   * processing per eventId, order status, retries and the dead-letter queue, outcome events,
+   * metrics and logs. `OrderProcessor.fromEntry('src/processor.ts')` bundles a team's
+   * TypeScript file written with `createOrderWorker` from `cdk-orders-workflow/worker`.
+   *
+   * @default OrderProcessor.builtIn() - accepts every order, returns no result
+   */
+  readonly processor?: OrderProcessor;
+
+  /**
+   * Whether the worker publishes OrderProcessed, OrderRejected and OrderFailed events on the
+   * workflow's bus (with `eventSource`), for other teams to subscribe to. Calling
+   * `onOrderProcessed()`, `onOrderRejected()` or `onOrderFailed()` turns it on as well; only
+   * then does the worker get `events:PutEvents`, on this bus alone.
+   *
+   * @default - false, unless one of the `onOrderXxx()` outcome methods is used
+   */
+  readonly outcomeEvents?: boolean;
 
   /**
    * Records per worker invocation, 1 to 10.

@@ -20,6 +20,7 @@ import { OrdersTable } from './orders/orders-table';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 import { allowLogsToUseKey, workflowLogGroupNames } from './protection/log-encryption-key';
 import { OrderQueues } from './queues/order-queues';
+import { OrderDetailType } from './routing/order-detail-type';
 import { resolveProps } from './resolved-props';
 import { OrderRouting } from './routing/order-routing';
 import { addStackOutputs } from './stack-outputs';
@@ -111,7 +112,10 @@ export class OrdersWorkflow extends Construct {
   public readonly mainQueue: sqs.Queue;
   /** Where an order lands after `maxReceiveCount` failed receives (or an undeliverable event). */
   public readonly deadLetterQueue: sqs.Queue;
-  /** Processes batches from the main queue. */
+  /**
+   * Processes batches from the main queue: the `processor` inside the worker runtime. Grant it
+   * what the processor needs, e.g. `inventory.grantReadWriteData(orders.workerFunction)`.
+   */
   public readonly workerFunction: lambda.Function;
   /** Log group of the worker function. */
   public readonly workerLogGroup: logs.LogGroup;
@@ -148,6 +152,9 @@ export class OrdersWorkflow extends Construct {
   public readonly queryDefinitions: logs.QueryDefinition[];
 
   private readonly createOrderMethod: apigateway.Method;
+  private readonly worker: OrderWorker;
+  private readonly outcomeEventsProp?: boolean;
+  private readonly eventSource: string;
   private readonly operations: OrderOperations;
   private readonly authorizationMode: AuthorizationMode;
 
@@ -207,7 +214,12 @@ export class OrdersWorkflow extends Construct {
     this.operationsLogGroup = this.operations.logGroup;
     warnAboutNoOperators(this, this.authorizationMode, settings.authorization._cognito?.operatorsGroup);
 
-    const worker = new OrderWorker(this, 'Worker', { settings, queue: this.mainQueue, ordersTable });
+    const worker = new OrderWorker(this, 'Worker', {
+      settings, queue: this.mainQueue, ordersTable, processor: settings.processor, eventBus: this.eventBus,
+    });
+    this.worker = worker;
+    this.outcomeEventsProp = props.outcomeEvents;
+    this.eventSource = settings.eventSource;
     this.workerFunction = worker.function;
     this.workerLogGroup = worker.logGroup;
     this.idempotencyTable = worker.idempotencyTable;
@@ -264,6 +276,77 @@ export class OrdersWorkflow extends Construct {
         ...(this.apiKey ? { ApiKeyId: this.apiKey.keyId } : {}),
       });
     }
+  }
+
+  /**
+   * A rule on the workflow's bus for OrderCreated events (new orders, published by the API).
+   *
+   * @param id the rule's construct id, in this workflow's scope
+   * @param options target, rule name, description, and more event pattern to match
+   */
+  public onOrderCreated(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.ruleFor(id, OrderDetailType.ORDER_CREATED, options);
+  }
+
+  /**
+   * A rule on the workflow's bus for OrderProcessed events (the processor completed an order;
+   * `detail.result` holds what it returned). Turns outcome publication on.
+   *
+   * Publication is at least once: deduplicate on `detail.outcomeId`.
+   *
+   * @param id the rule's construct id, in this workflow's scope
+   * @param options target, rule name, description, and more event pattern to match
+   */
+  public onOrderProcessed(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.outcomeRuleFor(id, OrderDetailType.ORDER_PROCESSED, options, 'onOrderProcessed');
+  }
+
+  /**
+   * A rule on the workflow's bus for OrderRejected events (the processor threw
+   * `PermanentOrderError`; `detail.reason` says why). Turns outcome publication on.
+   *
+   * Publication is at least once: deduplicate on `detail.outcomeId`.
+   *
+   * @param id the rule's construct id, in this workflow's scope
+   * @param options target, rule name, description, and more event pattern to match
+   */
+  public onOrderRejected(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.outcomeRuleFor(id, OrderDetailType.ORDER_REJECTED, options, 'onOrderRejected');
+  }
+
+  /**
+   * A rule on the workflow's bus for OrderFailed events (an order's last attempt failed and its
+   * message went to the dead-letter queue; `detail.error` is the last error). Turns outcome
+   * publication on.
+   *
+   * @param id the rule's construct id, in this workflow's scope
+   * @param options target, rule name, description, and more event pattern to match
+   */
+  public onOrderFailed(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.outcomeRuleFor(id, OrderDetailType.ORDER_FAILED, options, 'onOrderFailed');
+  }
+
+  private outcomeRuleFor(id: string, detailType: string, options: events.OnEventOptions, method: string): events.Rule {
+    if (this.outcomeEventsProp === false) {
+      throw new Error(`${method}() subscribes to an outcome event, but this workflow has outcomeEvents: false: ` +
+        'remove outcomeEvents: false (the worker then publishes them), or do not subscribe.');
+    }
+    this.worker.enableOutcomeEvents(this.eventBus);
+    return this.ruleFor(id, detailType, options);
+  }
+
+  /** Exactly this detail type from this workflow's source, plus whatever the options' pattern adds. */
+  private ruleFor(id: string, detailType: string, options: events.OnEventOptions): events.Rule {
+    const rule = new events.Rule(this, id, {
+      eventBus: this.eventBus,
+      description: options.description ?? `${detailType} events of ${this.node.path}`,
+      ruleName: options.ruleName,
+      crossStackScope: options.crossStackScope,
+    });
+    rule.addEventPattern({ source: [this.eventSource], detailType: [detailType] });
+    rule.addEventPattern(options.eventPattern);
+    if (options.target) rule.addTarget(options.target);
+    return rule;
   }
 
   /**

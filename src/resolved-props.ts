@@ -8,6 +8,7 @@ import { OrdersApiAuthorization } from './auth/orders-api-authorization';
 import { DEFAULT_EVENT_SOURCE } from './event-contract';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 import { OrdersApiWaf } from './protection/orders-api-waf';
+import { OrderProcessor } from './processing/order-processor';
 
 const DEFAULT_WORKER_TIMEOUT = Duration.seconds(30);
 const DEFAULT_MAX_RECEIVE_COUNT = 5;
@@ -28,6 +29,10 @@ export interface ResolvedProps {
   readonly memorySize: number;
   readonly apiTimeout: Duration;
   readonly workerTimeout: Duration;
+  /** Where the worker's timeout was set, for error messages: `workerTimeout` or `processor timeout`. */
+  readonly workerTimeoutName: string;
+  readonly processor: OrderProcessor;
+  readonly outcomeEvents: boolean;
   readonly batchSize: number;
   readonly maxBatchingWindow?: Duration;
   readonly maxReceiveCount: number;
@@ -76,7 +81,8 @@ export function minimumVisibilityTimeout(workerTimeout: Duration, maxBatchingWin
 export const DEFAULT_METRICS_NAMESPACE_ROOT = 'OrdersWorkflow';
 
 export function resolveProps(scope: Construct, props: OrdersWorkflowProps): ResolvedProps {
-  const workerTimeout = props.workerTimeout ?? DEFAULT_WORKER_TIMEOUT;
+  const processor = props.processor ?? OrderProcessor.builtIn();
+  const workerTimeout = processor.options.timeout ?? props.workerTimeout ?? DEFAULT_WORKER_TIMEOUT;
   const maxReceiveCount = props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
   const visibilityTimeout = props.visibilityTimeout ?? minimumVisibilityTimeout(workerTimeout, props.maxBatchingWindow);
   // Unique per construct path (stack included), short enough for `<prefix>-worker` <= 64 chars.
@@ -94,6 +100,9 @@ export function resolveProps(scope: Construct, props: OrdersWorkflowProps): Reso
     memorySize: props.memorySize ?? 256,
     apiTimeout: props.apiTimeout ?? Duration.seconds(10),
     workerTimeout,
+    workerTimeoutName: processor.options.timeout !== undefined ? 'the processor\'s timeout' : 'workerTimeout',
+    processor,
+    outcomeEvents: props.outcomeEvents ?? false,
     batchSize: props.batchSize ?? 5,
     maxBatchingWindow: props.maxBatchingWindow,
     maxReceiveCount,

@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 import { OrdersApiWaf } from './protection/orders-api-waf';
 import { isUnresolved, minimumVisibilityTimeout, redeliveryWindow, ResolvedProps } from './resolved-props';
+import { WORKER_RUNTIME_ENVIRONMENT } from './worker/order-worker';
 
 const NAME_PREFIX = /^[A-Za-z0-9_-]{1,40}$/;
 const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
@@ -70,7 +71,8 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
   integerIn('batchSize', resolved.batchSize, 1, 10);
   integerIn('maxReceiveCount', resolved.maxReceiveCount, 1, 1000);
   secondsIn('apiTimeout', resolved.apiTimeout, 1, 29);
-  secondsIn('workerTimeout', resolved.workerTimeout, 1, 900);
+  secondsIn(resolved.workerTimeoutName, resolved.workerTimeout, 1, 900);
+  validateProcessor(props, resolved, check);
   secondsIn('maxBatchingWindow', resolved.maxBatchingWindow, 0, 300);
   secondsIn('visibilityTimeout', resolved.visibilityTimeout, 0, 12 * 60 * 60);
   secondsIn('retentionPeriod', resolved.retentionPeriod, 60, 14 * DAY);
@@ -84,9 +86,9 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
   if (timesKnown) {
     const minimum = minimumVisibilityTimeout(resolved.workerTimeout, resolved.maxBatchingWindow).toSeconds();
     check(resolved.visibilityTimeout.toSeconds() >= minimum,
-      `visibilityTimeout (${resolved.visibilityTimeout.toSeconds()} s) must be at least 6x workerTimeout plus ` +
+      `visibilityTimeout (${resolved.visibilityTimeout.toSeconds()} s) must be at least 6x ${resolved.workerTimeoutName} plus ` +
       `maxBatchingWindow (${minimum} s), or SQS may hand a batch to a second worker while the first still runs it. ` +
-      'Raise visibilityTimeout or lower workerTimeout.');
+      `Raise visibilityTimeout or lower ${resolved.workerTimeoutName}.`);
   }
   if (timesKnown && !isUnresolved(resolved.maxReceiveCount)) {
     const window = redeliveryWindow(resolved.maxReceiveCount, resolved.visibilityTimeout).toSeconds();
@@ -211,4 +213,20 @@ function workflowRoutingFrom(workflow: IConstruct, bus: events.IEventBus, eventS
   const identity = busIdentity(bus);
   return routesByApp.get(workflow.node.root)
     ?.find((route) => route.bus === identity && route.eventSource === eventSource)?.workflowPath;
+}
+
+/** The processor's options: one place for the worker's timeout, memory in range, no runtime variable overridden. */
+function validateProcessor(props: OrdersWorkflowProps, resolved: ResolvedProps, check: (ok: boolean, message: string) => void): void {
+  const options = resolved.processor.options;
+  check(!(options.timeout !== undefined && props.workerTimeout !== undefined),
+    'Set the worker\'s timeout once: the processor\'s timeout option or workerTimeout, not both.');
+  if (options.memorySize !== undefined && !isUnresolved(options.memorySize)) {
+    check(Number.isInteger(options.memorySize) && options.memorySize >= 128 && options.memorySize <= 10_240,
+      `the processor's memorySize must be an integer from 128 to 10240 (got ${options.memorySize}).`);
+  }
+  const reserved = Object.keys(options.environment ?? {}).filter((name) => WORKER_RUNTIME_ENVIRONMENT.includes(name));
+  check(reserved.length === 0,
+    `the processor's environment may not set ${reserved.join(', ')}: the worker runtime sets ${reserved.length === 1 ? 'it' : 'them'}.`);
+  check(!(options.vpc === undefined && (options.vpcSubnets !== undefined || options.securityGroups !== undefined)),
+    'the processor\'s vpcSubnets and securityGroups need its vpc option.');
 }

@@ -7,10 +7,18 @@
  * ```
  */
 import { createOrderWorker as create } from './create-order-worker';
+import { MAX_RESULT_BYTES as RESULT_BYTES } from './processor-result';
 import type { OrderProcessorFunction, OrderWorkerHandler } from './public-types';
+import {
+  ORDER_CREATED_DETAIL_TYPE, ORDER_FAILED_DETAIL_TYPE, ORDER_PROCESSED_DETAIL_TYPE, ORDER_REJECTED_DETAIL_TYPE,
+} from '../shared/order-contract';
 
 export { PermanentOrderError } from './permanent-order-error';
-export type * from './public-types';
+export type {
+  JsonValue, JsonObject, OrderItem, SubmittedBy, Order, OrderLogger, MetricUnit, OrderMetrics, LambdaContext, OrderProcessingContext,
+  OrderProcessorFunction, SqsBatchEvent, SqsBatchResponse, OrderWorkerHandler, OrderOutcomeDetailBase, OrderProcessedDetail,
+  OrderRejectedDetail, OrderFailedDetail, OrderOutcomeDetail, OrderCreatedDetail,
+} from './public-types';
 
 /**
  * Builds the worker's Lambda handler around `processor`: partial batch response, exactly one
@@ -19,13 +27,19 @@ export type * from './public-types';
  */
 export const createOrderWorker: (processor: OrderProcessorFunction) => OrderWorkerHandler = create;
 
+// Spelled out (the declarations ship alone), and checked by the compiler against the sources.
 /** The EventBridge detail types of the workflow's events. */
-export const ORDER_DETAIL_TYPES = {
-  orderCreated: 'OrderCreated',
-  orderProcessed: 'OrderProcessed',
-  orderRejected: 'OrderRejected',
-  orderFailed: 'OrderFailed',
-} as const;
+export const ORDER_DETAIL_TYPES: {
+  readonly orderCreated: 'OrderCreated';
+  readonly orderProcessed: 'OrderProcessed';
+  readonly orderRejected: 'OrderRejected';
+  readonly orderFailed: 'OrderFailed';
+} = {
+  orderCreated: ORDER_CREATED_DETAIL_TYPE,
+  orderProcessed: ORDER_PROCESSED_DETAIL_TYPE,
+  orderRejected: ORDER_REJECTED_DETAIL_TYPE,
+  orderFailed: ORDER_FAILED_DETAIL_TYPE,
+};
 
 /** The most a processor's result may weigh, in UTF-8 bytes of JSON. */
-export const MAX_RESULT_BYTES = 4_096;
+export const MAX_RESULT_BYTES: 4096 = RESULT_BYTES;

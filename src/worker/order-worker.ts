@@ -1,4 +1,5 @@
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,20 +9,32 @@ import { HandlerFunction } from '../handler-function';
 import { grantIdempotencyRecords, idempotencyStoreTable } from '../idempotency-store';
 import { acknowledgeNagFindings } from '../nag-acknowledgements';
 import { OrdersTable } from '../orders/orders-table';
+import { OrderProcessor } from '../processing/order-processor';
 import { ResolvedProps } from '../resolved-props';
 
 export interface OrderWorkerProps {
   readonly settings: ResolvedProps;
   readonly queue: sqs.IQueue;
-  /** Where the worker records each order's PROCESSED or FAILED status. */
+  /** Where the worker records each order's PROCESSED, REJECTED or FAILED status. */
   readonly ordersTable: OrdersTable;
+  /** The business step; the built-in one by default. */
+  readonly processor: OrderProcessor;
+  /** The bus the outcome events go to (the workflow's). */
+  readonly eventBus: events.IEventBus;
 }
 
-/** The worker function, its SQS event source and its idempotency table. */
+/** Environment variables of the worker runtime: a processor's `environment` may not set them. */
+export const WORKER_RUNTIME_ENVIRONMENT = [
+  'IDEMPOTENCY_TABLE_NAME', 'IDEMPOTENCY_EXPIRY_SECONDS', 'FAILURE_INJECTION_ENABLED', 'ORDERS_TABLE_NAME', 'MAX_RECEIVE_COUNT',
+  'OUTCOME_EVENT_BUS_NAME', 'EVENT_SOURCE', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL',
+];
+
+/** The worker function (the processor inside the runtime), its SQS event source and its idempotency table. */
 export class OrderWorker extends Construct {
   public readonly function: lambda.Function;
   public readonly logGroup: logs.LogGroup;
   public readonly idempotencyTable: dynamodb.Table;
+  private outcomeEventsEnabled = false;
 
   constructor(scope: Construct, id: string, props: OrderWorkerProps) {
     super(scope, id);
@@ -34,6 +47,7 @@ export class OrderWorker extends Construct {
       description: 'Processes OrderCreated events from SQS, exactly once per eventId',
       timeout: settings.workerTimeout,
       settings,
+      processor: { config: props.processor.bind(), options: props.processor.options },
       environment: {
         IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
         IDEMPOTENCY_EXPIRY_SECONDS: String(settings.idempotencyExpiry.toSeconds()),
@@ -41,6 +55,7 @@ export class OrderWorker extends Construct {
         ORDERS_TABLE_NAME: props.ordersTable.table.tableName,
         // The receive on which a failing record goes to the DLQ: the worker marks its order FAILED then.
         MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
+        EVENT_SOURCE: settings.eventSource,
       },
     });
     this.function = handler.function;
@@ -48,6 +63,7 @@ export class OrderWorker extends Construct {
 
     grantIdempotencyRecords(this.idempotencyTable, this.function);
     props.ordersTable.grantOrderStatusWrites(this.function);
+    if (settings.outcomeEvents) this.enableOutcomeEvents(props.eventBus);
 
     const eventSource = new SqsEventSource(props.queue, {
       batchSize: settings.batchSize,
@@ -64,5 +80,13 @@ export class OrderWorker extends Construct {
         'maxReceiveCount receives, with their body and attributes intact for replay; an on-failure destination would ' +
         'only receive invocation metadata.',
     }]);
+  }
+
+  /** Turns outcome publication on (once): the worker gets the bus's name and `events:PutEvents` on it alone. */
+  public enableOutcomeEvents(eventBus: events.IEventBus): void {
+    if (this.outcomeEventsEnabled) return;
+    this.outcomeEventsEnabled = true;
+    this.function.addEnvironment('OUTCOME_EVENT_BUS_NAME', eventBus.eventBusName);
+    eventBus.grantPutEventsTo(this.function);
   }
 }
