@@ -21,7 +21,8 @@ export interface OrdersWorkflowProps {
    * `orders-orders` / `orders-idempotency`.
    * Letters, digits, `-` and `_`, at most 40 characters. Changing it on a deployed stack
    * replaces every named resource: the queues (with the orders still in them), the tables and
-   * the log groups are new and empty, and the old ones follow `removalPolicy`.
+   * the log groups are new and empty, and the old ones follow `dataRemovalPolicy` (orders table,
+   * dead-letter queue) or `transientRemovalPolicy` (the rest).
    *
    * @default - functions and log groups are named from the construct's unique path (so two
    *   instances in one stack never clash); the other resources get CloudFormation-generated names
@@ -186,9 +187,11 @@ export interface OrdersWorkflowProps {
 
   /**
    * Whether the worker throws for an order with an item whose sku is `FAIL-ME`, so the
-   * retry and dead-letter path can be exercised on purpose. Turn it off in production.
+   * retry and dead-letter path can be exercised on purpose. Only for development and test
+   * stacks: with it on, anyone who may call the API can send an order to the dead-letter queue
+   * and raise its alarms. `npm run local` turns it on unless told otherwise.
    *
-   * @default true
+   * @default false
    */
   readonly failureInjection?: boolean;
 
@@ -221,7 +224,7 @@ export interface OrdersWorkflowProps {
    * status, latencies, integration, error and WAF fields) in `/aws/apigateway/<prefix>-api/access`.
    * Execution logs: API Gateway's ERROR-level records (authorizer, model validation and
    * integration failures, never request bodies) in `API-Gateway-Execution-Logs_<api id>/prod`.
-   * Both log groups get `logRetention`, `removalPolicy` and `logEncryptionKey`.
+   * Both log groups get `logRetention`, `transientRemovalPolicy` and `logEncryptionKey`.
    *
    * API Gateway writes both through the account's API Gateway CloudWatch role, a setting per
    * account and region (`AWS::ApiGateway::Account`) that this construct never creates, because
@@ -299,15 +302,41 @@ export interface OrdersWorkflowProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Removal policy of every stateful resource: both queues, the orders table, the idempotency
-   * table and every log group. Queued orders, idempotency records and logs are all
-   * transient (they expire), so they are deleted with the stack unless you say otherwise;
-   * choose `RETAIN` for a stack that holds orders you cannot lose. It also applies when a
-   * resource is replaced, for example after a change of `namePrefix`.
+   * What happens to the data no one can rebuild when the stack is deleted, or when a change
+   * (a new `namePrefix`, for example) replaces the resource: the orders table (every order's
+   * status and history) and the dead-letter queue (the orders parked in it). Retained by
+   * default, as aws-cdk-lib retains tables: a retained resource stays in the account, and a new
+   * stack with the same names fails to deploy until you delete or rename it.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly dataRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * What happens to the state that expires on its own when the stack is deleted or the resource
+   * is replaced: the main queue, the worker's idempotency table and every log group.
    *
    * @default RemovalPolicy.DESTROY
    */
-  readonly removalPolicy?: RemovalPolicy;
+  readonly transientRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Whether DynamoDB refuses to delete the orders table (deletion protection), whatever
+   * CloudFormation asks: a `cdk destroy` or a replacement then fails until you turn it off.
+   *
+   * @default false
+   */
+  readonly ordersTableDeletionProtection?: boolean;
+
+  /**
+   * How long an order's record (status, items, history) is kept after its last change: the API
+   * and the worker write a TTL attribute (`expiration`, epoch seconds) on it, and DynamoDB
+   * deletes it after that time, usually within a few days. At least one day. An order replayed
+   * from the dead-letter queue after its record expired gets a new record without the old history.
+   *
+   * @default - kept until you delete them
+   */
+  readonly orderRetention?: Duration;
 
   /**
    * The queue-age alarm fires when the oldest message in the main queue is older than this.

@@ -16,6 +16,7 @@ import { OrderAlarms } from './observability/alarms';
 import { OrdersDashboard } from './observability/dashboard';
 import { OrderQueryDefinitions } from './observability/query-definitions';
 import { OrderOperations } from './operations/order-operations';
+import { applyOrderRetention } from './orders/order-retention';
 import { OrdersTable } from './orders/orders-table';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 import { allowLogsToUseKey, workflowLogGroupNames } from './protection/log-encryption-key';
@@ -118,11 +119,16 @@ export class OrdersWorkflow extends Construct {
   /** Powertools idempotency records, one per eventId (partition key `id`, TTL `expiration`). */
   public readonly idempotencyTable: dynamodb.Table;
   /**
-   * ALARM when new messages arrive in the dead-letter queue (moved there after
-   * `maxReceiveCount` receives, or sent by EventBridge as undeliverable). It returns to OK
-   * after two quiet minutes, so a later arrival notifies again.
+   * ALARM while the dead-letter queue holds any message (`ApproximateNumberOfMessagesVisible` > 0):
+   * an order failed `maxReceiveCount` times or EventBridge could not deliver it. OK again only
+   * when the queue is empty (replayed or purged).
    */
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
+  /**
+   * ALARM when new messages arrive in the dead-letter queue. It returns to OK after two quiet
+   * minutes, so each later arrival notifies again, even while `deadLetterQueueAlarm` stays in ALARM.
+   */
+  public readonly deadLetterArrivalsAlarm: cloudwatch.Alarm;
   /** ALARM when the worker fails a whole invocation (crash, timeout, every record failed) in 5 minutes. */
   public readonly workerErrorsAlarm: cloudwatch.Alarm;
   /** ALARM when the worker fails any record, even one whose batch mates succeed (its `processing_failed` log line). */
@@ -212,6 +218,8 @@ export class OrdersWorkflow extends Construct {
     this.workerLogGroup = worker.logGroup;
     this.idempotencyTable = worker.idempotencyTable;
 
+    applyOrderRetention(settings, [this.apiFunction, this.workerFunction]);
+
     if (settings.logEncryptionKey) {
       allowLogsToUseKey(this, settings.logEncryptionKey, workflowLogGroupNames(settings));
     }
@@ -227,6 +235,7 @@ export class OrdersWorkflow extends Construct {
       alarmActions: props.alarmActions ?? [],
     });
     this.deadLetterQueueAlarm = alarms.deadLetterQueueAlarm;
+    this.deadLetterArrivalsAlarm = alarms.deadLetterArrivalsAlarm;
     this.workerErrorsAlarm = alarms.workerErrorsAlarm;
     this.recordFailuresAlarm = alarms.recordFailuresAlarm;
     this.queueAgeAlarm = alarms.queueAgeAlarm;

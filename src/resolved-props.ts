@@ -38,7 +38,18 @@ export interface ResolvedProps {
   readonly idempotencyWindow: Duration;
   readonly failureInjection: boolean;
   readonly logRetention: logs.RetentionDays;
+  /** The orders table and the dead-letter queue: what no one can rebuild. */
+  readonly dataRemovalPolicy: RemovalPolicy;
+  /** The main queue, the idempotency table and the log groups: state that expires anyway. */
+  readonly transientRemovalPolicy: RemovalPolicy;
+  /**
+   * Same as `transientRemovalPolicy`, under the name the function log groups
+   * (handler-function.ts) read; fold it into `transientRemovalPolicy` when that file is next edited.
+   */
   readonly removalPolicy: RemovalPolicy;
+  readonly ordersTableDeletionProtection: boolean;
+  /** Unset: order records never expire. */
+  readonly orderRetention?: Duration;
   readonly queueAgeAlarmThreshold: Duration;
   readonly metricsNamespace: string;
   readonly failureRateAlarmThreshold: number;
@@ -80,6 +91,7 @@ export function resolveProps(scope: Construct, props: OrdersWorkflowProps): Reso
   const maxReceiveCount = props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
   const visibilityTimeout = props.visibilityTimeout ?? minimumVisibilityTimeout(workerTimeout, props.maxBatchingWindow);
   // Unique per construct path (stack included), short enough for `<prefix>-worker` <= 64 chars.
+  const transientRemovalPolicy = props.transientRemovalPolicy ?? RemovalPolicy.DESTROY;
   const functionNamePrefix = props.namePrefix ?? Names.uniqueResourceName(scope, { maxLength: 48, separator: '-' });
   return {
     namePrefix: props.namePrefix,
@@ -102,9 +114,13 @@ export function resolveProps(scope: Construct, props: OrdersWorkflowProps): Reso
     deadLetterRetentionPeriod: props.deadLetterRetentionPeriod ?? Duration.days(14),
     idempotencyExpiry: props.idempotencyExpiry ?? Duration.days(7),
     idempotencyWindow: props.idempotencyWindow ?? Duration.hours(24),
-    failureInjection: props.failureInjection ?? true,
+    failureInjection: props.failureInjection ?? false,
     logRetention: props.logRetention ?? logs.RetentionDays.TWO_WEEKS,
-    removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    dataRemovalPolicy: props.dataRemovalPolicy ?? RemovalPolicy.RETAIN,
+    transientRemovalPolicy,
+    removalPolicy: transientRemovalPolicy,
+    ordersTableDeletionProtection: props.ordersTableDeletionProtection ?? false,
+    orderRetention: props.orderRetention,
     queueAgeAlarmThreshold: props.queueAgeAlarmThreshold ?? defaultQueueAgeAlarmThreshold(maxReceiveCount, visibilityTimeout),
     metricsNamespace: props.metricsNamespace ?? `${DEFAULT_METRICS_NAMESPACE_ROOT}/${functionNamePrefix}`,
     failureRateAlarmThreshold: props.failureRateAlarmThreshold ?? 0.05,

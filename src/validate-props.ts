@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 import { OrdersApiWaf } from './protection/orders-api-waf';
+import { renamedPropProblems } from './renamed-props';
 import { isUnresolved, minimumVisibilityTimeout, redeliveryWindow, ResolvedProps } from './resolved-props';
 
 const NAME_PREFIX = /^[A-Za-z0-9_-]{1,40}$/;
@@ -37,6 +38,7 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
     check(s >= min && s <= max, `${name} must be from ${min} to ${max} seconds (got ${s}).`);
   };
 
+  problems.push(...renamedPropProblems(props));
   if (props.namePrefix !== undefined && !Token.isUnresolved(props.namePrefix)) {
     check(NAME_PREFIX.test(props.namePrefix),
       `namePrefix must be 1 to 40 letters, digits, '-' or '_' (got '${props.namePrefix}').`);
@@ -79,6 +81,8 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
   secondsIn('queueAgeAlarmThreshold', props.queueAgeAlarmThreshold, 1, 14 * DAY);
   secondsIn('idempotencyExpiry', resolved.idempotencyExpiry, 1, 366 * DAY);
   secondsIn('idempotencyWindow', resolved.idempotencyWindow, 60, 7 * DAY);
+  // DynamoDB deletes expired items within days, not seconds: a shorter retention would promise what TTL cannot keep.
+  secondsIn('orderRetention', resolved.orderRetention, DAY, 100 * 366 * DAY);
 
   const timesKnown = ![resolved.workerTimeout, resolved.maxBatchingWindow, resolved.visibilityTimeout].some(isUnresolved);
   if (timesKnown) {

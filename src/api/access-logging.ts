@@ -74,7 +74,7 @@ export class ApiAccessLogging extends Construct {
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogGroup', {
       logGroupName: accessLogGroupName(this.settings.functionNamePrefix),
       retention: this.settings.logRetention,
-      removalPolicy: this.settings.removalPolicy,
+      removalPolicy: this.settings.transientRemovalPolicy,
       encryptionKey: this.settings.logEncryptionKey,
     });
     this.stageOptions = {
@@ -96,7 +96,7 @@ export class ApiAccessLogging extends Construct {
     const executionLogGroup = new logs.LogGroup(this, 'ExecutionLogGroup', {
       logGroupName: executionLogGroupName(api.restApiId),
       retention: this.settings.logRetention,
-      removalPolicy: this.settings.removalPolicy,
+      removalPolicy: this.settings.transientRemovalPolicy,
       encryptionKey: this.settings.logEncryptionKey,
     });
     api.deploymentStage.node.addDependency(executionLogGroup);

@@ -27,7 +27,11 @@ export class OrdersTable extends Construct {
   constructor(scope: Construct, id: string, props: OrdersTableProps) {
     super(scope, id);
     const { settings } = props;
-    this.table = idempotencyStoreTable(this, 'Table', settings, 'orders');
+    // Order records cannot be rebuilt from anything else: the data policy, not the transient one.
+    this.table = idempotencyStoreTable(this, 'Table', settings, 'orders', {
+      removalPolicy: settings.dataRemovalPolicy,
+      deletionProtection: settings.ordersTableDeletionProtection,
+    });
     this.table.addGlobalSecondaryIndex({
       indexName: OrdersTable.CALLER_INDEX_NAME,
       partitionKey: { name: 'scope', type: dynamodb.AttributeType.STRING },

@@ -25,7 +25,7 @@ describe('OrdersWorkflow with props changed', () => {
     expect(names('AWS::Events::Rule', 'Name')).toEqual(['orders-order-created']);
     expect(names('AWS::ApiGateway::RestApi', 'Name')).toEqual(['orders-api']);
     expect(names('AWS::CloudWatch::Alarm', 'AlarmName')).toEqual([
-      'orders-api-5xx', 'orders-dlq-new-messages', 'orders-main-queue-backlog', 'orders-order-failure-rate', 'orders-rule-dlq-send-failures',
+      'orders-api-5xx', 'orders-dlq-new-messages', 'orders-dlq-visible-messages', 'orders-main-queue-backlog', 'orders-order-failure-rate', 'orders-rule-dlq-send-failures',
       'orders-rule-failed-invocations', 'orders-worker-errors', 'orders-worker-record-failures',
     ]);
     expect(onlyResource(template, 'AWS::Logs::MetricFilter').props.MetricTransformations[0].MetricNamespace).toBe('cdk-orders-workflow/orders');
@@ -134,27 +134,66 @@ describe('OrdersWorkflow with props changed', () => {
     });
   });
 
-  test('log retention, queue retentions and removal policy follow the props', () => {
+  test('log retention and queue retentions follow the props', () => {
     const { template, workflow } = synthWorkflow({
       logRetention: logs.RetentionDays.ONE_MONTH,
       retentionPeriod: Duration.days(2),
       deadLetterRetentionPeriod: Duration.days(7),
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
-      expect(group).toMatchObject({ Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Retain' });
+      expect(group).toMatchObject({ Properties: { RetentionInDays: 30 } });
     }
-    const id = (c: any) => Stack.of(workflow).getLogicalId(c.node.defaultChild ?? c);
     const resources = template.toJSON().Resources;
-    // Every stateful resource: both queues, both tables, the three functions' log groups.
-    const stateful = ['AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::Logs::LogGroup']
-      .flatMap((type) => Object.keys(template.findResources(type)));
-    expect(stateful).toHaveLength(8);
-    for (const statefulId of stateful) {
-      expect(resources[statefulId]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-    }
+    const id = (c: any) => Stack.of(workflow).getLogicalId(c.node.defaultChild ?? c);
     expect(resources[id(workflow.mainQueue)].Properties.MessageRetentionPeriod).toBe(2 * 86400);
     expect(resources[id(workflow.deadLetterQueue)].Properties.MessageRetentionPeriod).toBe(7 * 86400);
+  });
+
+  describe('removal policies: data (orders table, DLQ) and transient (the rest) each follow their own prop', () => {
+    // The opposite of both defaults, so that each resource can only pass by following its own prop.
+    const { template, workflow } = synthWorkflow({
+      dataRemovalPolicy: RemovalPolicy.DESTROY,
+      transientRemovalPolicy: RemovalPolicy.RETAIN,
+    });
+    const resources = template.toJSON().Resources;
+    const id = (c: any) => Stack.of(workflow).getLogicalId(c.node.defaultChild ?? c);
+    const data = [id(workflow.ordersTable), id(workflow.deadLetterQueue)];
+
+    test('the orders table and the dead-letter queue follow dataRemovalPolicy', () => {
+      for (const dataId of data) expect(resources[dataId]).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    });
+
+    test('the main queue, the idempotency table and the four function log groups follow transientRemovalPolicy', () => {
+      const transient = ['AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::Logs::LogGroup']
+        .flatMap((type) => Object.keys(template.findResources(type)))
+        .filter((resourceId) => !data.includes(resourceId));
+      expect(transient.sort()).toEqual([
+        id(workflow.mainQueue), id(workflow.idempotencyTable), id(workflow.apiLogGroup), id(workflow.workerLogGroup),
+        id(workflow.readsLogGroup), id(workflow.operationsLogGroup),
+      ].sort());
+      for (const transientId of transient) {
+        expect(resources[transientId]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      }
+    });
+  });
+
+  test('ordersTableDeletionProtection turns on DynamoDB deletion protection of the orders table only', () => {
+    const { workflow, stack } = synthWorkflow({ ordersTableDeletionProtection: true });
+    const tables = Template.fromStack(stack).findResources('AWS::DynamoDB::Table');
+    const id = (c: any) => stack.getLogicalId(c.node.defaultChild);
+    expect(tables[id(workflow.ordersTable)].Properties.DeletionProtectionEnabled).toBe(true);
+    expect(tables[id(workflow.idempotencyTable)].Properties.DeletionProtectionEnabled).toBeUndefined();
+    const withDefaults = synthWorkflow();
+    expect(withDefaults.template.toJSON().Resources[id(withDefaults.workflow.ordersTable)].Properties.DeletionProtectionEnabled).toBeUndefined();
+  });
+
+  test('orderRetention reaches exactly the functions that write order records (API and worker), in seconds', () => {
+    const { template, workflow, stack } = synthWorkflow({ orderRetention: Duration.days(90) });
+    const env = (fn: any) => template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild)].Properties.Environment.Variables;
+    expect(env(workflow.apiFunction).ORDER_RETENTION_SECONDS).toBe(String(90 * 86400));
+    expect(env(workflow.workerFunction).ORDER_RETENTION_SECONDS).toBe(String(90 * 86400));
+    expect(env(workflow.readsFunction).ORDER_RETENTION_SECONDS).toBeUndefined();
+    expect(env(workflow.operationsFunction).ORDER_RETENTION_SECONDS).toBeUndefined();
   });
 
   test('the queue-age threshold follows the redelivery window: 3 receives x 10 minutes + 5 minutes', () => {

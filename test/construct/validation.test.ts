@@ -45,8 +45,14 @@ describe('props validation', () => {
     ['idempotency window over 7 days', { idempotencyWindow: Duration.days(8) }, /idempotencyWindow must be from 60 to 604800 seconds/],
     ['DLQ retention over 14 days', { deadLetterRetentionPeriod: Duration.days(15) }, /deadLetterRetentionPeriod must be from 60 to 1209600 seconds/],
     ['zero alarm threshold', { queueAgeAlarmThreshold: Duration.seconds(0) }, /queueAgeAlarmThreshold must be from 1/],
+    ['order retention under a day (TTL deletes within days)', { orderRetention: Duration.hours(23) }, /orderRetention must be from 86400 to \d+ seconds \(got 82800\)/],
   ])('%s is rejected with a clear message', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
+  });
+
+  test('a JavaScript caller still passing the replaced removalPolicy is told what replaced it, not silently ignored', () => {
+    expect(() => build({ removalPolicy: 'Retain' } as OrdersWorkflowProps))
+      .toThrow(/removalPolicy was replaced by dataRemovalPolicy \(orders table and dead-letter queue, default RETAIN\) and transientRemovalPolicy/);
   });
 
   test('the AWS-managed SQS key is rejected (EventBridge cannot use it)', () => {
