@@ -2,3 +2,4 @@ export * from './orders-workflow';
 export * from './orders-workflow-props';
 export * from './auth/orders-api-authorization';
 export * from './protection/orders-api-waf';
+export * from './observability/order-rejection-reason';

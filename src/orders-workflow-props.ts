@@ -68,6 +68,14 @@ export interface OrdersWorkflowProps {
   readonly authorization?: OrdersApiAuthorization;
 
   /**
+   * Name of the API's stage: the last part of `apiEndpoint` (`https://<id>.execute-api.<region>.amazonaws.com/<stageName>/`).
+   * Letters, digits, `-` and `_`, at most 128 characters.
+   *
+   * @default 'prod'
+   */
+  readonly stageName?: string;
+
+  /**
    * Stage-wide throttling of the API: steady requests per second and burst. Keeps a flood of
    * orders from exhausting the account's Lambda concurrency.
    *
@@ -154,36 +162,39 @@ export interface OrdersWorkflowProps {
    *
    * @default Duration.days(4)
    */
-  readonly retentionPeriod?: Duration;
+  readonly mainQueueRetentionPeriod?: Duration;
 
   /**
    * How long the dead-letter queue keeps messages (at most 14 days). A standard queue keeps a
    * message's original enqueue time when it moves it to the DLQ, so the DLQ must keep messages
-   * at least `retentionPeriod` plus the redelivery window (`maxReceiveCount` x
+   * at least `mainQueueRetentionPeriod` plus the redelivery window (`maxReceiveCount` x
    * `visibilityTimeout`); synth fails otherwise, because parked orders would be deleted as
-   * soon as they arrive. An order then stays in the DLQ for at least this minus `retentionPeriod`.
+   * soon as they arrive. An order then stays in the DLQ for at least this minus `mainQueueRetentionPeriod`.
    *
    * @default Duration.days(14)
    */
-  readonly deadLetterRetentionPeriod?: Duration;
+  readonly deadLetterQueueRetentionPeriod?: Duration;
 
   /**
-   * How long a processed eventId is remembered. It must outlive every redelivery of the
-   * message: at least `maxReceiveCount` x `visibilityTimeout`.
+   * Worker side: how long the worker remembers an eventId it processed, so that SQS's
+   * redeliveries of that event are acknowledged without processing the order again. It must
+   * outlive every redelivery of the message: at least `maxReceiveCount` x `visibilityTimeout`.
+   * (Client retries of `POST /orders` are `requestIdempotencyWindow`.)
    *
    * @default Duration.days(7)
    */
-  readonly idempotencyExpiry?: Duration;
+  readonly eventIdempotencyWindow?: Duration;
 
   /**
-   * How long the API remembers a request's deduplication key (the `Idempotency-Key` header,
+   * API side: how long the API remembers a request's deduplication key (the `Idempotency-Key` header,
    * else the body's `orderId`) and its answer: a retry with the same key within this window
    * gets the first answer back and publishes nothing (1 minute to 7 days). Clients that retry
-   * later than this create a second order.
+   * later than this create a second order. (SQS redeliveries to the worker are
+   * `eventIdempotencyWindow`.)
    *
    * @default Duration.hours(24)
    */
-  readonly idempotencyWindow?: Duration;
+  readonly requestIdempotencyWindow?: Duration;
 
   /**
    * Whether the worker throws for an order with an item whose sku is `FAIL-ME`, so the
@@ -223,7 +234,7 @@ export interface OrdersWorkflowProps {
    * Access logs: one JSON line per request (request id, caller identity per authorization mode,
    * status, latencies, integration, error and WAF fields) in `/aws/apigateway/<prefix>-api/access`.
    * Execution logs: API Gateway's ERROR-level records (authorizer, model validation and
-   * integration failures, never request bodies) in `API-Gateway-Execution-Logs_<api id>/prod`.
+   * integration failures, never request bodies) in `API-Gateway-Execution-Logs_<api id>/<stageName>`.
    * Both log groups get `logRetention`, `transientRemovalPolicy` and `logEncryptionKey`.
    *
    * API Gateway writes both through the account's API Gateway CloudWatch role, a setting per
@@ -379,8 +390,9 @@ export interface OrdersWorkflowProps {
 
   /**
    * Whether to add the stack outputs `ApiEndpoint`, `EventBusName`, `MainQueueUrl`, `DlqUrl`,
-   * `DynamoTableName` (the worker's idempotency table) and `OrdersTableName` to the enclosing
-   * stack, with exactly those names, plus `ApiKeyId` with `OrdersApiAuthorization.apiKey()`. Only one
+   * `DynamoTableName` (the worker's idempotency table: the reference system's name), the same
+   * table as `IdempotencyTableName`, and `OrdersTableName` to the enclosing stack, with exactly
+   * those names, plus `ApiKeyId` with `OrdersApiAuthorization.apiKey()`. Only one
    * `OrdersWorkflow` per stack can do this.
    *
    * @default false

@@ -6,6 +6,10 @@
 const RENAMED_PROPS: Record<string, string> = {
   removalPolicy: 'removalPolicy was replaced by dataRemovalPolicy (orders table and dead-letter queue, default RETAIN) ' +
     'and transientRemovalPolicy (main queue, idempotency table, log groups, default DESTROY).',
+  idempotencyWindow: 'idempotencyWindow was renamed requestIdempotencyWindow (the API\'s retry window per Idempotency-Key).',
+  idempotencyExpiry: 'idempotencyExpiry was renamed eventIdempotencyWindow (how long the worker remembers a processed eventId).',
+  retentionPeriod: 'retentionPeriod was renamed mainQueueRetentionPeriod.',
+  deadLetterRetentionPeriod: 'deadLetterRetentionPeriod was renamed deadLetterQueueRetentionPeriod.',
 };
 
 /** One problem per renamed prop that `props` still sets. */

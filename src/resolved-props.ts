@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULT_API_STAGE_NAME } from './api/access-logging';
 import { OrdersApiAuthorization } from './auth/orders-api-authorization';
 import { DEFAULT_EVENT_SOURCE } from './event-contract';
 import { OrdersWorkflowProps } from './orders-workflow-props';
@@ -12,7 +13,12 @@ import { OrdersApiWaf } from './protection/orders-api-waf';
 const DEFAULT_WORKER_TIMEOUT = Duration.seconds(30);
 const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
-/** The props with every default applied: the parts below never see `undefined`. */
+/**
+ * The props with every default applied: the parts below never see `undefined`. A few keep the
+ * props' earlier names: `retentionPeriod` (mainQueueRetentionPeriod), `deadLetterRetentionPeriod`
+ * (deadLetterQueueRetentionPeriod), `idempotencyExpiry` (eventIdempotencyWindow),
+ * `idempotencyWindow` (requestIdempotencyWindow).
+ */
 export interface ResolvedProps {
   /** The user's prefix, when given: it names every resource. */
   readonly namePrefix?: string;
@@ -37,6 +43,7 @@ export interface ResolvedProps {
   readonly idempotencyExpiry: Duration;
   readonly idempotencyWindow: Duration;
   readonly failureInjection: boolean;
+  readonly stageName: string;
   readonly logRetention: logs.RetentionDays;
   /** The orders table and the dead-letter queue: what no one can rebuild. */
   readonly dataRemovalPolicy: RemovalPolicy;
@@ -110,11 +117,12 @@ export function resolveProps(scope: Construct, props: OrdersWorkflowProps): Reso
     maxBatchingWindow: props.maxBatchingWindow,
     maxReceiveCount,
     visibilityTimeout,
-    retentionPeriod: props.retentionPeriod ?? Duration.days(4),
-    deadLetterRetentionPeriod: props.deadLetterRetentionPeriod ?? Duration.days(14),
-    idempotencyExpiry: props.idempotencyExpiry ?? Duration.days(7),
-    idempotencyWindow: props.idempotencyWindow ?? Duration.hours(24),
+    retentionPeriod: props.mainQueueRetentionPeriod ?? Duration.days(4),
+    deadLetterRetentionPeriod: props.deadLetterQueueRetentionPeriod ?? Duration.days(14),
+    idempotencyExpiry: props.eventIdempotencyWindow ?? Duration.days(7),
+    idempotencyWindow: props.requestIdempotencyWindow ?? Duration.hours(24),
     failureInjection: props.failureInjection ?? false,
+    stageName: props.stageName ?? DEFAULT_API_STAGE_NAME,
     logRetention: props.logRetention ?? logs.RetentionDays.TWO_WEEKS,
     dataRemovalPolicy: props.dataRemovalPolicy ?? RemovalPolicy.RETAIN,
     transientRemovalPolicy,

@@ -82,7 +82,7 @@ export class OrdersApi extends Construct {
       cloudWatchRole: false,
       defaultMethodOptions: this.access.defaultMethodOptions,
       deployOptions: {
-        stageName: 'prod',
+        stageName: settings.stageName,
         metricsEnabled: true,
         tracingEnabled: settings.tracing,
         throttlingRateLimit: settings.apiThrottle.rateLimit,

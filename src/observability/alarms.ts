@@ -202,7 +202,7 @@ export class OrderAlarms extends Construct {
     }
     if (threshold >= settings.retentionPeriod.toSeconds()) {
       Annotations.of(this).addWarningV2('cdk-orders-workflow:queue-age-above-retention',
-        `queueAgeAlarmThreshold (${threshold} s) is not below retentionPeriod (${settings.retentionPeriod.toSeconds()} s): ` +
+        `queueAgeAlarmThreshold (${threshold} s) is not below mainQueueRetentionPeriod (${settings.retentionPeriod.toSeconds()} s): ` +
         'messages expire before they are that old, so the queue-age alarm can never fire.');
     }
   }

@@ -119,16 +119,16 @@ describe('OrdersWorkflow with props changed', () => {
     });
   });
 
-  test('idempotencyWindow reaches the API function', () => {
-    const { template } = synthWorkflow({ idempotencyWindow: Duration.hours(2) });
+  test('requestIdempotencyWindow reaches the API function', () => {
+    const { template } = synthWorkflow({ requestIdempotencyWindow: Duration.hours(2) });
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: Match.stringLikeRegexp('-api$'),
       Environment: { Variables: Match.objectLike({ IDEMPOTENCY_WINDOW_SECONDS: '7200' }) },
     });
   });
 
-  test('failureInjection: false and idempotencyExpiry reach the worker', () => {
-    const { template } = synthWorkflow({ failureInjection: false, idempotencyExpiry: Duration.days(1) });
+  test('failureInjection: false and eventIdempotencyWindow reach the worker', () => {
+    const { template } = synthWorkflow({ failureInjection: false, eventIdempotencyWindow: Duration.days(1) });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ FAILURE_INJECTION_ENABLED: 'false', IDEMPOTENCY_EXPIRY_SECONDS: '86400' }) },
     });
@@ -137,8 +137,8 @@ describe('OrdersWorkflow with props changed', () => {
   test('log retention and queue retentions follow the props', () => {
     const { template, workflow } = synthWorkflow({
       logRetention: logs.RetentionDays.ONE_MONTH,
-      retentionPeriod: Duration.days(2),
-      deadLetterRetentionPeriod: Duration.days(7),
+      mainQueueRetentionPeriod: Duration.days(2),
+      deadLetterQueueRetentionPeriod: Duration.days(7),
     });
     for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
       expect(group).toMatchObject({ Properties: { RetentionInDays: 30 } });
@@ -213,8 +213,8 @@ describe('OrdersWorkflow with props changed', () => {
   });
 
   test('a queue-age threshold messages never reach (retention) is warned about', () => {
-    const { stack } = synthWorkflow({ retentionPeriod: Duration.minutes(30), queueAgeAlarmThreshold: Duration.hours(1) });
-    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('is not below retentionPeriod \\(1800 s\\).*can never fire'));
+    const { stack } = synthWorkflow({ mainQueueRetentionPeriod: Duration.minutes(30), queueAgeAlarmThreshold: Duration.hours(1) });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('is not below mainQueueRetentionPeriod \\(1800 s\\).*can never fire'));
   });
 
   test('alarm actions reach every alarm', () => {
@@ -266,14 +266,18 @@ describe('OrdersWorkflow with props changed', () => {
   });
 
   describe('stackOutputs', () => {
-    test('adds the six reference outputs to the stack with their exact names', () => {
+    test('adds the six reference outputs to the stack with their exact names, and IdempotencyTableName beside DynamoTableName', () => {
       const { template, workflow } = synthWorkflow({ stackOutputs: true });
       const outputs = template.findOutputs('*');
-      expect(Object.keys(outputs).sort()).toEqual(['ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'MainQueueUrl', 'OrdersTableName']);
+      expect(Object.keys(outputs).sort()).toEqual([
+        'ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'IdempotencyTableName', 'MainQueueUrl', 'OrdersTableName',
+      ]);
       const id = (c: any) => Stack.of(workflow).getLogicalId(c.node.defaultChild ?? c);
       expect(outputs.MainQueueUrl.Value).toEqual({ Ref: id(workflow.mainQueue) });
       expect(outputs.DlqUrl.Value).toEqual({ Ref: id(workflow.deadLetterQueue) });
       expect(outputs.DynamoTableName.Value).toEqual({ Ref: id(workflow.idempotencyTable) });
+      expect(outputs.IdempotencyTableName.Value).toEqual({ Ref: id(workflow.idempotencyTable) });
+      expect(outputs.DynamoTableName.Description).toMatch(/the worker's idempotency table, as IdempotencyTableName; the orders are in OrdersTableName$/);
       expect(outputs.OrdersTableName.Value).toEqual({ Ref: id(workflow.ordersTable) });
       expect(JSON.stringify(outputs.ApiEndpoint.Value)).toContain('execute-api');
     });

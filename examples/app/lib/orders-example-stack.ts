@@ -71,7 +71,7 @@ export class OrdersExampleStack extends Stack {
 
     const workflow = new OrdersWorkflow(this, 'Orders', {
       namePrefix: props.namePrefix,
-      // ApiEndpoint, EventBusName, MainQueueUrl, DlqUrl, DynamoTableName, OrdersTableName.
+      // ApiEndpoint, EventBusName, MainQueueUrl, DlqUrl, DynamoTableName (= IdempotencyTableName), OrdersTableName.
       stackOutputs: true,
       authorization: OrdersApiAuthorization.cognito({ userPool: users.userPool, operatorsGroup: OPERATORS_GROUP }),
       failureInjection: settings.failureInjection,
