@@ -132,7 +132,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // Handler bundles: lambda/<name>/handler.ts -> assets/lambda/<name>/handler/index.js
 // Minified, AWS SDK v3 inlined (the runtime's copy is not pinned by us), module-first
 // main fields so tree-shaking works. Shipped in the npm tarball; consumers never run esbuild.
-// Size and cold start (issue 11, README "Bundle size and cold start"): every handler gets
+// Size and cold start (docs/performance.md, "Bundle size and cold start"): every handler gets
 // HANDLER_ESBUILD_ARGS (projenrc/handler-bundles.ts, with the size budgets), so a handler added
 // to this loop is as lean as the others.
 // ---------------------------------------------------------------------------

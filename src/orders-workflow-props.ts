@@ -240,7 +240,7 @@ export interface OrdersWorkflowProps {
    * API Gateway writes both through the account's API Gateway CloudWatch role, a setting per
    * account and region (`AWS::ApiGateway::Account`) that this construct never creates, because
    * there is only one and other stacks rely on it. Deploying with `accessLogging: true` fails
-   * where it is not set, which is why this is off by default; the README shows how to set it.
+   * where it is not set, which is why this is off by default; docs/security.md shows how to set it.
    *
    * @default false
    */

@@ -21,7 +21,7 @@ export interface OrdersApiProps {
   readonly ordersTable: OrdersTable;
 }
 
-/** The request header that names a client's retry of one order (see HTTP-CONTRACT.md). */
+/** The request header that names a client's retry of one order (see docs/http-api.md). */
 const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
 /** REST API `POST /orders` -> API function (idempotent per key) -> PutEvents on the orders bus. */

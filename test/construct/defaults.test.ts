@@ -220,7 +220,7 @@ describe('OrdersWorkflow with default props', () => {
       }
     });
 
-    test('the three Logs Insights queries are saved, with the text the README documents', () => {
+    test('the three Logs Insights queries are saved, with the text docs/operations.md documents', () => {
       const defs = Object.values(template.findResources('AWS::Logs::QueryDefinition')).map((d: any) => d.Properties);
       expect(defs.map((d) => d.QueryString)).toEqual(LOG_QUERIES.map(renderLogQuery));
       expect(defs[1].QueryString).toContain('level = "ERROR"');
