@@ -124,14 +124,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     projectService: false,
   },
 
-  gitignore: ['/.local/', '/cdk.out/', '/test-output/'],
+  // /.venv/: the project's own Python environment, where `npm run setup` installs moto when the machine has none.
+  gitignore: ['/.local/', '/cdk.out/', '/test-output/', '/.venv/'],
 });
 
 // ---------------------------------------------------------------------------
 // Handler bundles: lambda/<name>/handler.ts -> assets/lambda/<name>/handler/index.js
 // Minified, AWS SDK v3 inlined (the runtime's copy is not pinned by us), module-first
 // main fields so tree-shaking works. Shipped in the npm tarball; consumers never run esbuild.
-// Size and cold start (issue 11, README "Bundle size and cold start"): every handler gets
+// Size and cold start (docs/performance.md, "Bundle size and cold start"): every handler gets
 // HANDLER_ESBUILD_ARGS (projenrc/handler-bundles.ts, with the size budgets), so a handler added
 // to this loop is as lean as the others.
 // ---------------------------------------------------------------------------
@@ -297,6 +298,24 @@ project.tasks.tryFind('docgen')!.reset('tsx projenrc/docgen.ts API.md');
   project.github?.tryFindWorkflow('release')?.file?.patch(JsonPatch.add('/jobs/release/steps/3', setupPython[0]), JsonPatch.add('/jobs/release/steps/4', setupPython[1]));
 }
 
+// --- Set-up of what the tests need beyond npm (moto, Chromium) ---
+// One script (scripts/setup/): `npm ci`, then `npm run local` or `npm run build`, works on a
+// machine with Node.js and Python 3. The test task and the local run call it; so do .ci/run and
+// the GitHub workflows, as an explicit step (test/packaging/setup-script.test.ts checks them).
+const setup = project.addTask('setup', {
+  description: 'Install what the tests need beyond npm: moto (into .venv with pip when moto_server is missing) and Chromium; --emulator-only for moto alone',
+  exec: 'tsx scripts/setup/main.ts',
+  receiveArgs: true,
+});
+project.testTask.prependSpawn(setup);
+{
+  const setupStep = { name: 'Install the test tools (moto, Chromium)', run: 'npm run setup' };
+  // After "Install dependencies" (the script runs with tsx), before the build or release step.
+  project.github?.tryFindWorkflow('build')?.file?.patch(JsonPatch.add('/jobs/build/steps/5', setupStep));
+  project.github?.tryFindWorkflow('release')?.file?.patch(JsonPatch.add('/jobs/release/steps/6', setupStep));
+  project.npmignore?.exclude('/.venv/');
+}
+
 // --- Local runner and DLQ replay (issue 3) ---
 // `npm run local`: the workflow on moto with the real bundles (scripts/local/). `npm run replay-dlq`
 // and the package bin: tools/replay-dlq/, bundled with the SQS client inlined so the installed bin
@@ -305,7 +324,8 @@ project.tasks.tryFind('docgen')!.reset('tsx projenrc/docgen.ts API.md');
   const local = project.addTask('local', {
     description: 'Run the whole workflow locally on moto (API on http://127.0.0.1:3000); `npm run local -- --help` for options',
   });
-  // A fresh clone has no assets/ (git-ignored): `npm ci && npm run local` must build the bundles it runs.
+  // A fresh clone has no assets/ (git-ignored) and maybe no moto: `npm ci && npm run local` sets up both.
+  local.exec('tsx scripts/setup/main.ts --emulator-only');
   local.spawn(project.bundler.bundleTask);
   local.exec('tsx scripts/local/main.ts', { receiveArgs: true });
   project.addTask('replay-dlq', {

@@ -1,12 +1,12 @@
 /**
  * How every Lambda handler is bundled, and what each bundle may weigh: one place for
  * .projenrc.ts (the bundle tasks), test/packaging/bundle-budgets.test.ts (the budgets) and the
- * benchmark (issue 11: it reports against the targets). Figures and reasons: README, "Bundle size and cold start".
+ * benchmark (issue 11: it reports against the targets). Figures and reasons: docs/performance.md, "Bundle size and cold start".
  */
 
 /**
  * esbuild flags added to EVERY handler bundle (the handler loop in .projenrc.ts), so a handler
- * added to the loop is as lean as the others. Each one was measured; see the README.
+ * added to the loop is as lean as the others. Each one was measured; see docs/performance.md.
  */
 export const HANDLER_ESBUILD_ARGS: Readonly<Record<string, string>> = {
   // The SDK's default credential chain -> the environment provider only. Lambda always puts the

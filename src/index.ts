@@ -4,3 +4,4 @@ export * from './auth/orders-api-authorization';
 export * from './protection/orders-api-waf';
 export * from './processing/order-processor';
 export * from './routing/order-detail-type';
+export * from './observability/order-rejection-reason';

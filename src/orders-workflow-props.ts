@@ -22,7 +22,8 @@ export interface OrdersWorkflowProps {
    * `orders-orders` / `orders-idempotency`.
    * Letters, digits, `-` and `_`, at most 40 characters. Changing it on a deployed stack
    * replaces every named resource: the queues (with the orders still in them), the tables and
-   * the log groups are new and empty, and the old ones follow `removalPolicy`.
+   * the log groups are new and empty, and the old ones follow `dataRemovalPolicy` (orders table,
+   * dead-letter queue) or `transientRemovalPolicy` (the rest).
    *
    * @default - functions and log groups are named from the construct's unique path (so two
    *   instances in one stack never clash); the other resources get CloudFormation-generated names
@@ -66,6 +67,14 @@ export interface OrdersWorkflowProps {
    * @default OrdersApiAuthorization.none() - open to anyone with the URL (synth warns)
    */
   readonly authorization?: OrdersApiAuthorization;
+
+  /**
+   * Name of the API's stage: the last part of `apiEndpoint` (`https://<id>.execute-api.<region>.amazonaws.com/<stageName>/`).
+   * Letters, digits, `-` and `_`, at most 128 characters.
+   *
+   * @default 'prod'
+   */
+  readonly stageName?: string;
 
   /**
    * Stage-wide throttling of the API: steady requests per second and burst. Keeps a flood of
@@ -175,42 +184,47 @@ export interface OrdersWorkflowProps {
    *
    * @default Duration.days(4)
    */
-  readonly retentionPeriod?: Duration;
+  readonly mainQueueRetentionPeriod?: Duration;
 
   /**
    * How long the dead-letter queue keeps messages (at most 14 days). A standard queue keeps a
    * message's original enqueue time when it moves it to the DLQ, so the DLQ must keep messages
-   * at least `retentionPeriod` plus the redelivery window (`maxReceiveCount` x
+   * at least `mainQueueRetentionPeriod` plus the redelivery window (`maxReceiveCount` x
    * `visibilityTimeout`); synth fails otherwise, because parked orders would be deleted as
-   * soon as they arrive. An order then stays in the DLQ for at least this minus `retentionPeriod`.
+   * soon as they arrive. An order then stays in the DLQ for at least this minus `mainQueueRetentionPeriod`.
    *
    * @default Duration.days(14)
    */
-  readonly deadLetterRetentionPeriod?: Duration;
+  readonly deadLetterQueueRetentionPeriod?: Duration;
 
   /**
-   * How long a processed eventId is remembered. It must outlive every redelivery of the
-   * message: at least `maxReceiveCount` x `visibilityTimeout`.
+   * Worker side: how long the worker remembers an eventId it processed, so that SQS's
+   * redeliveries of that event are acknowledged without processing the order again. It must
+   * outlive every redelivery of the message: at least `maxReceiveCount` x `visibilityTimeout`.
+   * (Client retries of `POST /orders` are `requestIdempotencyWindow`.)
    *
    * @default Duration.days(7)
    */
-  readonly idempotencyExpiry?: Duration;
+  readonly eventIdempotencyWindow?: Duration;
 
   /**
-   * How long the API remembers a request's deduplication key (the `Idempotency-Key` header,
+   * API side: how long the API remembers a request's deduplication key (the `Idempotency-Key` header,
    * else the body's `orderId`) and its answer: a retry with the same key within this window
    * gets the first answer back and publishes nothing (1 minute to 7 days). Clients that retry
-   * later than this create a second order.
+   * later than this create a second order. (SQS redeliveries to the worker are
+   * `eventIdempotencyWindow`.)
    *
    * @default Duration.hours(24)
    */
-  readonly idempotencyWindow?: Duration;
+  readonly requestIdempotencyWindow?: Duration;
 
   /**
    * Whether the worker throws for an order with an item whose sku is `FAIL-ME`, so the
-   * retry and dead-letter path can be exercised on purpose. Turn it off in production.
+   * retry and dead-letter path can be exercised on purpose. Only for development and test
+   * stacks: with it on, anyone who may call the API can send an order to the dead-letter queue
+   * and raise its alarms. `npm run local` turns it on unless told otherwise.
    *
-   * @default true
+   * @default false
    */
   readonly failureInjection?: boolean;
 
@@ -242,13 +256,13 @@ export interface OrdersWorkflowProps {
    * Access logs: one JSON line per request (request id, caller identity per authorization mode,
    * status, latencies, integration, error and WAF fields) in `/aws/apigateway/<prefix>-api/access`.
    * Execution logs: API Gateway's ERROR-level records (authorizer, model validation and
-   * integration failures, never request bodies) in `API-Gateway-Execution-Logs_<api id>/prod`.
-   * Both log groups get `logRetention`, `removalPolicy` and `logEncryptionKey`.
+   * integration failures, never request bodies) in `API-Gateway-Execution-Logs_<api id>/<stageName>`.
+   * Both log groups get `logRetention`, `transientRemovalPolicy` and `logEncryptionKey`.
    *
    * API Gateway writes both through the account's API Gateway CloudWatch role, a setting per
    * account and region (`AWS::ApiGateway::Account`) that this construct never creates, because
    * there is only one and other stacks rely on it. Deploying with `accessLogging: true` fails
-   * where it is not set, which is why this is off by default; the README shows how to set it.
+   * where it is not set, which is why this is off by default; docs/security.md shows how to set it.
    *
    * @default false
    */
@@ -321,15 +335,41 @@ export interface OrdersWorkflowProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Removal policy of every stateful resource: both queues, the orders table, the idempotency
-   * table and every log group. Queued orders, idempotency records and logs are all
-   * transient (they expire), so they are deleted with the stack unless you say otherwise;
-   * choose `RETAIN` for a stack that holds orders you cannot lose. It also applies when a
-   * resource is replaced, for example after a change of `namePrefix`.
+   * What happens to the data no one can rebuild when the stack is deleted, or when a change
+   * (a new `namePrefix`, for example) replaces the resource: the orders table (every order's
+   * status and history) and the dead-letter queue (the orders parked in it). Retained by
+   * default, as aws-cdk-lib retains tables: a retained resource stays in the account, and a new
+   * stack with the same names fails to deploy until you delete or rename it.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly dataRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * What happens to the state that expires on its own when the stack is deleted or the resource
+   * is replaced: the main queue, the worker's idempotency table and every log group.
    *
    * @default RemovalPolicy.DESTROY
    */
-  readonly removalPolicy?: RemovalPolicy;
+  readonly transientRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Whether DynamoDB refuses to delete the orders table (deletion protection), whatever
+   * CloudFormation asks: a `cdk destroy` or a replacement then fails until you turn it off.
+   *
+   * @default false
+   */
+  readonly ordersTableDeletionProtection?: boolean;
+
+  /**
+   * How long an order's record (status, items, history) is kept after its last change: the API
+   * and the worker write a TTL attribute (`expiration`, epoch seconds) on it, and DynamoDB
+   * deletes it after that time, usually within a few days. At least one day. An order replayed
+   * from the dead-letter queue after its record expired gets a new record without the old history.
+   *
+   * @default - kept until you delete them
+   */
+  readonly orderRetention?: Duration;
 
   /**
    * The queue-age alarm fires when the oldest message in the main queue is older than this.
@@ -372,8 +412,9 @@ export interface OrdersWorkflowProps {
 
   /**
    * Whether to add the stack outputs `ApiEndpoint`, `EventBusName`, `MainQueueUrl`, `DlqUrl`,
-   * `DynamoTableName` (the worker's idempotency table) and `OrdersTableName` to the enclosing
-   * stack, with exactly those names, plus `ApiKeyId` with `OrdersApiAuthorization.apiKey()`. Only one
+   * `DynamoTableName` (the worker's idempotency table: the reference system's name), the same
+   * table as `IdempotencyTableName`, and `OrdersTableName` to the enclosing stack, with exactly
+   * those names, plus `ApiKeyId` with `OrdersApiAuthorization.apiKey()`. Only one
    * `OrdersWorkflow` per stack can do this.
    *
    * @default false

@@ -14,8 +14,11 @@ import {
 } from './auth/authorization-warnings';
 import { OrderAlarms } from './observability/alarms';
 import { OrdersDashboard } from './observability/dashboard';
+import { OrderRejectionReason } from './observability/order-rejection-reason';
 import { OrderQueryDefinitions } from './observability/query-definitions';
+import { WorkflowMetrics } from './observability/workflow-metrics';
 import { OrderOperations } from './operations/order-operations';
+import { applyOrderRetention } from './orders/order-retention';
 import { OrdersTable } from './orders/orders-table';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 import { allowLogsToUseKey, workflowLogGroupNames } from './protection/log-encryption-key';
@@ -37,9 +40,9 @@ import { OrderWorker } from './worker/order-worker';
  * Insights queries, alarms and a dashboard.
  */
 export class OrdersWorkflow extends Construct {
-  /** The REST API (`POST /orders`, `GET /orders`, `GET /orders/{orderId}` on stage `prod`). */
+  /** The REST API (`POST /orders`, `GET /orders`, `GET /orders/{orderId}` on stage `stageName`). */
   public readonly api: apigateway.RestApi;
-  /** Base URL of the API's `prod` stage, ending in `/`. POST orders to `${apiEndpoint}orders`. */
+  /** Base URL of the API's stage (`stageName`), ending in `/`. POST orders to `${apiEndpoint}orders`. */
   public readonly apiEndpoint: string;
   /** Validates requests, deduplicates retries and publishes OrderCreated events. */
   public readonly apiFunction: lambda.Function;
@@ -85,7 +88,7 @@ export class OrdersWorkflow extends Construct {
   public readonly accessLogGroup?: logs.LogGroup;
   /**
    * With `accessLogging`: API Gateway's ERROR-level execution logs of the stage
-   * (`API-Gateway-Execution-Logs_<api id>/prod`), created here so that it has a retention and key.
+   * (`API-Gateway-Execution-Logs_<api id>/<stageName>`), created here so that it has a retention and key.
    *
    * @default - undefined without `accessLogging`
    */
@@ -100,7 +103,7 @@ export class OrdersWorkflow extends Construct {
   /**
    * The orders store, partition key `id`, TTL attribute `expiration`. It holds the API's request
    * idempotency records (Powertools defaults, one per deduplication key, kept
-   * `idempotencyWindow`) and each order's state (`order#<caller scope>#<orderId>`: status,
+   * `requestIdempotencyWindow`) and each order's state (`order#<caller scope>#<orderId>`: status,
    * attempts, lastError, history; written ACCEPTED by the API, PROCESSED or FAILED by the worker).
    */
   public readonly ordersTable: dynamodb.Table;
@@ -122,11 +125,16 @@ export class OrdersWorkflow extends Construct {
   /** Powertools idempotency records, one per eventId (partition key `id`, TTL `expiration`). */
   public readonly idempotencyTable: dynamodb.Table;
   /**
-   * ALARM when new messages arrive in the dead-letter queue (moved there after
-   * `maxReceiveCount` receives, or sent by EventBridge as undeliverable). It returns to OK
-   * after two quiet minutes, so a later arrival notifies again.
+   * ALARM while the dead-letter queue holds any message (`ApproximateNumberOfMessagesVisible` > 0):
+   * an order failed `maxReceiveCount` times or EventBridge could not deliver it. OK again only
+   * when the queue is empty (replayed or purged).
    */
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
+  /**
+   * ALARM when new messages arrive in the dead-letter queue. It returns to OK after two quiet
+   * minutes, so each later arrival notifies again, even while `deadLetterQueueAlarm` stays in ALARM.
+   */
+  public readonly deadLetterArrivalsAlarm: cloudwatch.Alarm;
   /** ALARM when the worker fails a whole invocation (crash, timeout, every record failed) in 5 minutes. */
   public readonly workerErrorsAlarm: cloudwatch.Alarm;
   /** ALARM when the worker fails any record, even one whose batch mates succeed (its `processing_failed` log line). */
@@ -155,6 +163,8 @@ export class OrdersWorkflow extends Construct {
   private readonly worker: OrderWorker;
   private readonly outcomeEventsProp?: boolean;
   private readonly eventSource: string;
+  private readonly ordersStore: OrdersTable;
+  private readonly metrics: WorkflowMetrics;
   private readonly operations: OrderOperations;
   private readonly authorizationMode: AuthorizationMode;
 
@@ -185,6 +195,8 @@ export class OrdersWorkflow extends Construct {
 
     const ordersTable = new OrdersTable(this, 'OrdersStore', { settings });
     this.ordersTable = ordersTable.table;
+    this.ordersStore = ordersTable;
+    this.metrics = new WorkflowMetrics(settings.metricsNamespace);
 
     const api = new OrdersApi(this, 'Api', { settings, eventBus: this.eventBus, ordersTable });
     this.api = api.api;
@@ -224,6 +236,8 @@ export class OrdersWorkflow extends Construct {
     this.workerLogGroup = worker.logGroup;
     this.idempotencyTable = worker.idempotencyTable;
 
+    applyOrderRetention(settings, [this.apiFunction, this.workerFunction]);
+
     if (settings.logEncryptionKey) {
       allowLogsToUseKey(this, settings.logEncryptionKey, workflowLogGroupNames(settings));
     }
@@ -239,6 +253,7 @@ export class OrdersWorkflow extends Construct {
       alarmActions: props.alarmActions ?? [],
     });
     this.deadLetterQueueAlarm = alarms.deadLetterQueueAlarm;
+    this.deadLetterArrivalsAlarm = alarms.deadLetterArrivalsAlarm;
     this.workerErrorsAlarm = alarms.workerErrorsAlarm;
     this.recordFailuresAlarm = alarms.recordFailuresAlarm;
     this.queueAgeAlarm = alarms.queueAgeAlarm;
@@ -272,6 +287,7 @@ export class OrdersWorkflow extends Construct {
         MainQueueUrl: this.mainQueue.queueUrl,
         DlqUrl: this.deadLetterQueue.queueUrl,
         DynamoTableName: this.idempotencyTable.tableName,
+        IdempotencyTableName: this.idempotencyTable.tableName,
         OrdersTableName: this.ordersTable.tableName,
         ...(this.apiKey ? { ApiKeyId: this.apiKey.keyId } : {}),
       });
@@ -351,7 +367,7 @@ export class OrdersWorkflow extends Construct {
 
   /**
    * Allows `grantee` to call `POST /orders` with SigV4-signed requests: `execute-api:Invoke`
-   * on exactly that method of the `prod` stage, added to the grantee's policy.
+   * on exactly that method of the API's stage, added to the grantee's policy.
    *
    * This decides who may call only with `OrdersApiAuthorization.iam()`. In the other modes
    * API Gateway does not check IAM for the method: the permission is still added, opens and
@@ -371,7 +387,7 @@ export class OrdersWorkflow extends Construct {
   /**
    * Allows `grantee` (an operator's role, a runbook automation...) to call the operations routes
    * `GET /ops/queues`, `POST /ops/redrive` and `GET /ops/redrive` with SigV4-signed requests:
-   * `execute-api:Invoke` on exactly those three methods of the `prod` stage, added to the
+   * `execute-api:Invoke` on exactly those three methods of the API's stage, added to the
    * grantee's policy. It grants nothing on `/orders`.
    *
    * The ops methods are AWS_IAM in every authorization mode except `cognito()`, where the
@@ -383,5 +399,91 @@ export class OrdersWorkflow extends Construct {
   public grantOperations(grantee: iam.IGrantable): iam.Grant {
     warnAboutGrantOperationsWithoutIam(this, this.authorizationMode);
     return this.operations.grantInvoke(grantee);
+  }
+
+  /**
+   * Allows `grantee` to read orders: `dynamodb:GetItem` on the orders table (one order, by its key
+   * `order#<caller scope>#<orderId>`) and `dynamodb:Query` on its caller-scope index (a caller's
+   * orders, newest first), nothing else. The table also holds the API's request-idempotency
+   * records, which GetItem can read too.
+   *
+   * @param grantee the principal that may read orders (a reporting job, another team's function...)
+   */
+  public grantReadOrders(grantee: iam.IGrantable): iam.Grant {
+    return this.ordersStore.grantOrderReads(grantee);
+  }
+
+  /**
+   * Allows `grantee` to receive and delete the orders parked in the dead-letter queue (and to
+   * decrypt them with a customer-managed `queueEncryptionKey`), as `sqs.Queue.grantConsumeMessages`
+   * does. A consumer that deletes a message takes the order out of the replay path.
+   *
+   * @param grantee the principal that may consume the dead-letter queue
+   */
+  public grantConsumeDeadLetters(grantee: iam.IGrantable): iam.Grant {
+    return this.deadLetterQueue.grantConsumeMessages(grantee);
+  }
+
+  /**
+   * OrdersAccepted: orders the API published (202, not replays of an earlier answer). Namespace
+   * `metricsNamespace`, dimension `service=orders-api`, Sum over 5 minutes unless `props` say otherwise.
+   *
+   * @param props statistic, period, label...; the namespace and dimensions stay the ones the API emits
+   */
+  public metricOrdersAccepted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.ordersAccepted(props);
+  }
+
+  /**
+   * OrdersRejected: requests the API refused before publishing anything, for one `reason`.
+   * Namespace `metricsNamespace`, dimensions `service=orders-api` and `reason`, Sum over 5 minutes
+   * unless `props` say otherwise.
+   *
+   * @param reason which refusals to count
+   * @param props statistic, period, label...; the namespace and dimensions stay the ones the API emits
+   */
+  public metricOrdersRejected(reason: OrderRejectionReason, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.ordersRejected(reason, props);
+  }
+
+  /**
+   * OrdersProcessed: orders the worker processed for the first time. Namespace `metricsNamespace`,
+   * dimension `service=orders-worker`, Sum over 5 minutes unless `props` say otherwise.
+   *
+   * @param props statistic, period, label...; the namespace and dimensions stay the ones the worker emits
+   */
+  public metricOrdersProcessed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.ordersProcessed(props);
+  }
+
+  /**
+   * OrdersFailed: failed processing attempts (every attempt, not only the last). Namespace
+   * `metricsNamespace`, dimension `service=orders-worker`, Sum over 5 minutes unless `props` say otherwise.
+   *
+   * @param props statistic, period, label...; the namespace and dimensions stay the ones the worker emits
+   */
+  public metricOrdersFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.ordersFailed(props);
+  }
+
+  /**
+   * DuplicatesIgnored: redelivered events whose eventId was already processed. Namespace
+   * `metricsNamespace`, dimension `service=orders-worker`, Sum over 5 minutes unless `props` say otherwise.
+   *
+   * @param props statistic, period, label...; the namespace and dimensions stay the ones the worker emits
+   */
+  public metricDuplicatesIgnored(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.duplicatesIgnored(props);
+  }
+
+  /**
+   * ProcessingLatency: milliseconds from an order's `createdAt` to its processing. Namespace
+   * `metricsNamespace`, dimension `service=orders-worker`, Average over 5 minutes unless `props`
+   * say otherwise (for example `statistic: 'p99'`).
+   *
+   * @param props statistic, period, label...; the namespace and dimensions stay the ones the worker emits
+   */
+  public metricProcessingLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.processingLatency(props);
   }
 }

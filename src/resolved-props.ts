@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULT_API_STAGE_NAME } from './api/access-logging';
 import { OrdersApiAuthorization } from './auth/orders-api-authorization';
 import { DEFAULT_EVENT_SOURCE } from './event-contract';
 import { OrdersWorkflowProps } from './orders-workflow-props';
@@ -13,7 +14,12 @@ import { OrderProcessor } from './processing/order-processor';
 const DEFAULT_WORKER_TIMEOUT = Duration.seconds(30);
 const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
-/** The props with every default applied: the parts below never see `undefined`. */
+/**
+ * The props with every default applied: the parts below never see `undefined`. A few keep the
+ * props' earlier names: `retentionPeriod` (mainQueueRetentionPeriod), `deadLetterRetentionPeriod`
+ * (deadLetterQueueRetentionPeriod), `idempotencyExpiry` (eventIdempotencyWindow),
+ * `idempotencyWindow` (requestIdempotencyWindow).
+ */
 export interface ResolvedProps {
   /** The user's prefix, when given: it names every resource. */
   readonly namePrefix?: string;
@@ -42,8 +48,20 @@ export interface ResolvedProps {
   readonly idempotencyExpiry: Duration;
   readonly idempotencyWindow: Duration;
   readonly failureInjection: boolean;
+  readonly stageName: string;
   readonly logRetention: logs.RetentionDays;
+  /** The orders table and the dead-letter queue: what no one can rebuild. */
+  readonly dataRemovalPolicy: RemovalPolicy;
+  /** The main queue, the idempotency table and the log groups: state that expires anyway. */
+  readonly transientRemovalPolicy: RemovalPolicy;
+  /**
+   * Same as `transientRemovalPolicy`, under the name the function log groups
+   * (handler-function.ts) read; fold it into `transientRemovalPolicy` when that file is next edited.
+   */
   readonly removalPolicy: RemovalPolicy;
+  readonly ordersTableDeletionProtection: boolean;
+  /** Unset: order records never expire. */
+  readonly orderRetention?: Duration;
   readonly queueAgeAlarmThreshold: Duration;
   readonly metricsNamespace: string;
   readonly failureRateAlarmThreshold: number;
@@ -86,6 +104,7 @@ export function resolveProps(scope: Construct, props: OrdersWorkflowProps): Reso
   const maxReceiveCount = props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
   const visibilityTimeout = props.visibilityTimeout ?? minimumVisibilityTimeout(workerTimeout, props.maxBatchingWindow);
   // Unique per construct path (stack included), short enough for `<prefix>-worker` <= 64 chars.
+  const transientRemovalPolicy = props.transientRemovalPolicy ?? RemovalPolicy.DESTROY;
   const functionNamePrefix = props.namePrefix ?? Names.uniqueResourceName(scope, { maxLength: 48, separator: '-' });
   return {
     namePrefix: props.namePrefix,
@@ -107,13 +126,18 @@ export function resolveProps(scope: Construct, props: OrdersWorkflowProps): Reso
     maxBatchingWindow: props.maxBatchingWindow,
     maxReceiveCount,
     visibilityTimeout,
-    retentionPeriod: props.retentionPeriod ?? Duration.days(4),
-    deadLetterRetentionPeriod: props.deadLetterRetentionPeriod ?? Duration.days(14),
-    idempotencyExpiry: props.idempotencyExpiry ?? Duration.days(7),
-    idempotencyWindow: props.idempotencyWindow ?? Duration.hours(24),
-    failureInjection: props.failureInjection ?? true,
+    retentionPeriod: props.mainQueueRetentionPeriod ?? Duration.days(4),
+    deadLetterRetentionPeriod: props.deadLetterQueueRetentionPeriod ?? Duration.days(14),
+    idempotencyExpiry: props.eventIdempotencyWindow ?? Duration.days(7),
+    idempotencyWindow: props.requestIdempotencyWindow ?? Duration.hours(24),
+    failureInjection: props.failureInjection ?? false,
+    stageName: props.stageName ?? DEFAULT_API_STAGE_NAME,
     logRetention: props.logRetention ?? logs.RetentionDays.TWO_WEEKS,
-    removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    dataRemovalPolicy: props.dataRemovalPolicy ?? RemovalPolicy.RETAIN,
+    transientRemovalPolicy,
+    removalPolicy: transientRemovalPolicy,
+    ordersTableDeletionProtection: props.ordersTableDeletionProtection ?? false,
+    orderRetention: props.orderRetention,
     queueAgeAlarmThreshold: props.queueAgeAlarmThreshold ?? defaultQueueAgeAlarmThreshold(maxReceiveCount, visibilityTimeout),
     metricsNamespace: props.metricsNamespace ?? `${DEFAULT_METRICS_NAMESPACE_ROOT}/${functionNamePrefix}`,
     failureRateAlarmThreshold: props.failureRateAlarmThreshold ?? 0.05,

@@ -7,12 +7,19 @@ export interface WorkflowOutputValues {
   readonly EventBusName: string;
   readonly MainQueueUrl: string;
   readonly DlqUrl: string;
-  /** The worker's idempotency table (the name predates the orders table). */
+  /** The worker's idempotency table: the reference system's name, kept for its scripts. */
   readonly DynamoTableName: string;
+  /** The same table under a name that says what it is. */
+  readonly IdempotencyTableName: string;
   readonly OrdersTableName: string;
   /** With API key authorization: the key's id (its value never appears in a template). */
   readonly ApiKeyId?: string;
 }
+
+/** Where the output's name alone could mislead. */
+const OUTPUT_NOTES: Record<string, string> = {
+  DynamoTableName: 'the worker\'s idempotency table, as IdempotencyTableName; the orders are in OrdersTableName',
+};
 
 /**
  * Adds the outputs to the enclosing stack (not under the construct, whose path would prefix and
@@ -25,6 +32,7 @@ export function addStackOutputs(workflow: Construct, values: WorkflowOutputValue
       throw new Error(`${workflow.node.path}: the stack already has an output or construct named '${name}'. ` +
         'Set stackOutputs: true on only one OrdersWorkflow per stack, and read the others\' properties instead.');
     }
-    new CfnOutput(stack, name, { value, description: `${name} of ${workflow.node.path} (cdk-orders-workflow)` });
+    const note = OUTPUT_NOTES[name] ? `: ${OUTPUT_NOTES[name]}` : '';
+    new CfnOutput(stack, name, { value, description: `${name} of ${workflow.node.path} (cdk-orders-workflow)${note}` });
   }
 }

@@ -4,10 +4,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 import { OrdersApiWaf } from './protection/orders-api-waf';
+import { renamedPropProblems } from './renamed-props';
 import { isUnresolved, minimumVisibilityTimeout, redeliveryWindow, ResolvedProps } from './resolved-props';
 import { WORKER_RUNTIME_ENVIRONMENT } from './worker/order-worker';
 
 const NAME_PREFIX = /^[A-Za-z0-9_-]{1,40}$/;
+/** API Gateway's rule for a stage name. */
+const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
 const AWS_MANAGED_SQS_KEY = 'alias/aws/sqs';
 /** The handler bundles target node22 (esbuild `--target=node22`). */
@@ -38,6 +41,7 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
     check(s >= min && s <= max, `${name} must be from ${min} to ${max} seconds (got ${s}).`);
   };
 
+  problems.push(...renamedPropProblems(props));
   if (props.namePrefix !== undefined && !Token.isUnresolved(props.namePrefix)) {
     check(NAME_PREFIX.test(props.namePrefix),
       `namePrefix must be 1 to 40 letters, digits, '-' or '_' (got '${props.namePrefix}').`);
@@ -47,6 +51,9 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
       'eventSource must be a non-empty string of at most 256 characters.');
     check(!resolved.eventSource.startsWith('aws.'),
       `eventSource must not start with 'aws.' (reserved for AWS services; got '${resolved.eventSource}').`);
+  }
+  if (!Token.isUnresolved(resolved.stageName)) {
+    check(STAGE_NAME.test(resolved.stageName), `stageName must be 1 to 128 letters, digits, '-' or '_' (got '${resolved.stageName}').`);
   }
   for (const origin of resolved.corsAllowOrigins) {
     if (Token.isUnresolved(origin)) continue;
@@ -75,12 +82,14 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
   validateProcessor(props, resolved, check);
   secondsIn('maxBatchingWindow', resolved.maxBatchingWindow, 0, 300);
   secondsIn('visibilityTimeout', resolved.visibilityTimeout, 0, 12 * 60 * 60);
-  secondsIn('retentionPeriod', resolved.retentionPeriod, 60, 14 * DAY);
-  secondsIn('deadLetterRetentionPeriod', resolved.deadLetterRetentionPeriod, 60, 14 * DAY);
+  secondsIn('mainQueueRetentionPeriod', resolved.retentionPeriod, 60, 14 * DAY);
+  secondsIn('deadLetterQueueRetentionPeriod', resolved.deadLetterRetentionPeriod, 60, 14 * DAY);
   // Only a threshold the user chose: the derived default follows the (checked) queue settings.
   secondsIn('queueAgeAlarmThreshold', props.queueAgeAlarmThreshold, 1, 14 * DAY);
-  secondsIn('idempotencyExpiry', resolved.idempotencyExpiry, 1, 366 * DAY);
-  secondsIn('idempotencyWindow', resolved.idempotencyWindow, 60, 7 * DAY);
+  secondsIn('eventIdempotencyWindow', resolved.idempotencyExpiry, 1, 366 * DAY);
+  secondsIn('requestIdempotencyWindow', resolved.idempotencyWindow, 60, 7 * DAY);
+  // DynamoDB deletes expired items within days, not seconds: a shorter retention would promise what TTL cannot keep.
+  secondsIn('orderRetention', resolved.orderRetention, DAY, 100 * 366 * DAY);
 
   const timesKnown = ![resolved.workerTimeout, resolved.maxBatchingWindow, resolved.visibilityTimeout].some(isUnresolved);
   if (timesKnown) {
@@ -94,21 +103,21 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
     const window = redeliveryWindow(resolved.maxReceiveCount, resolved.visibilityTimeout).toSeconds();
     if (!isUnresolved(resolved.idempotencyExpiry)) {
       check(resolved.idempotencyExpiry.toSeconds() >= window,
-        `idempotencyExpiry (${resolved.idempotencyExpiry.toSeconds()} s) must be at least maxReceiveCount x visibilityTimeout ` +
+        `eventIdempotencyWindow (${resolved.idempotencyExpiry.toSeconds()} s) must be at least maxReceiveCount x visibilityTimeout ` +
         `(${window} s), or a redelivered order could be processed twice.`);
     }
     if (!isUnresolved(resolved.retentionPeriod)) {
       const retention = resolved.retentionPeriod.toSeconds();
       check(retention > window,
-        `retentionPeriod (${retention} s) must be longer than maxReceiveCount x visibilityTimeout (${window} s), or an ` +
+        `mainQueueRetentionPeriod (${retention} s) must be longer than maxReceiveCount x visibilityTimeout (${window} s), or an ` +
         'order that keeps failing expires from the main queue before SQS moves it to the dead-letter queue.');
       if (!isUnresolved(resolved.deadLetterRetentionPeriod)) {
         const dlqRetention = resolved.deadLetterRetentionPeriod.toSeconds();
         check(dlqRetention >= retention + window,
-          `deadLetterRetentionPeriod (${dlqRetention} s) must be at least retentionPeriod plus maxReceiveCount x ` +
+          `deadLetterQueueRetentionPeriod (${dlqRetention} s) must be at least mainQueueRetentionPeriod plus maxReceiveCount x ` +
           `visibilityTimeout (${retention} + ${window} = ${retention + window} s): SQS keeps a message's original enqueue ` +
           'time when it moves it to the dead-letter queue, so a shorter DLQ retention deletes parked orders on arrival. ' +
-          'Raise deadLetterRetentionPeriod (at most 14 days) or lower retentionPeriod.');
+          'Raise deadLetterQueueRetentionPeriod (at most 14 days) or lower mainQueueRetentionPeriod.');
       }
     }
   }

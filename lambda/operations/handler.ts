@@ -1,5 +1,5 @@
 /**
- * The operations routes (HTTP-CONTRACT.md, "Operations"): `GET /ops/queues`, `POST /ops/redrive`,
+ * The operations routes (docs/http-api.md, "Operations routes"): `GET /ops/queues`, `POST /ops/redrive`,
  * `GET /ops/redrive`. A function of its own with an SQS client only: its role may redrive the
  * dead-letter queue, which no other function's may, and the POST path's bundle carries none of it.
  */

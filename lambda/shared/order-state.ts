@@ -12,6 +12,7 @@
 import { AttributeValue, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { fromItem, toItem } from './attribute-values';
 import type { JsonObject, OrderItem } from './order-contract';
+import { orderRetentionSeconds, withExpiration } from './order-retention';
 
 /** PROCESSED and REJECTED are final; FAILED may still become either (a replay). */
 export type OrderStatus = 'ACCEPTED' | 'PROCESSED' | 'REJECTED' | 'FAILED';
@@ -156,7 +157,12 @@ export function boundedError(message: string): string {
 
 /** Reads and writes order records on one table (built once at cold start). */
 export class OrderStateStore {
-  constructor(private readonly tableName: string, private readonly client: DynamoDBClient = new DynamoDBClient({})) {}
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBClient = new DynamoDBClient({}),
+    /** `orderRetention`: every write stamps the TTL; undefined keeps records. */
+    private readonly retentionSeconds: number | undefined = orderRetentionSeconds(process.env),
+  ) {}
 
   async get(scope: string, orderId: string): Promise<OrderRecord | undefined> {
     return this.read(orderKey(scope, orderId));
@@ -167,7 +173,7 @@ export class OrderStateStore {
     try {
       await this.client.send(new PutItemCommand({
         TableName: this.tableName,
-        Item: toOrderItem(record),
+        Item: toOrderItem(withExpiration(record, this.retentionSeconds)),
         ConditionExpression: 'attribute_not_exists(id)',
       }));
       return true;
@@ -190,7 +196,7 @@ export class OrderStateStore {
       try {
         await this.client.send(new PutItemCommand({
           TableName: this.tableName,
-          Item: toOrderItem(next),
+          Item: toOrderItem(withExpiration(next, this.retentionSeconds)),
           ...(current === undefined
             ? { ConditionExpression: 'attribute_not_exists(id)' }
             : { ConditionExpression: '#version = :version', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': { N: String(current.version) } } }),

@@ -26,6 +26,9 @@ import { startApiServer } from './api-gateway/server';
 import { createEmulatorClients, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './emulator/clients';
 import { Emulator, startEmulator } from './emulator/moto-server';
 import { provisionStack, ProvisionedStack } from './emulator/provision';
+import {
+  DEFAULT_FAILURE_INJECTION, FAILURE_INJECTION_ENV, FailureInjectionChoice, failureInjectionState, FailureInjectionState, withFailureInjection,
+} from './lambda/failure-injection';
 import { handlerEnvironment } from './lambda/handler-env';
 import { LocalFunction } from './lambda/local-function';
 import { LogListener, LogSink } from './logs';
@@ -78,8 +81,15 @@ export interface LocalWorkflowOptions {
    * @default the template's timeout, at most (visibility timeout - batching window) / 2
    */
   readonly workerTimeoutSeconds?: number;
-  /** Extra or overriding environment of the worker, e.g. `{ FAILURE_INJECTION_ENABLED: 'false' }`. */
+  /** Extra or overriding environment of the worker, e.g. `{ FAILURE_INJECTION_ENABLED: 'false' }` (wins over `failureInjection`). */
   readonly workerEnv?: Readonly<Record<string, string>>;
+  /**
+   * The worker's failure injection (sku FAIL-ME): `on` and `off` override the stack's setting,
+   * `template` keeps it. On by default, so the walk-through's failing order works although the
+   * construct's default is off.
+   * @default 'on'
+   */
+  readonly failureInjection?: FailureInjectionChoice;
   /** Extra or overriding environment of the API function. */
   readonly apiEnv?: Readonly<Record<string, string>>;
   /** Start the SQS pollers at once. `false`: call `worker.startPolling()` or `worker.deliver()` yourself. @default true */
@@ -125,6 +135,8 @@ export interface LocalWorkflow {
   /** SQS with the emulated message move task in front of moto (outputs.SqsEndpoint): what the functions use for SQS. */
   readonly sqsEndpoint: string;
   readonly stackName: string;
+  /** Whether FAIL-ME fails at start, and who decided (the runner, `workerEnv` or the stack). */
+  readonly failureInjection: FailureInjectionState;
   readonly worker: LocalWorker;
   readonly api: { readonly functionName: string; pids(): number[] };
   /** What each method of the template requires, as the local API Gateway enforces it (e.g. `POST /orders`: `AWS_IAM`). */
@@ -147,10 +159,10 @@ export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 2;
  */
 const DEFAULT_WORKER_CONCURRENCY = 5;
 const DEFAULT_API_CONCURRENCY = 4;
-/** The worker's switch for the FAIL-ME sku (lambda/worker/config.ts). */
-export const FAILURE_INJECTION_ENV = 'FAILURE_INJECTION_ENABLED';
+export { FAILURE_INJECTION_ENV } from './lambda/failure-injection';
 
-export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Promise<LocalWorkflow> {
+export async function startLocalWorkflow(requested: LocalWorkflowOptions = {}): Promise<LocalWorkflow> {
+  const options = { ...requested, workerEnv: withFailureInjection(requested.workerEnv, requested.failureInjection) };
   const logs = new LogSink({ quiet: options.quiet, onLog: options.onLog });
   const log = (message: string) => logs.local(message);
   const cleanups = new Cleanups(log);
@@ -201,8 +213,9 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
     cleanups.push(() => poller.stop());
     if (options.pollQueue !== false && model.eventSource.enabled) poller.start();
 
-    // As the worker reads it (lambda/worker/config.ts): on unless the variable says 'false'.
-    const failureInjection = (options.workerEnv?.[FAILURE_INJECTION_ENV] ?? String(model.workerFunction.environment[FAILURE_INJECTION_ENV] ?? true)) !== 'false';
+    const injection = failureInjectionState(requested.workerEnv, requested.failureInjection ?? DEFAULT_FAILURE_INJECTION,
+      model.workerFunction.environment[FAILURE_INJECTION_ENV]);
+    const failureInjection = injection.enabled;
     let outputs = localOutputs(model, provisioned, server.url, { emulator: emulatorEndpoint, sqs: moveTasks.url }, failureInjection, access.outputs);
     if (options.outputsFile) writeOutputsFile(options.outputsFile, outputs);
     return {
@@ -213,6 +226,7 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions = {}): Pr
       emulatorEndpoint,
       sqsEndpoint: moveTasks.url,
       stackName: stack.stackName,
+      failureInjection: injection,
       worker: localWorker(model, timing, poller, functions.worker),
       setFailureInjection: (enabled) => {
         functions.worker.updateEnvironment({ [FAILURE_INJECTION_ENV]: String(enabled) });

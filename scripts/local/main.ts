@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EmulatorMissingError } from './emulator/moto-server';
 import { DEFAULT_API_PORT, DEFAULT_VISIBILITY_TIMEOUT_SECONDS, LocalWorkflow, startLocalWorkflow, TemplateSource } from './index';
+import { DEFAULT_FAILURE_INJECTION, FAILURE_INJECTION_CHOICES, FailureInjectionChoice, failureInjectionLine } from './lambda/failure-injection';
 import { LocalOutputs, SECRET_OUTPUTS } from './outputs';
 import { listenForCommands, RUNNER_COMMANDS_HELP } from './runner-commands';
 import { LOCAL_AUTHORIZATION_MODES, LocalAuthorizationMode, localAuthorizationProps } from './template/local-stack';
@@ -27,7 +28,9 @@ Options:
   --authorization <mode>     this repo's stack with OrdersApiAuthorization <mode>: none, iam,
                              api-key or cognito (a user pool and a demo user)   [none]
   --stack <name>             which stack of --app-dir                        [the only one]
-  --worker-env KEY=VALUE     extra worker environment (repeatable), e.g. FAILURE_INJECTION_ENABLED=false
+  --failure-injection <x>    sku FAIL-ME fails every attempt: on, off, or template (the
+                             stack's own setting; the construct's default is off)   [on]
+  --worker-env KEY=VALUE     extra worker environment (repeatable), e.g. LOG_LEVEL=DEBUG
   --outputs-file <file>      where to write the outputs                      [.local/outputs.json]
   --quiet                    do not print handler and runner logs
   --emulator-logs            also print moto's request log
@@ -45,6 +48,7 @@ function parseCommandLine(argv: string[]) {
       'app-dir': { type: 'string' },
       'authorization': { type: 'string' },
       'stack': { type: 'string' },
+      'failure-injection': { type: 'string' },
       'worker-env': { type: 'string', multiple: true },
       'outputs-file': { type: 'string' },
       'quiet': { type: 'boolean' },
@@ -78,6 +82,10 @@ function parseCommandLine(argv: string[]) {
     workerEnv[match[1]] = match[2];
   }
   if (values.stack !== undefined && values['app-dir'] === undefined) throw new UsageError('--stack needs --app-dir');
+  const failureInjection = values['failure-injection'] ?? DEFAULT_FAILURE_INJECTION;
+  if (!(FAILURE_INJECTION_CHOICES as readonly string[]).includes(failureInjection)) {
+    throw new UsageError(`--failure-injection must be one of ${FAILURE_INJECTION_CHOICES.join(', ')}, got "${failureInjection}"`);
+  }
   const authorization = values.authorization;
   if (authorization !== undefined) {
     if (!(LOCAL_AUTHORIZATION_MODES as readonly string[]).includes(authorization)) {
@@ -108,6 +116,7 @@ function parseCommandLine(argv: string[]) {
       emulatorEndpoint: emulatorEndpoint?.replace(/\/+$/, ''),
       visibilityTimeoutSeconds,
       workerEnv,
+      failureInjection: failureInjection as FailureInjectionChoice,
       template,
       outputsFile: path.resolve(values['outputs-file'] ?? path.join('.local', 'outputs.json')),
       quiet: values.quiet === true,
@@ -164,6 +173,7 @@ function banner(local: LocalWorkflow, outputsFile: string): string {
   return [
     '',
     `Orders workflow running locally: stack ${local.stackName}, AWS APIs emulated by moto at ${local.emulatorEndpoint}`,
+    failureInjectionLine(local.failureInjection),
     '',
     ...rows,
     `  (also in ${relativeOutputs})`,

@@ -15,7 +15,10 @@ export interface LocalOutputs extends AccessOutputs {
   readonly EventBusName: string;
   readonly MainQueueUrl: string;
   readonly DlqUrl: string;
+  /** The worker's idempotency table (the reference system's name for it). */
   readonly DynamoTableName: string;
+  /** The same table, named for what it is. */
+  readonly IdempotencyTableName: string;
   /** The API's request-deduplication (and, later, order state) table, when the stack has one. */
   readonly OrdersTableName?: string;
   /** Point SDK clients and the replay tool here (`AWS_ENDPOINT_URL` / `--endpoint`). */
@@ -52,6 +55,7 @@ export function localOutputs(
     MainQueueUrl: refOf(model.mainQueueLogicalId),
     DlqUrl: refOf(model.deadLetterQueueLogicalId),
     DynamoTableName: refOf(model.idempotencyTableLogicalId),
+    IdempotencyTableName: refOf(model.idempotencyTableLogicalId),
     ...(model.ordersTableLogicalId !== undefined ? { OrdersTableName: refOf(model.ordersTableLogicalId) } : {}),
     EmulatorEndpoint: endpoints.emulator,
     SqsEndpoint: endpoints.sqs,

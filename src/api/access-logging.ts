@@ -4,16 +4,16 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ResolvedProps } from '../resolved-props';
 
-/** The stage's name: `deployOptions.stageName` of the orders API. */
-export const API_STAGE_NAME = 'prod';
+/** The stage's name unless `stageName` says otherwise. */
+export const DEFAULT_API_STAGE_NAME = 'prod';
 
 export function accessLogGroupName(functionNamePrefix: string): string {
   return `/aws/apigateway/${functionNamePrefix}-api/access`;
 }
 
 /** The group API Gateway writes a stage's execution logs to; its name is fixed by API Gateway. */
-export function executionLogGroupName(restApiId: string): string {
-  return `API-Gateway-Execution-Logs_${restApiId}/${API_STAGE_NAME}`;
+export function executionLogGroupName(restApiId: string, stageName: string): string {
+  return `API-Gateway-Execution-Logs_${restApiId}/${stageName}`;
 }
 
 /**
@@ -74,7 +74,7 @@ export class ApiAccessLogging extends Construct {
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogGroup', {
       logGroupName: accessLogGroupName(this.settings.functionNamePrefix),
       retention: this.settings.logRetention,
-      removalPolicy: this.settings.removalPolicy,
+      removalPolicy: this.settings.transientRemovalPolicy,
       encryptionKey: this.settings.logEncryptionKey,
     });
     this.stageOptions = {
@@ -94,9 +94,9 @@ export class ApiAccessLogging extends Construct {
    */
   public attachTo(api: apigateway.RestApi): logs.LogGroup {
     const executionLogGroup = new logs.LogGroup(this, 'ExecutionLogGroup', {
-      logGroupName: executionLogGroupName(api.restApiId),
+      logGroupName: executionLogGroupName(api.restApiId, this.settings.stageName),
       retention: this.settings.logRetention,
-      removalPolicy: this.settings.removalPolicy,
+      removalPolicy: this.settings.transientRemovalPolicy,
       encryptionKey: this.settings.logEncryptionKey,
     });
     api.deploymentStage.node.addDependency(executionLogGroup);

@@ -21,7 +21,7 @@ export interface OrdersApiProps {
   readonly ordersTable: OrdersTable;
 }
 
-/** The request header that names a client's retry of one order (see HTTP-CONTRACT.md). */
+/** The request header that names a client's retry of one order (see docs/http-api.md). */
 const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
 /** REST API `POST /orders` -> API function (idempotent per key) -> PutEvents on the orders bus. */
@@ -82,7 +82,7 @@ export class OrdersApi extends Construct {
       cloudWatchRole: false,
       defaultMethodOptions: this.access.defaultMethodOptions,
       deployOptions: {
-        stageName: 'prod',
+        stageName: settings.stageName,
         metricsEnabled: true,
         tracingEnabled: settings.tracing,
         throttlingRateLimit: settings.apiThrottle.rateLimit,

@@ -24,7 +24,7 @@ export function warnAboutOpenApi(workflow: IConstruct, mode: AuthorizationMode, 
     `the default). ${HOW_TO_CLOSE}.`);
   if (failureInjection) {
     Annotations.of(workflow).addWarningV2(AUTHORIZATION_WARNINGS.openApiWithFailureInjection,
-      'The orders API is open and failureInjection is on (the default): anyone can POST an order with sku FAIL-ME, ' +
+      'The orders API is open and failureInjection is on: anyone can POST an order with sku FAIL-ME, ' +
       'which fails every delivery, lands in the dead-letter queue and raises the DLQ alarm (pages on-call). ' +
       `Set failureInjection: false, or ${HOW_TO_CLOSE[0].toLowerCase()}${HOW_TO_CLOSE.slice(1)}.`);
   }

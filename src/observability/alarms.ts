@@ -33,6 +33,7 @@ const FAILURE_RATE_PERIOD = Duration.minutes(5);
  */
 export class OrderAlarms extends Construct {
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
+  public readonly deadLetterArrivalsAlarm: cloudwatch.Alarm;
   public readonly workerErrorsAlarm: cloudwatch.Alarm;
   public readonly queueAgeAlarm: cloudwatch.Alarm;
   public readonly ruleFailedInvocationsAlarm: cloudwatch.Alarm;
@@ -61,8 +62,22 @@ export class OrderAlarms extends Construct {
     };
     const sum = { period: COUNT_PERIOD, statistic: cloudwatch.Stats.SUM };
 
+    // The seed's alarm: in ALARM for as long as any order waits in the DLQ, so green means drained.
+    this.deadLetterQueueAlarm = props.deadLetterQueue
+      .metricApproximateNumberOfMessagesVisible({ period: COUNT_PERIOD, statistic: cloudwatch.Stats.MAXIMUM })
+      .createAlarm(this, 'DeadLetterQueueVisible', {
+        alarmName: name('dlq-visible-messages'),
+        alarmDescription: 'The dead-letter queue holds orders (failed maxReceiveCount times, or undeliverable by ' +
+          'EventBridge): inspect them, fix the cause, then replay. OK again only once the queue is empty.',
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        ...evaluation,
+      });
+
+    // Beside it: the alarm above stays in ALARM while the queue is non-empty, so a second
+    // arrival would notify no one; this one notifies for every arrival after a quiet spell.
     this.deadLetterArrivals = deadLetterArrivals(props.deadLetterQueue, COUNT_PERIOD);
-    this.deadLetterQueueAlarm = this.deadLetterArrivals.createAlarm(this, 'DeadLetterQueueArrivals', {
+    this.deadLetterArrivalsAlarm = this.deadLetterArrivals.createAlarm(this, 'DeadLetterQueueArrivals', {
       alarmName: name('dlq-new-messages'),
       alarmDescription: 'New orders arrived in the dead-letter queue (failed maxReceiveCount times, or undeliverable ' +
         'by EventBridge): inspect them, fix the cause, then replay. Notifies again for arrivals after a quiet spell.',
@@ -164,6 +179,7 @@ export class OrderAlarms extends Construct {
   public get all(): cloudwatch.Alarm[] {
     return [
       this.deadLetterQueueAlarm,
+      this.deadLetterArrivalsAlarm,
       this.workerErrorsAlarm,
       this.queueAgeAlarm,
       this.ruleFailedInvocationsAlarm,
@@ -186,7 +202,7 @@ export class OrderAlarms extends Construct {
     }
     if (threshold >= settings.retentionPeriod.toSeconds()) {
       Annotations.of(this).addWarningV2('cdk-orders-workflow:queue-age-above-retention',
-        `queueAgeAlarmThreshold (${threshold} s) is not below retentionPeriod (${settings.retentionPeriod.toSeconds()} s): ` +
+        `queueAgeAlarmThreshold (${threshold} s) is not below mainQueueRetentionPeriod (${settings.retentionPeriod.toSeconds()} s): ` +
         'messages expire before they are that old, so the queue-age alarm can never fire.');
     }
   }

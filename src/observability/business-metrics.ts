@@ -22,16 +22,27 @@ export interface BusinessMetrics {
   readonly failureRate: cloudwatch.MathExpression;
 }
 
+/**
+ * One business metric as the `handler` emits it: its namespace, name and dimension set ([service],
+ * plus `extraDimensions`). Options may change the statistic, period, label..., never the
+ * dimensions, which would name a metric nobody writes. Counts default to Sum.
+ */
+export function businessMetric(
+  namespace: string, handler: 'api' | 'worker', metricName: string,
+  options: cloudwatch.MetricOptions = {}, extraDimensions: Record<string, string> = {},
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    statistic: cloudwatch.Stats.SUM,
+    ...options,
+    namespace,
+    metricName,
+    dimensionsMap: { [SERVICE_DIMENSION]: handlerServiceName(handler), ...extraDimensions },
+  });
+}
+
 export function businessMetrics(namespace: string, period: Duration): BusinessMetrics {
   const metric = (handler: 'api' | 'worker', metricName: string, options: Partial<cloudwatch.MetricProps> = {}) =>
-    new cloudwatch.Metric({
-      namespace,
-      metricName,
-      statistic: cloudwatch.Stats.SUM,
-      period,
-      ...options,
-      dimensionsMap: { [SERVICE_DIMENSION]: handlerServiceName(handler), ...options.dimensionsMap },
-    });
+    businessMetric(namespace, handler, metricName, { period, ...options }, options.dimensionsMap);
   const rejected = Object.fromEntries(REJECTION_REASONS.map((reason) => [reason, metric('api', BUSINESS_METRICS.ordersRejected, {
     dimensionsMap: { [REJECTION_REASON_DIMENSION]: reason },
     label: `Rejected: ${reason}`,

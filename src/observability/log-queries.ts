@@ -1,6 +1,6 @@
 /**
  * The CloudWatch Logs Insights queries of the runbook, kept as data so that
- * (1) the construct ships them as saved QueryDefinitions, (2) the README prints them,
+ * (1) the construct ships them as saved QueryDefinitions, (2) docs/operations.md prints them,
  * and (3) the handler tests run their filters against the log lines the handlers really
  * write. Powertools writes `level` in capitals (`"ERROR"`), so the queries say `ERROR`.
  */

@@ -2,7 +2,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { OrdersApiAccess } from '../auth/orders-api-access';
 
 /**
- * The operations routes are never open (HTTP-CONTRACT.md): with Cognito they use the API's
+ * The operations routes are never open (docs/http-api.md): with Cognito they use the API's
  * Cognito authorizer (and scopes) and the handler admits only the operators group; in every
  * other mode they are AWS_IAM, whatever the API's default. In `apiKey()` mode they need no API
  * key: a key names a client application and its usage plan, not a person, and the SigV4

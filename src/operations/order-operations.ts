@@ -74,7 +74,7 @@ export class OrderOperations extends Construct {
     ];
   }
 
-  /** execute-api:Invoke on the three ops methods of the `prod` stage, nothing else. */
+  /** execute-api:Invoke on the three ops methods of the API's stage, nothing else. */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,

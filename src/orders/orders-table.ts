@@ -27,7 +27,11 @@ export class OrdersTable extends Construct {
   constructor(scope: Construct, id: string, props: OrdersTableProps) {
     super(scope, id);
     const { settings } = props;
-    this.table = idempotencyStoreTable(this, 'Table', settings, 'orders');
+    // Order records cannot be rebuilt from anything else: the data policy, not the transient one.
+    this.table = idempotencyStoreTable(this, 'Table', settings, 'orders', {
+      removalPolicy: settings.dataRemovalPolicy,
+      deletionProtection: settings.ordersTableDeletionProtection,
+    });
     this.table.addGlobalSecondaryIndex({
       indexName: OrdersTable.CALLER_INDEX_NAME,
       partitionKey: { name: 'scope', type: dynamodb.AttributeType.STRING },
@@ -45,14 +49,16 @@ export class OrdersTable extends Construct {
     this.grantOnTable(fn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
   }
 
-  /** The reads function: one order (GetItem) and a caller's recent orders (Query on the table and its index), nothing else. */
-  public grantOrderReads(fn: lambda.IFunction): void {
-    this.grantOnTable(fn, ['dynamodb:GetItem']);
-    iam.Grant.addToPrincipal({
-      grantee: fn,
+  /**
+   * What the reads function (and `grantReadOrders`) may do: one order (GetItem on the table) and
+   * a caller's recent orders (Query on the caller-scope index), nothing else.
+   */
+  public grantOrderReads(grantee: iam.IGrantable): iam.Grant {
+    return this.grantOnTable(grantee, ['dynamodb:GetItem']).combine(iam.Grant.addToPrincipal({
+      grantee,
       actions: ['dynamodb:Query'],
       resourceArns: [`${this.table.tableArn}/index/${OrdersTable.CALLER_INDEX_NAME}`],
-    });
+    }));
   }
 
   /** The worker's conditional read-then-write of an order's status (GetItem, PutItem), nothing else. */
@@ -60,7 +66,7 @@ export class OrdersTable extends Construct {
     this.grantOnTable(fn, ['dynamodb:GetItem', 'dynamodb:PutItem']);
   }
 
-  private grantOnTable(fn: lambda.IFunction, actions: string[]): void {
-    iam.Grant.addToPrincipal({ grantee: fn, actions, resourceArns: [this.table.tableArn] });
+  private grantOnTable(grantee: iam.IGrantable, actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.table.tableArn] });
   }
 }

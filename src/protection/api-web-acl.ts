@@ -111,7 +111,7 @@ export class ApiWebAcl extends Construct {
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName,
       retention: settings.logRetention,
-      removalPolicy: settings.removalPolicy,
+      removalPolicy: settings.transientRemovalPolicy,
       encryptionKey: settings.logEncryptionKey,
     });
     const logging = new wafv2.CfnLoggingConfiguration(this, 'Logging', {

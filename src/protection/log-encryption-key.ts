@@ -11,7 +11,9 @@ import { wafLogGroupName } from './api-web-acl';
  * time. A pattern instead of the id keeps a key that lives in another stack free of a
  * dependency cycle (its policy would reference this stack's API, this stack its key).
  */
-export const EXECUTION_LOG_GROUP_PATTERN = 'API-Gateway-Execution-Logs_*/prod';
+export function executionLogGroupPattern(stageName: string): string {
+  return `API-Gateway-Execution-Logs_*/${stageName}`;
+}
 
 /**
  * Every log group the workflow creates with these settings, by name (the execution logs' by
@@ -25,7 +27,7 @@ export function workflowLogGroupNames(settings: ResolvedProps): string[] {
     `/aws/lambda/${prefix}-worker`,
     `/aws/lambda/${prefix}-reads`,
     `/aws/lambda/${prefix}-operations`,
-    ...(settings.accessLogging ? [accessLogGroupName(prefix), EXECUTION_LOG_GROUP_PATTERN] : []),
+    ...(settings.accessLogging ? [accessLogGroupName(prefix), executionLogGroupPattern(settings.stageName)] : []),
     ...(settings.waf?._managed?.logRequests ? [wafLogGroupName(prefix)] : []),
   ];
 }

@@ -15,7 +15,7 @@ export interface OrdersApiManagedWafOptions {
   /**
    * Whether WAF writes a log line for every request it evaluates (the rule that matched, the
    * action, the client address, the headers) to a CloudWatch log group
-   * `aws-waf-logs-<name prefix>` with the workflow's `logRetention`, `removalPolicy` and
+   * `aws-waf-logs-<name prefix>` with the workflow's `logRetention`, `transientRemovalPolicy` and
    * `logEncryptionKey`. The `authorization` and `x-api-key` headers are redacted, so tokens,
    * signatures and API keys never reach the logs. Costs CloudWatch Logs ingestion per
    * request; the web ACL's CloudWatch metrics and sampled requests are on either way.

@@ -22,8 +22,6 @@ export class OrderQueues extends Construct {
     const { settings, encryptionKey } = props;
     const common: sqs.QueueProps = {
       enforceSSL: true,
-      // Queued orders are state like the tables: the user decides whether they outlive the stack.
-      removalPolicy: settings.removalPolicy,
       ...(encryptionKey
         ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: encryptionKey }
         : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
@@ -31,6 +29,8 @@ export class OrderQueues extends Construct {
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       ...common,
+      // Parked orders exist nowhere else until replayed: data, retained by default.
+      removalPolicy: settings.dataRemovalPolicy,
       queueName: settings.namePrefix && `${settings.namePrefix}-dlq`,
       retentionPeriod: settings.deadLetterRetentionPeriod,
     });
@@ -41,6 +41,8 @@ export class OrderQueues extends Construct {
 
     this.mainQueue = new sqs.Queue(this, 'MainQueue', {
       ...common,
+      // Its messages are retried or parked in the DLQ within the retention period anyway.
+      removalPolicy: settings.transientRemovalPolicy,
       queueName: settings.namePrefix && `${settings.namePrefix}-main-queue`,
       retentionPeriod: settings.retentionPeriod,
       visibilityTimeout: settings.visibilityTimeout,

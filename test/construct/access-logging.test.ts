@@ -71,9 +71,9 @@ describe('accessLogging: true', () => {
   });
 });
 
-test('logRetention and removalPolicy apply to the API\'s log groups too', () => {
+test('logRetention and transientRemovalPolicy apply to the API\'s log groups too', () => {
   const { template } = synthWorkflow({
-    accessLogging: true, logRetention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.RETAIN,
+    accessLogging: true, logRetention: logs.RetentionDays.ONE_MONTH, transientRemovalPolicy: RemovalPolicy.RETAIN,
   });
   const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
   expect(groups).toHaveLength(6);

@@ -75,21 +75,25 @@ describe('none(), the default', () => {
     expect(apiEnvironment(built).AUTHORIZATION_MODE).toBe('none');
   });
 
-  test('synth warns that the API is open and, with failureInjection on (the default), that anyone can page on-call', () => {
-    expect(built.warningIds.sort()).toEqual([AUTHORIZATION_WARNINGS.openApi, AUTHORIZATION_WARNINGS.openApiWithFailureInjection].sort());
+  test('synth warns that the API is open; failure injection is off by default, so nothing more', () => {
+    expect(built.warningIds).toEqual([AUTHORIZATION_WARNINGS.openApi]);
     const messages = Annotations.fromStack(built.stack).findWarning('/TestStack/Orders', Match.anyValue()).map((m) => String(m.entry.data));
-    expect(messages).toEqual(expect.arrayContaining([
+    expect(messages).toEqual([
       expect.stringMatching(/^The orders API is open: anyone who knows its URL can POST \/orders.*OrdersApiAuthorization\.iam\(\), \.apiKey\(\) or \.cognito/),
+    ]);
+  });
+
+  test('with failureInjection on, synth also warns that anyone can page on-call', () => {
+    const injecting = build(() => ({ failureInjection: true }));
+    expect(injecting.warningIds.sort()).toEqual([AUTHORIZATION_WARNINGS.openApi, AUTHORIZATION_WARNINGS.openApiWithFailureInjection].sort());
+    const messages = Annotations.fromStack(injecting.stack).findWarning('/TestStack/Orders', Match.anyValue()).map((m) => String(m.entry.data));
+    expect(messages).toEqual(expect.arrayContaining([
       expect.stringMatching(/failureInjection is on.*sku FAIL-ME.*dead-letter queue.*pages on-call.*Set failureInjection: false/),
     ]));
   });
 
-  test('with failureInjection off, only the open-API warning', () => {
-    expect(build(() => ({ failureInjection: false })).warningIds).toEqual([AUTHORIZATION_WARNINGS.openApi]);
-  });
-
   test('the warnings can be acknowledged by id on the workflow (or any parent)', () => {
-    const acknowledged = build(() => ({}), (workflow) => {
+    const acknowledged = build(() => ({ failureInjection: true }), (workflow) => {
       CoreAnnotations.of(workflow).acknowledgeWarning(AUTHORIZATION_WARNINGS.openApi, 'A public demo');
       CoreAnnotations.of(Stack.of(workflow)).acknowledgeWarning(AUTHORIZATION_WARNINGS.openApiWithFailureInjection, 'A DLQ drill environment');
     });

@@ -1,14 +1,14 @@
 /**
  * The business metrics on the construct side: the namespace prop and its validation, the
  * failure-rate alarm, the dashboard row, and the proof that the alarm and the dashboard name
- * exactly the metrics the handlers emit (the handlers run here with the environment the template
+ * exactly the metrics the handlers emit, as do the metricXxx() methods (the handlers run here with the environment the template
  * gives them, and their EMF lines are compared with the template).
  */
 import { Token } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { onlyResource, Synthesized, synthWorkflow } from './synth';
-import { OrdersWorkflow, OrdersWorkflowProps } from '../../src';
+import { OrderRejectionReason, OrdersWorkflow, OrdersWorkflowProps } from '../../src';
 import { EmittedMetric, emittedMetrics } from '../handlers/support/emf';
 import { apiEvent, envelope, lambdaContext, orderDetail, postJson, sqsEvent, sqsRecord } from '../handlers/support/events';
 import { FakeIdempotencyTable } from '../handlers/support/fake-idempotency-table';
@@ -120,6 +120,15 @@ describe('what the alarm and the dashboard name is what the handlers emit', () =
     // The dashboard shows every emitted metric, and nothing in the namespace that is not emitted.
     const shown = dashboardMetrics(synth, namespace);
     expect([...new Set(shown.map((row) => row.key))].sort()).toEqual(emittedKeys);
+    // The metricXxx() methods name every emitted metric, and only emitted ones.
+    const { workflow } = synth;
+    const methods = [
+      workflow.metricOrdersAccepted(), workflow.metricOrdersProcessed(), workflow.metricOrdersFailed(),
+      workflow.metricDuplicatesIgnored(), workflow.metricProcessingLatency(),
+      ...Object.values(OrderRejectionReason).map((reason) => workflow.metricOrdersRejected(reason)),
+    ];
+    expect(methods.map((metric) => key(metric.namespace, metric.metricName, metric.dimensions as Record<string, string>)).sort())
+      .toEqual(emittedKeys);
   });
 });
 

@@ -12,7 +12,7 @@ const cognitoPool = (stack: Stack) => cognito.UserPool.fromUserPoolId(stack, 'Us
 
 /**
  * With default props, what is left once the construct has acknowledged the findings inherent to
- * its design: the user's decisions, each closed by a prop. README.md's cdk-nag table lists
+ * its design: the user's decisions, each closed by a prop. docs/security.md's cdk-nag table lists
  * exactly these rows, and each row's prop is proven to close its finding.
  */
 const DEFAULT_FINDINGS: Array<{ id: string; closedBy: string; props: (stack: Stack) => OrdersWorkflowProps }> = [
@@ -34,9 +34,9 @@ const DEFAULT_FINDINGS: Array<{ id: string; closedBy: string; props: (stack: Sta
   { id: 'Serverless-LambdaTracing', closedBy: '`tracing: true`', props: () => ({ tracing: true }) },
 ];
 
-/** The rows of README.md's table under "### cdk-nag": [finding, closed by]. */
+/** The rows of docs/security.md's table under "### cdk-nag": [finding, closed by]. */
 function readmeTable(): string[][] {
-  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const readme = readFileSync(join(__dirname, '..', '..', 'docs', 'security.md'), 'utf8');
   const section = readme.slice(readme.indexOf('### cdk-nag'));
   return section.slice(0, section.indexOf('\n## ')).split('\n')
     .filter((line) => /^\| `(AwsSolutions|Serverless)-/.test(line))
@@ -44,7 +44,7 @@ function readmeTable(): string[][] {
     .map((cells) => [cells[0].replace(/`/g, ''), cells[cells.length - 1]]);
 }
 
-test('default props: exactly the findings the README table lists, each with the prop that closes it', () => {
+test('default props: exactly the findings the docs/security.md table lists, each with the prop that closes it', () => {
   expect(ruleIds(() => ({ namePrefix: 'orders' }))).toEqual(DEFAULT_FINDINGS.map((f) => f.id).sort());
   expect(readmeTable()).toEqual(DEFAULT_FINDINGS.map((f) => [f.id, f.closedBy]));
 });

@@ -44,7 +44,7 @@ describe('OrdersWorkflow with default props', () => {
       });
     });
 
-    test('orders table: pk id, TTL expiration (Powertools defaults), caller-scope index, on-demand, AWS-managed encryption, PITR, deleted with the stack', () => {
+    test('orders table: pk id, TTL expiration (Powertools defaults), caller-scope index, on-demand, AWS-managed encryption, PITR, retained with the stack', () => {
       expect(resourceProps(workflow.ordersTable)).toEqual({
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
         AttributeDefinitions: [
@@ -62,8 +62,15 @@ describe('OrdersWorkflow with default props', () => {
         SSESpecification: { SSEEnabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       });
-      expect(resource(workflow.ordersTable)).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+      // Order records cannot be rebuilt: retained like aws-cdk-lib's tables; no deletion protection unless asked.
+      expect(resource(workflow.ordersTable)).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       expect(stackId(workflow.ordersTable)).not.toBe(stackId(workflow.idempotencyTable));
+    });
+
+    test('order records never expire unless orderRetention is set: no ORDER_RETENTION_SECONDS on any function', () => {
+      for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+        expect(Object.keys((fn as any).Properties.Environment?.Variables ?? {})).not.toContain('ORDER_RETENTION_SECONDS');
+      }
     });
   });
 
@@ -130,8 +137,12 @@ describe('OrdersWorkflow with default props', () => {
       expect(resourceProps(workflow.deadLetterQueue)).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
     });
 
-    test.each(['mainQueue', 'deadLetterQueue'] as const)('%s is deleted with the stack (removalPolicy default)', (queue) => {
-      expect(resource(workflow[queue])).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    test('the main queue is transient: deleted with the stack (transientRemovalPolicy default)', () => {
+      expect(resource(workflow.mainQueue)).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    });
+
+    test('the dead-letter queue holds parked orders: retained with the stack (dataRemovalPolicy default)', () => {
+      expect(resource(workflow.deadLetterQueue)).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     });
   });
 
@@ -155,16 +166,16 @@ describe('OrdersWorkflow with default props', () => {
         SSESpecification: { SSEEnabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       }));
-      template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+      expect(resource(workflow.idempotencyTable)).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
     });
 
-    test('worker: 30 s timeout, idempotency for 7 days, failure injection on, order status in the orders table, FAILED on receive 5 (the default maxReceiveCount)', () => {
+    test('worker: 30 s timeout, idempotency for 7 days, failure injection off, order status in the orders table, FAILED on receive 5 (the default maxReceiveCount)', () => {
       const fn = resourceProps(workflow.workerFunction);
       expect(fn.Timeout).toBe(30);
       expect(fn.Environment.Variables).toEqual(expect.objectContaining({
         IDEMPOTENCY_TABLE_NAME: { Ref: stackId(workflow.idempotencyTable) },
         IDEMPOTENCY_EXPIRY_SECONDS: String(7 * 24 * 3600),
-        FAILURE_INJECTION_ENABLED: 'true',
+        FAILURE_INJECTION_ENABLED: 'false',
         ORDERS_TABLE_NAME: { Ref: stackId(workflow.ordersTable) },
         MAX_RECEIVE_COUNT: '5',
         POWERTOOLS_SERVICE_NAME: 'orders-worker',
@@ -209,7 +220,7 @@ describe('OrdersWorkflow with default props', () => {
       }
     });
 
-    test('the three Logs Insights queries are saved, with the text the README documents', () => {
+    test('the three Logs Insights queries are saved, with the text docs/operations.md documents', () => {
       const defs = Object.values(template.findResources('AWS::Logs::QueryDefinition')).map((d: any) => d.Properties);
       expect(defs.map((d) => d.QueryString)).toEqual(LOG_QUERIES.map(renderLogQuery));
       expect(defs[1].QueryString).toContain('level = "ERROR"');
@@ -225,8 +236,22 @@ describe('OrdersWorkflow with default props', () => {
     ];
     const countAlarm = { Period: 60, Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' };
 
-    test('DLQ: new messages (increase of visible + in flight, or EventBridge sends) > 0 in either of the last two minutes', () => {
-      const props = resourceProps(workflow.deadLetterQueueAlarm);
+    test('DLQ: in ALARM while any message is visible in it (the maximum of ApproximateNumberOfMessagesVisible > 0 a minute)', () => {
+      expect(resourceProps(workflow.deadLetterQueueAlarm)).toEqual(expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: sqsDimensions(workflow.deadLetterQueue),
+        Statistic: 'Maximum',
+        Period: 60,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      }));
+    });
+
+    test('DLQ arrivals: new messages (increase of visible + in flight, or EventBridge sends) > 0 in either of the last two minutes', () => {
+      const props = resourceProps(workflow.deadLetterArrivalsAlarm);
       expect(props).toMatchObject({
         ComparisonOperator: 'GreaterThanThreshold', Threshold: 0, EvaluationPeriods: 2, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching',
       });
@@ -307,12 +332,13 @@ describe('OrdersWorkflow with default props', () => {
       });
     });
 
-    test('eight alarms, each a public property and in alarms', () => {
+    test('nine alarms, each a public property and in alarms', () => {
       const alarmIds = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).sort();
-      expect(alarmIds).toHaveLength(8);
+      expect(alarmIds).toHaveLength(9);
       expect(workflow.alarms.map(stackId).sort()).toEqual(alarmIds);
       expect([
-        workflow.deadLetterQueueAlarm, workflow.workerErrorsAlarm, workflow.recordFailuresAlarm, workflow.queueAgeAlarm,
+        workflow.deadLetterQueueAlarm, workflow.deadLetterArrivalsAlarm, workflow.workerErrorsAlarm, workflow.recordFailuresAlarm,
+        workflow.queueAgeAlarm,
         workflow.ruleFailedInvocationsAlarm, workflow.ruleDeadLetterFailuresAlarm, workflow.apiServerErrorsAlarm,
         workflow.failureRateAlarm,
       ].map(stackId).sort()).toEqual(alarmIds);
@@ -422,7 +448,7 @@ describe('OrdersWorkflow with default props', () => {
     test('no stack outputs unless asked, but every resource is a property', () => {
       expect(Object.keys(template.findOutputs('*'))).toEqual([]);
       expect(workflow.apiEndpoint).toBeDefined();
-      expect(workflow.alarms).toHaveLength(8);
+      expect(workflow.alarms).toHaveLength(9);
       expect(workflow.ordersTable).toBeDefined();
       expect(workflow.queryDefinitions).toHaveLength(3);
       expect(workflow.dashboard).toBeDefined();

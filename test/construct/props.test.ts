@@ -25,7 +25,7 @@ describe('OrdersWorkflow with props changed', () => {
     expect(names('AWS::Events::Rule', 'Name')).toEqual(['orders-order-created']);
     expect(names('AWS::ApiGateway::RestApi', 'Name')).toEqual(['orders-api']);
     expect(names('AWS::CloudWatch::Alarm', 'AlarmName')).toEqual([
-      'orders-api-5xx', 'orders-dlq-new-messages', 'orders-main-queue-backlog', 'orders-order-failure-rate', 'orders-rule-dlq-send-failures',
+      'orders-api-5xx', 'orders-dlq-new-messages', 'orders-dlq-visible-messages', 'orders-main-queue-backlog', 'orders-order-failure-rate', 'orders-rule-dlq-send-failures',
       'orders-rule-failed-invocations', 'orders-worker-errors', 'orders-worker-record-failures',
     ]);
     expect(onlyResource(template, 'AWS::Logs::MetricFilter').props.MetricTransformations[0].MetricNamespace).toBe('cdk-orders-workflow/orders');
@@ -119,42 +119,81 @@ describe('OrdersWorkflow with props changed', () => {
     });
   });
 
-  test('idempotencyWindow reaches the API function', () => {
-    const { template } = synthWorkflow({ idempotencyWindow: Duration.hours(2) });
+  test('requestIdempotencyWindow reaches the API function', () => {
+    const { template } = synthWorkflow({ requestIdempotencyWindow: Duration.hours(2) });
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: Match.stringLikeRegexp('-api$'),
       Environment: { Variables: Match.objectLike({ IDEMPOTENCY_WINDOW_SECONDS: '7200' }) },
     });
   });
 
-  test('failureInjection: false and idempotencyExpiry reach the worker', () => {
-    const { template } = synthWorkflow({ failureInjection: false, idempotencyExpiry: Duration.days(1) });
+  test('failureInjection: false and eventIdempotencyWindow reach the worker', () => {
+    const { template } = synthWorkflow({ failureInjection: false, eventIdempotencyWindow: Duration.days(1) });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ FAILURE_INJECTION_ENABLED: 'false', IDEMPOTENCY_EXPIRY_SECONDS: '86400' }) },
     });
   });
 
-  test('log retention, queue retentions and removal policy follow the props', () => {
+  test('log retention and queue retentions follow the props', () => {
     const { template, workflow } = synthWorkflow({
       logRetention: logs.RetentionDays.ONE_MONTH,
-      retentionPeriod: Duration.days(2),
-      deadLetterRetentionPeriod: Duration.days(7),
-      removalPolicy: RemovalPolicy.RETAIN,
+      mainQueueRetentionPeriod: Duration.days(2),
+      deadLetterQueueRetentionPeriod: Duration.days(7),
     });
     for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
-      expect(group).toMatchObject({ Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Retain' });
+      expect(group).toMatchObject({ Properties: { RetentionInDays: 30 } });
     }
-    const id = (c: any) => Stack.of(workflow).getLogicalId(c.node.defaultChild ?? c);
     const resources = template.toJSON().Resources;
-    // Every stateful resource: both queues, both tables, the three functions' log groups.
-    const stateful = ['AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::Logs::LogGroup']
-      .flatMap((type) => Object.keys(template.findResources(type)));
-    expect(stateful).toHaveLength(8);
-    for (const statefulId of stateful) {
-      expect(resources[statefulId]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-    }
+    const id = (c: any) => Stack.of(workflow).getLogicalId(c.node.defaultChild ?? c);
     expect(resources[id(workflow.mainQueue)].Properties.MessageRetentionPeriod).toBe(2 * 86400);
     expect(resources[id(workflow.deadLetterQueue)].Properties.MessageRetentionPeriod).toBe(7 * 86400);
+  });
+
+  describe('removal policies: data (orders table, DLQ) and transient (the rest) each follow their own prop', () => {
+    // The opposite of both defaults, so that each resource can only pass by following its own prop.
+    const { template, workflow } = synthWorkflow({
+      dataRemovalPolicy: RemovalPolicy.DESTROY,
+      transientRemovalPolicy: RemovalPolicy.RETAIN,
+    });
+    const resources = template.toJSON().Resources;
+    const id = (c: any) => Stack.of(workflow).getLogicalId(c.node.defaultChild ?? c);
+    const data = [id(workflow.ordersTable), id(workflow.deadLetterQueue)];
+
+    test('the orders table and the dead-letter queue follow dataRemovalPolicy', () => {
+      for (const dataId of data) expect(resources[dataId]).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    });
+
+    test('the main queue, the idempotency table and the four function log groups follow transientRemovalPolicy', () => {
+      const transient = ['AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::Logs::LogGroup']
+        .flatMap((type) => Object.keys(template.findResources(type)))
+        .filter((resourceId) => !data.includes(resourceId));
+      expect(transient.sort()).toEqual([
+        id(workflow.mainQueue), id(workflow.idempotencyTable), id(workflow.apiLogGroup), id(workflow.workerLogGroup),
+        id(workflow.readsLogGroup), id(workflow.operationsLogGroup),
+      ].sort());
+      for (const transientId of transient) {
+        expect(resources[transientId]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      }
+    });
+  });
+
+  test('ordersTableDeletionProtection turns on DynamoDB deletion protection of the orders table only', () => {
+    const { workflow, stack } = synthWorkflow({ ordersTableDeletionProtection: true });
+    const tables = Template.fromStack(stack).findResources('AWS::DynamoDB::Table');
+    const id = (c: any) => stack.getLogicalId(c.node.defaultChild);
+    expect(tables[id(workflow.ordersTable)].Properties.DeletionProtectionEnabled).toBe(true);
+    expect(tables[id(workflow.idempotencyTable)].Properties.DeletionProtectionEnabled).toBeUndefined();
+    const withDefaults = synthWorkflow();
+    expect(withDefaults.template.toJSON().Resources[id(withDefaults.workflow.ordersTable)].Properties.DeletionProtectionEnabled).toBeUndefined();
+  });
+
+  test('orderRetention reaches exactly the functions that write order records (API and worker), in seconds', () => {
+    const { template, workflow, stack } = synthWorkflow({ orderRetention: Duration.days(90) });
+    const env = (fn: any) => template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild)].Properties.Environment.Variables;
+    expect(env(workflow.apiFunction).ORDER_RETENTION_SECONDS).toBe(String(90 * 86400));
+    expect(env(workflow.workerFunction).ORDER_RETENTION_SECONDS).toBe(String(90 * 86400));
+    expect(env(workflow.readsFunction).ORDER_RETENTION_SECONDS).toBeUndefined();
+    expect(env(workflow.operationsFunction).ORDER_RETENTION_SECONDS).toBeUndefined();
   });
 
   test('the queue-age threshold follows the redelivery window: 3 receives x 10 minutes + 5 minutes', () => {
@@ -174,8 +213,8 @@ describe('OrdersWorkflow with props changed', () => {
   });
 
   test('a queue-age threshold messages never reach (retention) is warned about', () => {
-    const { stack } = synthWorkflow({ retentionPeriod: Duration.minutes(30), queueAgeAlarmThreshold: Duration.hours(1) });
-    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('is not below retentionPeriod \\(1800 s\\).*can never fire'));
+    const { stack } = synthWorkflow({ mainQueueRetentionPeriod: Duration.minutes(30), queueAgeAlarmThreshold: Duration.hours(1) });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('is not below mainQueueRetentionPeriod \\(1800 s\\).*can never fire'));
   });
 
   test('alarm actions reach every alarm', () => {
@@ -227,14 +266,18 @@ describe('OrdersWorkflow with props changed', () => {
   });
 
   describe('stackOutputs', () => {
-    test('adds the six reference outputs to the stack with their exact names', () => {
+    test('adds the six reference outputs to the stack with their exact names, and IdempotencyTableName beside DynamoTableName', () => {
       const { template, workflow } = synthWorkflow({ stackOutputs: true });
       const outputs = template.findOutputs('*');
-      expect(Object.keys(outputs).sort()).toEqual(['ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'MainQueueUrl', 'OrdersTableName']);
+      expect(Object.keys(outputs).sort()).toEqual([
+        'ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'IdempotencyTableName', 'MainQueueUrl', 'OrdersTableName',
+      ]);
       const id = (c: any) => Stack.of(workflow).getLogicalId(c.node.defaultChild ?? c);
       expect(outputs.MainQueueUrl.Value).toEqual({ Ref: id(workflow.mainQueue) });
       expect(outputs.DlqUrl.Value).toEqual({ Ref: id(workflow.deadLetterQueue) });
       expect(outputs.DynamoTableName.Value).toEqual({ Ref: id(workflow.idempotencyTable) });
+      expect(outputs.IdempotencyTableName.Value).toEqual({ Ref: id(workflow.idempotencyTable) });
+      expect(outputs.DynamoTableName.Description).toMatch(/the worker's idempotency table, as IdempotencyTableName; the orders are in OrdersTableName$/);
       expect(outputs.OrdersTableName.Value).toEqual({ Ref: id(workflow.ordersTable) });
       expect(JSON.stringify(outputs.ApiEndpoint.Value)).toContain('execute-api');
     });

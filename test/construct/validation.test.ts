@@ -22,8 +22,8 @@ describe('props validation', () => {
     ['workerTimeout over 15 minutes', { workerTimeout: Duration.minutes(16) }, /workerTimeout must be from 1 to 900 seconds/],
     ['apiTimeout over 29 s', { apiTimeout: Duration.seconds(30) }, /apiTimeout must be from 1 to 29 seconds/],
     ['memory too small', { memorySize: 64 }, /memorySize must be an integer from 128 to 10240/],
-    ['idempotency shorter than the redelivery window', { idempotencyExpiry: Duration.minutes(10) },
-      /idempotencyExpiry \(600 s\) must be at least maxReceiveCount x visibilityTimeout \(900 s\)/],
+    ['idempotency shorter than the redelivery window', { eventIdempotencyWindow: Duration.minutes(10) },
+      /eventIdempotencyWindow \(600 s\) must be at least maxReceiveCount x visibilityTimeout \(900 s\)/],
     ['bad namePrefix', { namePrefix: 'orders/prod' }, /namePrefix must be 1 to 40 letters/],
     ['aws. source', { eventSource: 'aws.orders' }, /eventSource must not start with 'aws\.'/],
     ['empty source', { eventSource: ' ' }, /eventSource must be a non-empty string/],
@@ -34,19 +34,25 @@ describe('props validation', () => {
     ['nodejs20.x (the bundles target node22)', { runtime: lambda.Runtime.NODEJS_20_X },
       /runtime must be nodejs22\.x or a newer Node\.js \(the handlers are bundled for Node\.js 22\); got nodejs20\.x/],
     ['nodejs18.x', { runtime: lambda.Runtime.NODEJS_18_X }, /runtime must be nodejs22\.x or a newer Node\.js/],
-    ['main queue retention under a minute', { retentionPeriod: Duration.seconds(59) }, /retentionPeriod must be from 60 to 1209600 seconds \(got 59\)/],
-    ['main queue retention within the redelivery window', { retentionPeriod: Duration.minutes(15) },
-      /retentionPeriod \(900 s\) must be longer than maxReceiveCount x visibilityTimeout \(900 s\).*expires from the main queue before/],
-    ['DLQ retention shorter than the main queue\'s', { deadLetterRetentionPeriod: Duration.days(2) },
-      /deadLetterRetentionPeriod \(172800 s\) must be at least retentionPeriod plus maxReceiveCount x visibilityTimeout \(345600 \+ 900 = 346500 s\).*original enqueue time/],
-    ['DLQ retention equal to the main queue\'s', { retentionPeriod: Duration.days(14), deadLetterRetentionPeriod: Duration.days(14) },
-      /deadLetterRetentionPeriod \(1209600 s\) must be at least retentionPeriod plus .*\(1209600 \+ 900 = 1210500 s\)/],
-    ['idempotency window under a minute', { idempotencyWindow: Duration.seconds(30) }, /idempotencyWindow must be from 60 to 604800 seconds \(got 30\)/],
-    ['idempotency window over 7 days', { idempotencyWindow: Duration.days(8) }, /idempotencyWindow must be from 60 to 604800 seconds/],
-    ['DLQ retention over 14 days', { deadLetterRetentionPeriod: Duration.days(15) }, /deadLetterRetentionPeriod must be from 60 to 1209600 seconds/],
+    ['main queue retention under a minute', { mainQueueRetentionPeriod: Duration.seconds(59) }, /mainQueueRetentionPeriod must be from 60 to 1209600 seconds \(got 59\)/],
+    ['main queue retention within the redelivery window', { mainQueueRetentionPeriod: Duration.minutes(15) },
+      /mainQueueRetentionPeriod \(900 s\) must be longer than maxReceiveCount x visibilityTimeout \(900 s\).*expires from the main queue before/],
+    ['DLQ retention shorter than the main queue\'s', { deadLetterQueueRetentionPeriod: Duration.days(2) },
+      /deadLetterQueueRetentionPeriod \(172800 s\) must be at least mainQueueRetentionPeriod plus maxReceiveCount x visibilityTimeout \(345600 \+ 900 = 346500 s\).*original enqueue time/],
+    ['DLQ retention equal to the main queue\'s', { mainQueueRetentionPeriod: Duration.days(14), deadLetterQueueRetentionPeriod: Duration.days(14) },
+      /deadLetterQueueRetentionPeriod \(1209600 s\) must be at least mainQueueRetentionPeriod plus .*\(1209600 \+ 900 = 1210500 s\)/],
+    ['idempotency window under a minute', { requestIdempotencyWindow: Duration.seconds(30) }, /requestIdempotencyWindow must be from 60 to 604800 seconds \(got 30\)/],
+    ['idempotency window over 7 days', { requestIdempotencyWindow: Duration.days(8) }, /requestIdempotencyWindow must be from 60 to 604800 seconds/],
+    ['DLQ retention over 14 days', { deadLetterQueueRetentionPeriod: Duration.days(15) }, /deadLetterQueueRetentionPeriod must be from 60 to 1209600 seconds/],
     ['zero alarm threshold', { queueAgeAlarmThreshold: Duration.seconds(0) }, /queueAgeAlarmThreshold must be from 1/],
+    ['order retention under a day (TTL deletes within days)', { orderRetention: Duration.hours(23) }, /orderRetention must be from 86400 to \d+ seconds \(got 82800\)/],
   ])('%s is rejected with a clear message', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
+  });
+
+  test('a JavaScript caller still passing the replaced removalPolicy is told what replaced it, not silently ignored', () => {
+    expect(() => build({ removalPolicy: 'Retain' } as OrdersWorkflowProps))
+      .toThrow(/removalPolicy was replaced by dataRemovalPolicy \(orders table and dead-letter queue, default RETAIN\) and transientRemovalPolicy/);
   });
 
   test('the AWS-managed SQS key is rejected (EventBridge cannot use it)', () => {
@@ -79,16 +85,17 @@ describe('props validation', () => {
       batchSize: 10,
       maxReceiveCount: 1,
       visibilityTimeout: Duration.seconds(180),
-      idempotencyExpiry: Duration.seconds(180),
+      eventIdempotencyWindow: Duration.seconds(180),
       namePrefix: 'a'.repeat(40),
       corsAllowOrigins: ['https://shop.example.com', 'http://localhost:5173'],
-      idempotencyWindow: Duration.minutes(1),
+      requestIdempotencyWindow: Duration.minutes(1),
       runtime: lambda.Runtime.NODEJS_22_X,
     })).not.toThrow();
-    expect(() => build({ idempotencyWindow: Duration.days(7) })).not.toThrow();
-    // DLQ retention exactly retentionPeriod + 5 x 180 s.
-    expect(() => build({ retentionPeriod: Duration.days(2), deadLetterRetentionPeriod: Duration.seconds(2 * 86400 + 900) })).not.toThrow();
-    expect(() => build({ retentionPeriod: Duration.seconds(901), deadLetterRetentionPeriod: Duration.seconds(1801) })).not.toThrow();
+    expect(() => build({ requestIdempotencyWindow: Duration.days(7) })).not.toThrow();
+    // DLQ retention exactly mainQueueRetentionPeriod + 5 x 180 s.
+    expect(() => build({ mainQueueRetentionPeriod: Duration.days(2), deadLetterQueueRetentionPeriod: Duration.seconds(2 * 86400 + 900) }))
+      .not.toThrow();
+    expect(() => build({ mainQueueRetentionPeriod: Duration.seconds(901), deadLetterQueueRetentionPeriod: Duration.seconds(1801) })).not.toThrow();
   });
 });
 

@@ -362,7 +362,10 @@ describe.each(ALL)('%s', (name) => {
   });
 
   test('the stack has its outputs', () => {
-    const expected = ['ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'FrontendUrl', 'MainQueueUrl', 'OrdersTableName', 'UserPoolClientId', 'UserPoolId'];
+    const expected = [
+      'ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'FrontendUrl', 'IdempotencyTableName', 'MainQueueUrl', 'OrdersTableName',
+      'UserPoolClientId', 'UserPoolId',
+    ];
     expect(Object.keys(json(name).Outputs).sort()).toEqual(name === 'prodDomain' ? [...expected, 'DistributionDomainName'].sort() : expected);
     template(name).hasOutput('ApiEndpoint', { Value: { 'Fn::Join': Match.arrayWith([Match.arrayWith([{ Ref: logicalIdOf(name, 'AWS::ApiGateway::RestApi') }])]) } });
     template(name).hasOutput('DynamoTableName', { Value: { Ref: logicalIdOf(name, 'AWS::DynamoDB::Table', { TableName: 'orders-idempotency' }) } });

@@ -33,7 +33,7 @@ const SITE_PORT = 5173;
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const SESSION_KEY = 'orders-workflow.session';
-/** What the runner must write for a stack with a Cognito authorizer (HTTP-CONTRACT.md, "Local run"). */
+/** What the runner must write for a stack with a Cognito authorizer (docs/local-run.md, "Authorization, locally"). */
 const COGNITO_OUTPUTS = ['UserPoolId', 'UserPoolClientId', 'DemoUsername', 'DemoPassword'] as const;
 
 let workflow: LocalWorkflow;
@@ -65,7 +65,7 @@ beforeAll(async () => {
   outputs = workflow.outputs as unknown as Record<string, string>;
   const missing = COGNITO_OUTPUTS.filter((key) => typeof outputs[key] !== 'string' || outputs[key] === '');
   if (missing.length > 0) {
-    throw new Error(`The local runner did not write ${missing.join(', ')} for the example app's Cognito stack (HTTP-CONTRACT.md, "Local run").`);
+    throw new Error(`The local runner did not write ${missing.join(', ')} for the example app's Cognito stack (docs/local-run.md, "Authorization, locally").`);
   }
   cognitoAdmin = new CognitoIdentityProviderClient({
     region: 'us-east-1',

@@ -1,5 +1,5 @@
 /**
- * The create contract's invariant under a crash (HTTP-CONTRACT.md, POST /orders): the API
+ * The create contract's invariant under a crash (docs/http-api.md, POST /orders): the API
  * process dies AFTER PutEvents and BEFORE it answers (and before it records completion). The
  * client sees a 5xx, retries with the same Idempotency-Key, and the order is still processed
  * exactly once.

@@ -16,8 +16,9 @@ jest.setTimeout(6 * 60_000);
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const README = path.join(REPO_ROOT, 'README.md');
 const FIXTURE = path.join(__dirname, 'fixtures', 'snippets.md');
-/** README material waiting to be merged into README.md: checked the same way. */
-const DOCS = [path.join(REPO_ROOT, 'docs', 'python-and-packaging.md')].filter(f => fs.existsSync(f));
+/** The docs pages with usage snippets: checked the same way. */
+const DOCS = ['python-and-packaging.md', 'http-api.md', 'operations.md', 'security.md']
+  .map(page => path.join(REPO_ROOT, 'docs', page)).filter(f => fs.existsSync(f));
 
 const readme = extractCodeBlocks(fs.readFileSync(README, 'utf8'), README);
 const fixture = extractCodeBlocks(fs.readFileSync(FIXTURE, 'utf8'), FIXTURE);
@@ -53,7 +54,7 @@ describe('the code block extractor', () => {
   });
 });
 
-describe('README.md (and the docs/ material for it)', () => {
+describe('README.md and the docs pages', () => {
   test('has TypeScript and Python usage blocks to check', () => {
     expect(checkedBlocks(readme, 'typescript').length).toBeGreaterThanOrEqual(1);
     expect(checkedBlocks(readme, 'python').length).toBeGreaterThanOrEqual(1);

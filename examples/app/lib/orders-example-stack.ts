@@ -71,7 +71,7 @@ export class OrdersExampleStack extends Stack {
 
     const workflow = new OrdersWorkflow(this, 'Orders', {
       namePrefix: props.namePrefix,
-      // ApiEndpoint, EventBusName, MainQueueUrl, DlqUrl, DynamoTableName, OrdersTableName.
+      // ApiEndpoint, EventBusName, MainQueueUrl, DlqUrl, DynamoTableName (= IdempotencyTableName), OrdersTableName.
       stackOutputs: true,
       authorization: OrdersApiAuthorization.cognito({ userPool: users.userPool, operatorsGroup: OPERATORS_GROUP }),
       failureInjection: settings.failureInjection,
@@ -83,7 +83,9 @@ export class OrdersExampleStack extends Stack {
       validateAtGateway: settings.validateAtGateway,
       logEncryptionKey: logsKey,
       logRetention: settings.retainData ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.TWO_WEEKS,
-      removalPolicy: settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // Orders table and DLQ are retained by default; dev and staging stacks clean up after themselves.
+      dataRemovalPolicy: settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      transientRemovalPolicy: settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       // Caps the load the worker puts on what it calls; messages beyond it wait in the queue.
       workerMaxConcurrency: 10,
       apiReservedConcurrency: props.apiReservedConcurrency,

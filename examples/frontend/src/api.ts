@@ -1,6 +1,6 @@
 import type { ErrorResponse, FieldError, OrderAccepted } from '../../../lambda/shared/order-contract';
 
-/** Request header of the API's create contract (HTTP-CONTRACT.md, POST /orders). */
+/** Request header of the API's create contract (docs/http-api.md, POST /orders). */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 /** Response header on an answer the API replayed for a key it had already seen. */
 export const REPLAYED_HEADER = 'Idempotent-Replayed';

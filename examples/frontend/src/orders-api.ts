@@ -1,5 +1,5 @@
 /**
- * The reads of the orders API (HTTP-CONTRACT.md): `GET /orders` (newest first, opaque cursor)
+ * The reads of the orders API (docs/http-api.md): `GET /orders` (newest first, opaque cursor)
  * and the operations routes (`GET /ops/queues`, `POST`/`GET /ops/redrive`), which only an
  * operator's token opens. POST /orders stays in api.ts with its idempotency rules.
  */

@@ -5,14 +5,15 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { findMotoServer } from '../../setup/moto';
 
 export const EMULATOR_HOST = '127.0.0.1';
-export const MOTO_INSTALL_HINT = 'pip install "moto[server]"';
+export const MOTO_INSTALL_HINT = '`npm run setup` (installs moto into the project\'s .venv with pip), or pip install "moto[server]"';
 
 export interface EmulatorOptions {
   /** Port to bind; 0 or undefined picks a free one. */
   readonly port?: number;
-  /** The moto server executable. @default 'moto_server' */
+  /** The moto server executable. @default moto_server on PATH, else the project's .venv (npm run setup) */
   readonly command?: string;
   /** How long to wait for the server to answer. @default 30 s */
   readonly startTimeoutMs?: number;
@@ -81,7 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 }
 
 async function startOnPort(port: number, options: EmulatorOptions): Promise<Emulator> {
-  const command = options.command ?? 'moto_server';
+  const command = options.command ?? findMotoServer() ?? 'moto_server';
   const endpoint = `http://${EMULATOR_HOST}:${port}`;
   const tail: string[] = [];
   // Own process group: a Ctrl-C in the terminal reaches only the runner, which then stops

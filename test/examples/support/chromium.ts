@@ -1,11 +1,12 @@
 /**
- * Debian's Chromium, driven by playwright-core (never a downloaded browser build). Missing
- * Chromium is an error, not a skip: the browser test is part of `npm test`.
+ * The system's Chromium (or Chrome), driven by playwright-core (never a downloaded browser build),
+ * found as `npm run setup` finds or installs it. Missing Chromium is an error, not a skip: the
+ * browser test is part of `npm test`.
  */
-import * as fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_HOW_TO, findChromium } from '../../../scripts/setup/chromium';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_PATH = findChromium() ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -13,9 +14,8 @@ const CHROMIUM_ARGS = [
 ];
 
 export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}. The browser test needs Debian's Chromium: ` +
-      'run `apt-get update && apt-get install -y chromium` (as .ci/run does), or set CHROMIUM_PATH.');
+  if (findChromium() === undefined) {
+    throw new Error(`Chromium not found. Run \`npm run setup\` (it installs Debian's chromium with apt), or: ${CHROMIUM_HOW_TO}`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 60_000 });
 }
