@@ -14,6 +14,7 @@ import { startApiServer } from './api-gateway/server';
 import { createEmulatorClients, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './emulator/clients';
 import { Emulator, startEmulator } from './emulator/moto-server';
 import { provisionStack, ProvisionedStack } from './emulator/provision';
+import { deliverToFunction } from './events/lambda-targets';
 import { handlerEnvironment } from './lambda/handler-env';
 import { LocalFunction } from './lambda/local-function';
 import { LogListener, LogSink } from './logs';
@@ -25,7 +26,7 @@ import { localWorkerTimeout } from './sqs/worker-timeout';
 import { PhysicalResource } from './template/intrinsics';
 import type { LocalStackProps } from './template/local-stack';
 import { readSynthesizedStack, SynthesizedStack } from './template/synthesized-stack';
-import { FunctionModel, readWorkflowModel, WorkflowModel } from './template/workflow-model';
+import { FunctionModel, readFunction, readWorkflowModel, WorkflowModel } from './template/workflow-model';
 
 export type { LocalOutputs } from './outputs';
 export type { LogLine, LogListener } from './logs';
@@ -189,6 +190,8 @@ export async function startWorkflow(options: LocalWorkflowOptions, synthesize?: 
       const dlq = provisioned.physical(model.deadLetterQueueLogicalId);
       cleanups.push(watchQueueDepth(clients.sqs, dlq.ref, dlq.attributes.QueueName, log));
     }
+    const subscribers = startRuleTargets(model, provisioned, functions.start, clients.sqs, log);
+    cleanups.push(...subscribers.functions.map((fn) => () => fn.stop()), ...subscribers.deliveries);
     // Runs first on stop: no new invocations while the functions shut down.
     cleanups.push(() => poller.stop());
     if (options.pollQueue !== false && model.eventSource.enabled) poller.start();
@@ -334,11 +337,19 @@ function logTiming(timing: QueueTiming, model: WorkflowModel, queueName: string,
   }
 }
 
+interface LocalFunctions {
+  readonly api: LocalFunction;
+  readonly worker: LocalFunction;
+  readonly routes: Array<[string, LocalFunction]>;
+  /** Another function of the stack (a rule's Lambda target), with the template's timeout. */
+  start(fn: FunctionModel, label: string): LocalFunction;
+}
+
 /** One local instance pool per function: the template's settings, plus what differs locally. */
 function startFunctions(
   model: WorkflowModel, options: LocalWorkflowOptions, workerTimeout: number,
   context: { emulatorEndpoint: string; sqsEndpoint: string; provisioned: ProvisionedStack; logs: LogSink },
-): { api: LocalFunction; worker: LocalFunction; routes: Array<[string, LocalFunction]> } {
+): LocalFunctions {
   const { emulatorEndpoint, sqsEndpoint, provisioned, logs } = context;
   const localFunction = (fn: FunctionModel, label: string, local: {
     overrides?: Readonly<Record<string, string>>; timeoutSeconds: number; maxConcurrency: number;
@@ -363,6 +374,10 @@ function startFunctions(
     onNote: (message) => logs.local(message),
   });
   return {
+    start: (fn: FunctionModel, label: string) => localFunction(fn, label, {
+      timeoutSeconds: fn.timeoutSeconds,
+      maxConcurrency: options.apiConcurrency ?? DEFAULT_API_CONCURRENCY,
+    }),
     worker: localFunction(model.workerFunction, 'worker', {
       overrides: options.workerEnv,
       timeoutSeconds: workerTimeout,
@@ -379,6 +394,36 @@ function startFunctions(
       maxConcurrency: options.apiConcurrency ?? DEFAULT_API_CONCURRENCY,
     })]),
   };
+}
+
+/**
+ * The stack's functions that rules target (events/lambda-targets.ts), each run like the
+ * workflow's own; one whose code the runner cannot load is reported and not run.
+ */
+function startRuleTargets(
+  model: WorkflowModel, provisioned: ProvisionedStack, start: (fn: FunctionModel, label: string) => LocalFunction, sqs: SQSClient,
+  log: (message: string) => void,
+): { functions: LocalFunction[]; deliveries: Array<() => Promise<void>> } {
+  const workflowFunctions = new Map([model.apiFunction, model.workerFunction, ...model.routeFunctions].map((fn) => [fn.logicalId, fn]));
+  const started = new Map<string, LocalFunction>();
+  const deliveries: Array<() => Promise<void>> = [];
+  for (const target of provisioned.lambdaTargets) {
+    let fn = started.get(target.functionLogicalId);
+    if (!fn) {
+      let fnModel: FunctionModel;
+      try {
+        fnModel = workflowFunctions.get(target.functionLogicalId) ?? readFunction(model.stack, target.functionLogicalId);
+      } catch (error) {
+        log(`rule ${target.ruleName}: its Lambda target ${target.functionLogicalId} is not run locally: ${(error as Error).message}`);
+        continue;
+      }
+      fn = start(fnModel, fnModel.functionName.split('-').pop() || fnModel.logicalId);
+      started.set(target.functionLogicalId, fn);
+    }
+    log(`rule ${target.ruleName}: its Lambda target ${fn.options.functionName} is run locally (events through ${target.queueUrl})`);
+    deliveries.push(deliverToFunction(sqs, target, fn, log));
+  }
+  return { functions: [...started.values()], deliveries };
 }
 
 /** The event source mapping, locally: its batch settings, polling the provisioned queue. */
