@@ -4,7 +4,7 @@
  * wants Docker for Lambda event source mappings, so the runner does not deploy the template).
  *
  * Created: SQS queues (with redrive policy), EventBridge buses, rules and their SQS targets (a
- * Lambda target of the stack gets a queue the runner polls: events/lambda-targets.ts), DynamoDB
+ * Lambda target of the stack gets a queue the runner polls: lambda-target-queues.ts), DynamoDB
  * tables (Table and GlobalTable, with indexes and TTL: tables.ts), Cognito user pools with their
  * clients, groups and resource servers (cognito.ts). Run by the runner itself: Lambda functions and the REST API (with its
  * authorizers, API keys and usage plans).
@@ -17,8 +17,8 @@ import { CreateEventBusCommand, DescribeEventBusCommand, EventBridgeClient, PutR
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './clients';
 import { COGNITO_RESOURCE_TYPES, createCognitoResources } from './cognito';
+import { createStandInQueue, LambdaRuleTarget } from './lambda-target-queues';
 import { createTable, TABLE_TYPES } from './tables';
-import { createStandInQueue, LambdaRuleTarget } from '../events/lambda-targets';
 import { PhysicalResource, resolveString, resolveValue, ResolveContext } from '../template/intrinsics';
 import { generatedName, logicalIdOf } from '../template/references';
 import { CfnResource, SynthesizedStack } from '../template/synthesized-stack';
@@ -235,7 +235,7 @@ async function createRule(
     if (String(target.Arn).startsWith('arn:aws:sqs:')) {
       delivered.push({ ...target, Id: targetId });
     } else if (functionLogicalId !== undefined && stack.template.Resources[functionLogicalId]?.Type === 'AWS::Lambda::Function') {
-      // The runner runs the function: the event goes to a queue it polls (events/lambda-targets.ts).
+      // The runner runs the function: the event goes to a queue it polls (lambda-target-queues.ts).
       const timeout = Number(stack.template.Resources[functionLogicalId].Properties?.Timeout ?? 3);
       const standIn = await createStandInQueue(clients.sqs, { ruleName: name, targetId, functionLogicalId }, timeout);
       lambdaTargets.push(standIn);

@@ -1,41 +1,19 @@
 /**
  * EventBridge rules whose target is a Lambda function of the stack (a subscriber of the
- * workflow's events, say). moto would invoke its own Lambda (Docker); instead the target is
- * pointed at a queue the runner owns, with the rule's own Input/InputPath/InputTransformer, so
- * moto delivers the event there, and the runner invokes the function's local instances with it,
+ * workflow's events, say). moto would invoke its own Lambda (Docker); instead provisioning
+ * points the target at a queue the runner owns (emulator/lambda-target-queues.ts), moto
+ * delivers the event there, and this invokes the function's local instances with it,
  * as EventBridge invokes a Lambda target asynchronously: the event is the payload, a failed
  * invocation is retried twice (Lambda's default for asynchronous invocations), then dropped.
  */
-import {
-  ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { LambdaRuleTarget } from '../emulator/lambda-target-queues';
 import type { LocalFunction } from '../lambda/local-function';
-
-/** A Lambda target, delivered through its stand-in queue. */
-export interface LambdaRuleTarget {
-  readonly ruleName: string;
-  readonly targetId: string;
-  readonly functionLogicalId: string;
-  readonly queueUrl: string;
-  readonly queueArn: string;
-}
 
 /** Lambda's asynchronous invocation: the first attempt and two retries (MaximumRetryAttempts 2). */
 const ATTEMPTS = 3;
 /** Lambda waits a minute, then two, between retries; locally a second, so a subscriber's failure shows at once. */
 const RETRY_DELAY_SECONDS = 1;
-
-/** The stand-in queue of one target (reused on a kept emulator). Its visibility timeout outlasts an invocation. */
-export async function createStandInQueue(
-  sqs: SQSClient, target: Omit<LambdaRuleTarget, 'queueUrl' | 'queueArn'>, functionTimeoutSeconds: number,
-): Promise<LambdaRuleTarget> {
-  const name = `local-target-${target.ruleName}-${target.targetId}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
-  const queueUrl = (await sqs.send(new CreateQueueCommand({
-    QueueName: name, Attributes: { VisibilityTimeout: String(functionTimeoutSeconds + 5) },
-  }))).QueueUrl!;
-  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-  return { ...target, queueUrl, queueArn };
-}
 
 /** Polls the stand-in queue and invokes the function with each event; returns the stop function. */
 export function deliverToFunction(
