@@ -345,6 +345,31 @@ project.testTask.prependSpawn(setup);
   });
   project.addBins({ 'orders-workflow-replay-dlq': replayCli.outfile });
 
+  // The runner as a bin for users' own apps (`npx orders-workflow-local --app-dir cdk.out`,
+  // tools/local/cli.ts): bundled like the replay CLI (SDK clients, JWT verifier and signer
+  // inlined; no aws-cdk-lib, it runs synthesized apps only). Each local Lambda instance is a
+  // child process of the bundled function host, and moto loads the startup file copied beside
+  // the CLI (scripts/local/emulator/moto-server.ts looks next to itself).
+  const localBundle = (entry: string, bin: boolean) => project.bundler.addBundle(entry, {
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    mainFields: ['module', 'main'],
+    externals: [],
+    ...(bin ? { banner: '#!/usr/bin/env node', executable: true } : {}),
+    watchTask: false,
+    esbuildArgs: {
+      // Every client gets the emulator's dummy credentials: the default chain (~60 KB) never runs.
+      '--alias:@aws-sdk/credential-provider-node': './tools/local/explicit-credentials.ts',
+      // Only `npm run local` starts the TypeScript host through tsx; the bin forks its bundled host.
+      '--log-override:require-resolve-not-external': 'silent',
+    },
+  });
+  const localCli = localBundle('tools/local/cli.ts', true);
+  localBundle('tools/local/function-host.ts', false);
+  localCli.bundleTask.exec(`node -e "require('fs').cpSync('scripts/local/emulator/moto-startup', '${localCli.outdir}/moto-startup', { recursive: true })"`);
+  project.addBins({ 'orders-workflow-local': localCli.outfile });
+
   project.tryFindObjectFile('tsconfig.dev.json')!.addToArray('include', 'tools/**/*.ts');
   if (!project.eslint?.lintPatterns.includes('tools')) {
     project.eslint?.addLintPattern('tools');

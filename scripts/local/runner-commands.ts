@@ -5,7 +5,7 @@
  * can be walked through without a restart.
  */
 import { createInterface } from 'node:readline';
-import type { LocalWorkflow } from './index';
+import type { LocalWorkflow } from './runner';
 
 export const RUNNER_COMMANDS_HELP = [
   'Type a command and Enter while it runs:',

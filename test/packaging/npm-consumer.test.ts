@@ -21,6 +21,8 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** The CLI bundles package.json declares as `bin` (shipped like the handlers, pre-bundled). */
 const BINS: string[] = Object.values<string>(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).bin ?? {})
   .map(p => path.posix.normalize(p));
+/** What the bin orders-workflow-local loads from disk beside its bundle (tools/local/cli.ts). */
+const LOCAL_RUNNER_FILES = ['assets/tools/local/function-host/index.js', 'assets/tools/local/cli/moto-startup/sitecustomize.py'];
 /** Every path the tarball may hold, and the ones it must hold. */
 const ALLOWED: RegExp[] = [
   /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^API\.md$/, /^\.jsii$/,
@@ -32,6 +34,7 @@ const REQUIRED = [
   'package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', 'lib/index.js', 'lib/index.d.ts',
   ...HANDLERS.map(h => `assets/lambda/${h}/handler/index.js`),
   ...BINS,
+  ...LOCAL_RUNNER_FILES,
 ];
 
 interface Packed {
@@ -47,7 +50,7 @@ let work: string;
 let packed: Packed;
 
 beforeAll(() => {
-  const missing = ['lib/index.js', '.jsii', ...HANDLERS.map(h => `assets/lambda/${h}/handler/index.js`), ...BINS]
+  const missing = ['lib/index.js', '.jsii', ...HANDLERS.map(h => `assets/lambda/${h}/handler/index.js`), ...BINS, ...LOCAL_RUNNER_FILES]
     .filter(f => !fs.existsSync(path.join(REPO_ROOT, f)));
   if (missing.length > 0) {
     throw new Error(`Build output missing (${missing.join(', ')}): run \`npx projen bundle && npx projen compile && npx projen docgen\` first.`);
@@ -77,7 +80,7 @@ afterAll(() => {
 
 describe('the tarball', () => {
   test('holds what a consumer needs and nothing else', () => {
-    expect(packed.files.filter(f => !ALLOWED.some(pattern => pattern.test(f)) && !BINS.includes(f))).toEqual([]);
+    expect(packed.files.filter(f => !ALLOWED.some(pattern => pattern.test(f)) && !BINS.includes(f) && !LOCAL_RUNNER_FILES.includes(f))).toEqual([]);
     expect(REQUIRED.filter(f => !packed.files.includes(f))).toEqual([]);
     // Spelled out so a reviewer sees the rule, not only the allowlist.
     expect(packed.files.filter(f => /^(src|test|examples|lambda|scripts|tools|docs|projenrc|\.cache)\//.test(f))).toEqual([]);
@@ -195,5 +198,20 @@ app.synth();
       expect(fs.readFileSync(path.join(assetDir, 'index.js')).equals(shipped)).toBe(true);
       expect(fn.Properties.Handler).toBe('index.handler');
     }
+  });
+
+  test('runs the installed orders-workflow-local with node alone: loads its app, then asks for moto', () => {
+    // Runs after the synth above (its cdk.out). PATH holds node only: no tsx, no moto_server.
+    const bin = path.join(work, 'bin-node-only');
+    const run = (args: string[]) => spawnSync(path.join(bin, 'node'), [path.join(app, 'node_modules', '.bin', 'orders-workflow-local'), ...args], {
+      cwd: app, encoding: 'utf8', env: { PATH: bin, HOME: work },
+    });
+    const help = run(['--help']);
+    expect(help.stdout).toContain('Usage: npx orders-workflow-local --app-dir <cdk.out>');
+    expect(help.status).toBe(0);
+    const started = run(['--app-dir', 'cdk.out', '--port', '0']);
+    expect(started.stdout).toContain('[local] stack ConsumerStack');
+    expect(started.stderr).toContain('moto_server was not found (not on PATH). Install the emulator with: pip install "moto[server]"');
+    expect(started.status).toBe(1);
   });
 });

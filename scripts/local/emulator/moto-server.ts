@@ -44,7 +44,8 @@ const LOG_TAIL_LINES = 200;
 /**
  * A sitecustomize.py that moto's Python loads at startup: it memoizes a parser moto rebuilds
  * for every event EventBridge delivers (~250 ms each, see the file). Without it the local
- * workflow manages about 4 orders a second.
+ * workflow manages about 4 orders a second. The package's bin finds it beside its bundle (the
+ * bundle task copies the folder there: .projenrc.ts).
  */
 const MOTO_STARTUP_DIR = path.join(__dirname, 'moto-startup');
 /** Exit code of a shell (or a pyenv shim) that cannot find the command. */

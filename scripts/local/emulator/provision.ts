@@ -3,19 +3,22 @@
  * from the synthesized template (moto's CloudFormation mishandles rules on custom buses and
  * wants Docker for Lambda event source mappings, so the runner does not deploy the template).
  *
- * Created: SQS queues (with redrive policy), EventBridge buses, rules and their SQS targets,
- * DynamoDB tables (with TTL), Cognito user pools with their clients, groups and resource
- * servers (cognito.ts). Run by the runner itself: Lambda functions and the REST API (with its
+ * Created: SQS queues (with redrive policy), EventBridge buses, rules and their SQS targets (a
+ * Lambda target of the stack gets a queue the runner polls: lambda-target-queues.ts), DynamoDB
+ * tables (Table and GlobalTable, with indexes and TTL: tables.ts), Cognito user pools with their
+ * clients, groups and resource servers (cognito.ts). Run by the runner itself: Lambda functions and the REST API (with its
  * authorizers, API keys and usage plans).
  * Everything else (IAM, queue policies, log groups, alarms, dashboards) has no local effect.
  * Idempotent: against an emulator that already holds the resources, they are reused.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, DescribeEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './clients';
 import { COGNITO_RESOURCE_TYPES, createCognitoResources } from './cognito';
+import { createStandInQueue, LambdaRuleTarget } from './lambda-target-queues';
+import { createTable, TABLE_TYPES } from './tables';
 import { PhysicalResource, resolveString, resolveValue, ResolveContext } from '../template/intrinsics';
 import { generatedName, logicalIdOf } from '../template/references';
 import { CfnResource, SynthesizedStack } from '../template/synthesized-stack';
@@ -39,6 +42,8 @@ export interface ProvisionOptions {
 export interface ProvisionedStack {
   /** Physical ids of every resource, for resolving Refs in function environments and outputs. */
   readonly resolveContext: ResolveContext;
+  /** Rules' targets that are Lambda functions of the stack, each delivered to a queue for the runner to invoke it. */
+  readonly lambdaTargets: readonly LambdaRuleTarget[];
   physical(logicalId: string): PhysicalResource;
 }
 
@@ -61,6 +66,7 @@ export async function provisionStack(stack: SynthesizedStack, clients: Provision
   const resources = Object.entries(stack.template.Resources);
   const ofType = (type: string) => resources.filter(([, resource]) => resource.Type === type);
 
+  const lambdaTargets: LambdaRuleTarget[] = [];
   registerRunnerResources(stack, registry);
   for (const [logicalId, physical] of options.runnerResources ?? []) registry.set(logicalId, physical);
 
@@ -71,16 +77,16 @@ export async function provisionStack(stack: SynthesizedStack, clients: Provision
   for (const [logicalId, bus] of ofType('AWS::Events::EventBus')) {
     registry.set(logicalId, await createEventBus(stack, logicalId, bus, resolveContext, clients.events));
   }
-  for (const [logicalId, table] of ofType('AWS::DynamoDB::Table')) {
+  for (const [logicalId, table] of resources.filter(([, resource]) => TABLE_TYPES.includes(resource.Type))) {
     registry.set(logicalId, await createTable(stack, logicalId, table, resolveContext, clients.dynamodb));
   }
   await createCognitoResources(stack, resolveContext, clients.cognito, (logicalId, physical) => registry.set(logicalId, physical));
   for (const [logicalId, rule] of ofType('AWS::Events::Rule')) {
-    const created = await createRule(stack, logicalId, rule, resolveContext, clients.events, log);
+    const created = await createRule(stack, logicalId, rule, resolveContext, clients, lambdaTargets, log);
     if (created) registry.set(logicalId, created);
   }
 
-  const created = new Set(['AWS::SQS::Queue', 'AWS::Events::EventBus', 'AWS::DynamoDB::Table', 'AWS::Events::Rule',
+  const created = new Set(['AWS::SQS::Queue', 'AWS::Events::EventBus', ...TABLE_TYPES, 'AWS::Events::Rule',
     'AWS::Lambda::Function', 'AWS::Lambda::EventSourceMapping', 'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Resource',
     'AWS::ApiGateway::Method', 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::GatewayResponse',
     'AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::ApiKey', 'AWS::ApiGateway::UsagePlan', 'AWS::ApiGateway::UsagePlanKey',
@@ -92,6 +98,7 @@ export async function provisionStack(stack: SynthesizedStack, clients: Provision
 
   return {
     resolveContext,
+    lambdaTargets,
     physical: (logicalId) => {
       const physical = registry.get(logicalId);
       if (!physical) throw new Error(`${logicalId} was not created locally`);
@@ -200,56 +207,9 @@ async function createEventBus(
   return { ref: name, attributes: { Arn: arn, Name: name } };
 }
 
-async function createTable(
-  stack: SynthesizedStack, logicalId: string, table: CfnResource, ctx: ResolveContext, dynamodb: DynamoDBClient,
-): Promise<PhysicalResource> {
-  // Encryption, backups and tags have no local effect; a customer key is not created locally.
-  const props = resolveProperties(table, ctx, logicalId,
-    ['SSESpecification', 'PointInTimeRecoverySpecification', 'Tags', 'KinesisStreamSpecification', 'ContributorInsightsSpecification']);
-  const name: string = props.TableName ?? generatedName(stack.stackName, logicalId, 255);
-  const billingMode = props.BillingMode ?? 'PROVISIONED';
-  const withoutCfnOnly = (index: Record<string, any>) => {
-    const { ContributorInsightsSpecification: _insights, ...rest } = index;
-    return rest;
-  };
-  try {
-    await dynamodb.send(new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: props.AttributeDefinitions,
-      KeySchema: props.KeySchema,
-      BillingMode: billingMode,
-      ProvisionedThroughput: billingMode === 'PROVISIONED'
-        ? props.ProvisionedThroughput ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } : undefined,
-      GlobalSecondaryIndexes: props.GlobalSecondaryIndexes?.map(withoutCfnOnly),
-      LocalSecondaryIndexes: props.LocalSecondaryIndexes,
-      StreamSpecification: props.StreamSpecification?.StreamViewType
-        ? { StreamEnabled: true, StreamViewType: props.StreamSpecification.StreamViewType } : undefined,
-    }));
-  } catch (error) {
-    if ((error as Error).name !== 'ResourceInUseException') throw error;
-  }
-  const ttl = props.TimeToLiveSpecification;
-  if (ttl?.Enabled === true || ttl?.Enabled === 'true') {
-    try {
-      await dynamodb.send(new UpdateTimeToLiveCommand({
-        TableName: name,
-        TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true },
-      }));
-    } catch (error) {
-      // "TimeToLive is already enabled" on a reused table.
-      if ((error as Error).name !== 'ValidationException') throw error;
-    }
-  }
-  const description = (await dynamodb.send(new DescribeTableCommand({ TableName: name }))).Table!;
-  return {
-    ref: name,
-    attributes: { Arn: description.TableArn!, ...(description.LatestStreamArn ? { StreamArn: description.LatestStreamArn } : {}) },
-  };
-}
-
 async function createRule(
-  stack: SynthesizedStack, logicalId: string, rule: CfnResource, ctx: ResolveContext, events: EventBridgeClient,
-  log: (message: string) => void,
+  stack: SynthesizedStack, logicalId: string, rule: CfnResource, ctx: ResolveContext, clients: ProvisionClients,
+  lambdaTargets: LambdaRuleTarget[], log: (message: string) => void,
 ): Promise<PhysicalResource | undefined> {
   const props = resolveProperties(rule, ctx, logicalId, ['Tags']);
   const name: string = props.Name ?? generatedName(stack.stackName, logicalId, 64);
@@ -258,7 +218,7 @@ async function createRule(
     log(`rule ${name}: only event-pattern rules are emulated (this one has ${props.ScheduleExpression ? 'a schedule' : 'no pattern'}); skipped`);
     return undefined;
   }
-  const { RuleArn: arn } = await events.send(new PutRuleCommand({
+  const { RuleArn: arn } = await clients.events.send(new PutRuleCommand({
     Name: name,
     EventBusName: eventBusName,
     EventPattern: typeof props.EventPattern === 'string' ? props.EventPattern : JSON.stringify(props.EventPattern),
@@ -266,16 +226,34 @@ async function createRule(
     Description: props.Description,
   }));
   const targets = (props.Targets ?? []) as Array<Record<string, any>>;
-  const sqsTargets = targets.filter((target) => String(target.Arn).startsWith('arn:aws:sqs:'));
-  if (sqsTargets.length < targets.length) {
-    log(`rule ${name}: ${targets.length - sqsTargets.length} non-SQS target(s) are not emulated`);
+  const written = (rule.Properties?.Targets ?? []) as Array<Record<string, unknown>>;
+  const delivered: Array<Record<string, any>> = [];
+  let notEmulated = 0;
+  for (const [index, target] of targets.entries()) {
+    const targetId = resolveString(target.Id, ctx, `${logicalId}.Targets`);
+    const functionLogicalId = logicalIdOf(written[index]?.Arn);
+    if (String(target.Arn).startsWith('arn:aws:sqs:')) {
+      delivered.push({ ...target, Id: targetId });
+    } else if (functionLogicalId !== undefined && stack.template.Resources[functionLogicalId]?.Type === 'AWS::Lambda::Function') {
+      // The runner runs the function: the event goes to a queue it polls (lambda-target-queues.ts).
+      const timeout = Number(stack.template.Resources[functionLogicalId].Properties?.Timeout ?? 3);
+      const standIn = await createStandInQueue(clients.sqs, { ruleName: name, targetId, functionLogicalId }, timeout);
+      lambdaTargets.push(standIn);
+      const { Input, InputPath, InputTransformer } = target;
+      delivered.push({ Id: targetId, Arn: standIn.queueArn, Input, InputPath, InputTransformer });
+    } else {
+      notEmulated++;
+    }
   }
-  if (sqsTargets.length > 0) {
-    const output = await events.send(new PutTargetsCommand({
+  if (notEmulated > 0) {
+    log(`rule ${name}: ${notEmulated} target(s) that are neither SQS queues nor Lambda functions of the stack are not emulated`);
+  }
+  if (delivered.length > 0) {
+    const output = await clients.events.send(new PutTargetsCommand({
       Rule: name,
       EventBusName: eventBusName,
-      Targets: sqsTargets.map((target) => ({
-        Id: resolveString(target.Id, ctx, `${logicalId}.Targets`),
+      Targets: delivered.map((target) => ({
+        Id: target.Id,
         Arn: target.Arn,
         Input: target.Input,
         InputPath: target.InputPath,

@@ -4,6 +4,7 @@
  * the function's environment already in process.env) and runs one invocation at a time.
  *
  * Usage (by the runner only): node --import tsx function-host.ts <handler file> <export name>
+ * (the package's bin forks its bundled copy with plain node: tools/local/function-host.ts).
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';

@@ -69,9 +69,27 @@ export type InvokeOutcome = InvokeTiming & (
     readonly durationMs: number;
   });
 
-/** The TypeScript host runs through tsx's loader, resolved from here (not from the child's cwd). */
-const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
-const HOST_FILE = path.join(__dirname, 'function-host.ts');
+/** How an instance's process starts: a host script and node's flags for it. */
+interface HostProcess {
+  readonly file: string;
+  readonly execArgv: string[];
+}
+
+let bundledHost: string | undefined;
+
+/**
+ * The package's bin runs on a user's machine without tsx: it forks its own bundled copy of
+ * function-host.ts instead (tools/local/cli.ts). Call before the first instance starts.
+ */
+export function useBundledFunctionHost(file: string): void {
+  bundledHost = file;
+}
+
+/** The TypeScript host runs through tsx's loader, resolved from here (not from the child's cwd), and only when used. */
+function hostProcess(): HostProcess {
+  if (bundledHost !== undefined) return { file: bundledHost, execArgv: [] };
+  return { file: path.join(__dirname, 'function-host.ts'), execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href] };
+}
 /** Lambda allows 10 s of init; starting node + the TS loader on a busy laptop needs some slack on top. */
 const INIT_TIMEOUT_MS = 30_000;
 
@@ -219,10 +237,11 @@ class Instance {
   public retired = false;
 
   constructor(private readonly options: LocalFunctionOptions, onExit: () => void) {
-    this.child = fork(HOST_FILE, [options.handlerFile, options.exportName], {
+    const host = hostProcess();
+    this.child = fork(host.file, [options.handlerFile, options.exportName], {
       env: options.environment,
       cwd: path.dirname(options.handlerFile),
-      execArgv: ['--import', TSX_LOADER],
+      execArgv: host.execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });

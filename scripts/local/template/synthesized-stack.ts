@@ -9,6 +9,7 @@ export interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, any>;
   readonly DependsOn?: string | string[];
+  readonly Metadata?: Record<string, unknown>;
 }
 
 export interface CfnTemplate {
@@ -85,17 +86,25 @@ export function readSynthesizedStack(assemblyDir: string, stackName?: string): S
 }
 
 /**
- * Where a function's code is, from its `Code` property: the S3 key of an asset is
- * `<hash>.zip`, and the asset manifest says where that asset was staged.
+ * Where a function's code is: the asset its `Code.S3Key` names (`<hash>.zip`, the asset
+ * manifest says where CDK staged it: a `Code.fromAsset` directory copied, or the output of a
+ * NodejsFunction's bundling), else the resource's `aws:asset:path` metadata (written by the CDK
+ * CLI, and by synthesizers whose S3Key is not a literal).
  */
 export function functionCodeDir(stack: SynthesizedStack, logicalId: string): string {
-  const code = stack.template.Resources[logicalId]?.Properties?.Code;
+  const resource = stack.template.Resources[logicalId];
+  const code = resource?.Properties?.Code;
   const s3Key = code?.S3Key;
   const hash = typeof s3Key === 'string' ? s3Key.replace(/\.zip$/, '') : undefined;
-  const dir = hash !== undefined ? stack.fileAssets.get(hash) : undefined;
-  if (dir === undefined || !fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+  const assetPath = resource?.Metadata?.['aws:asset:path'];
+  const candidates = [
+    hash !== undefined ? stack.fileAssets.get(hash) : undefined,
+    typeof assetPath === 'string' ? path.resolve(stack.assemblyDir, assetPath) : undefined,
+  ];
+  const dir = candidates.find((candidate) => candidate !== undefined && fs.existsSync(candidate) && fs.statSync(candidate).isDirectory());
+  if (dir === undefined) {
     throw new Error(`Cannot find the code of ${logicalId} in ${stack.assemblyDir}: the local runner needs a file asset ` +
-      `staged as a directory (lambda.Code.fromAsset(dir)); got Code ${JSON.stringify(code)}.`);
+      `staged as a directory (lambda.Code.fromAsset(dir), a NodejsFunction); got Code ${JSON.stringify(code)}.`);
   }
   return dir;
 }
