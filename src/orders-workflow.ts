@@ -428,19 +428,20 @@ export class OrdersWorkflow extends Construct {
    * OrdersAccepted: orders the API published (202, not replays of an earlier answer). Namespace
    * `metricsNamespace`, dimension `service=orders-api`, Sum over 5 minutes unless `props` say otherwise.
    *
-   * @param props statistic, period, label...; the namespace and dimensions stay the ones the API emits
+   * @param props statistic, period, label...; the namespace and dimensions stay the ones the handlers emit
    */
   public metricOrdersAccepted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metrics.ordersAccepted(props);
   }
 
   /**
-   * OrdersRejected: requests the API refused before publishing anything, for one `reason`.
-   * Namespace `metricsNamespace`, dimensions `service=orders-api` and `reason`, Sum over 5 minutes
-   * unless `props` say otherwise.
+   * OrdersRejected: requests the API refused before publishing anything, or (reason
+   * `PROCESSOR`) orders the processor refused for good, for one `reason`. Namespace
+   * `metricsNamespace`, dimensions `service` (`orders-api`, or `orders-worker` for `PROCESSOR`)
+   * and `reason`, Sum over 5 minutes unless `props` say otherwise.
    *
    * @param reason which refusals to count
-   * @param props statistic, period, label...; the namespace and dimensions stay the ones the API emits
+   * @param props statistic, period, label...; the namespace and dimensions stay the ones the handlers emit
    */
   public metricOrdersRejected(reason: OrderRejectionReason, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metrics.ordersRejected(reason, props);

@@ -56,9 +56,14 @@ export function recordRejected(reason: RejectionReason): void {
   metrics().addMetric(BUSINESS_METRICS.ordersRejected, MetricUnit.Count, 1);
 }
 
-/** Worker: the processor refused an order for good (PermanentOrderError). Dimension `service` only. */
+/**
+ * Worker: the processor refused an order for good (PermanentOrderError). A line of its own: a
+ * `reason` dimension on the batch's buffer would also land on the other records' metrics.
+ */
 export function recordRejectedByProcessor(): void {
-  metrics().addMetric(BUSINESS_METRICS.ordersRejected, MetricUnit.Count, 1);
+  const single = metrics().singleMetric();
+  single.addDimension(REJECTION_REASON_DIMENSION, 'processor' satisfies RejectionReason);
+  single.addMetric(BUSINESS_METRICS.ordersRejected, MetricUnit.Count, 1);
 }
 
 /**

@@ -8,8 +8,8 @@ export const BUSINESS_METRICS = {
   /** API: a new order was published (202, not a replay of an earlier answer). Count. */
   ordersAccepted: 'OrdersAccepted',
   /**
-   * API: a request was refused before anything was published, with a `reason` dimension.
-   * Worker (dimension `service` only): the processor refused an order for good (REJECTED). Count.
+   * A refused order, with a `reason` dimension. API: a request refused before anything was
+   * published. Worker (reason `processor`): the processor refused an order for good. Count.
    */
   ordersRejected: 'OrdersRejected',
   /** Worker: an order was processed for the first time. Count. */
@@ -47,9 +47,16 @@ export const REJECTION_REASONS = [
   'unidentified',
   /** 405: a method other than POST reached the function. */
   'method_not_allowed',
+  /** The worker: the processor refused the order for good (PermanentOrderError); the order is REJECTED. */
+  'processor',
 ] as const;
 
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** Which handler counts a rejection: the worker for the processor's, the API for the rest. */
+export function rejectionHandler(reason: RejectionReason): 'api' | 'worker' {
+  return reason === 'processor' ? 'worker' : 'api';
+}
 
 /** The Powertools service name (and so the `service` dimension) of each handler. */
 export function handlerServiceName(handler: 'api' | 'worker' | 'reads' | 'operations'): string {

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
-  BUSINESS_METRICS, handlerServiceName, REJECTION_REASON_DIMENSION, REJECTION_REASONS, RejectionReason, SERVICE_DIMENSION,
+  BUSINESS_METRICS, handlerServiceName, REJECTION_REASON_DIMENSION, REJECTION_REASONS, RejectionReason, rejectionHandler, SERVICE_DIMENSION,
 } from './business-metric-names';
 
 /**
@@ -43,7 +43,7 @@ export function businessMetric(
 export function businessMetrics(namespace: string, period: Duration): BusinessMetrics {
   const metric = (handler: 'api' | 'worker', metricName: string, options: Partial<cloudwatch.MetricProps> = {}) =>
     businessMetric(namespace, handler, metricName, { period, ...options }, options.dimensionsMap);
-  const rejected = Object.fromEntries(REJECTION_REASONS.map((reason) => [reason, metric('api', BUSINESS_METRICS.ordersRejected, {
+  const rejected = Object.fromEntries(REJECTION_REASONS.map((reason) => [reason, metric(rejectionHandler(reason), BUSINESS_METRICS.ordersRejected, {
     dimensionsMap: { [REJECTION_REASON_DIMENSION]: reason },
     label: `Rejected: ${reason}`,
   })])) as Record<RejectionReason, cloudwatch.Metric>;

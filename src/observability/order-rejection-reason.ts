@@ -1,6 +1,7 @@
 /**
- * Why the API refused an order (the `reason` dimension of the OrdersRejected metric). 5xx answers
- * are not rejections: the order may be retried and accepted.
+ * Why an order was refused (the `reason` dimension of the OrdersRejected metric): by the API
+ * before anything was published, or by the processor (`PROCESSOR`). 5xx answers are not
+ * rejections: the order may be retried and accepted.
  */
 export enum OrderRejectionReason {
   /** 400: the body or the Idempotency-Key header broke the contract. */
@@ -15,4 +16,6 @@ export enum OrderRejectionReason {
   UNIDENTIFIED = 'unidentified',
   /** 405: a method other than POST reached the function. */
   METHOD_NOT_ALLOWED = 'method_not_allowed',
+  /** The worker's processor refused the order for good (`PermanentOrderError`): the order is REJECTED. */
+  PROCESSOR = 'processor',
 }

@@ -1,5 +1,5 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { BUSINESS_METRICS, REJECTION_REASON_DIMENSION } from './business-metric-names';
+import { BUSINESS_METRICS, REJECTION_REASON_DIMENSION, RejectionReason, rejectionHandler } from './business-metric-names';
 import { businessMetric } from './business-metrics';
 import { OrderRejectionReason } from './order-rejection-reason';
 
@@ -15,7 +15,8 @@ export class WorkflowMetrics {
   }
 
   public ordersRejected(reason: OrderRejectionReason, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return businessMetric(this.namespace, 'api', BUSINESS_METRICS.ordersRejected, options, { [REJECTION_REASON_DIMENSION]: reason });
+    const handler = rejectionHandler(reason as string as RejectionReason);
+    return businessMetric(this.namespace, handler, BUSINESS_METRICS.ordersRejected, options, { [REJECTION_REASON_DIMENSION]: reason });
   }
 
   public ordersProcessed(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
