@@ -119,7 +119,10 @@ export function compileTypeScriptBlocks(blocks: SourcedBlock[]): BlockError[] {
         types: ['node'],
         skipLibCheck: true,
         // What a consumer gets from `npm install cdk-orders-workflow`: the built declarations.
-        paths: { 'cdk-orders-workflow': [path.join(REPO_ROOT, 'lib', 'index.d.ts')] },
+        paths: {
+          'cdk-orders-workflow': [path.join(REPO_ROOT, 'lib', 'index.d.ts')],
+          'cdk-orders-workflow/worker': [path.join(REPO_ROOT, 'assets', 'runtime', 'worker', 'index.d.ts')],
+        },
       },
       files,
     }, null, 2));
