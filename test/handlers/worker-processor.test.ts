@@ -2,8 +2,8 @@
  * createOrderWorker around stub processors: what a processor receives (the order, its context),
  * what its result becomes (stored, bounded, never truncated), and how often it runs.
  */
-import { envelope, lambdaContext, orderDetail, sqsRecord } from './support/events';
 import { emittedMetrics } from './support/emf';
+import { envelope, lambdaContext, orderDetail, sqsRecord } from './support/events';
 import { captureLogs, LogCapture } from './support/log-capture';
 import { MAX_RECEIVE_COUNT, orderMessage, workerHarness } from './support/worker-harness';
 import { orderView } from '../../lambda/reads/order-views';
@@ -160,7 +160,9 @@ describe('the processor\'s result', () => {
     expect(await deliver([bad.record, other.record])).toEqual([bad.record.messageId]);
 
     expect(logs.withMsg('processing_failed')).toEqual([expect.objectContaining({
-      level: 'ERROR', eventId: bad.detail.eventId, errorMessage: expect.stringMatching(message),
+      level: 'ERROR',
+      eventId: bad.detail.eventId,
+      errorMessage: expect.stringMatching(message),
       error: expect.objectContaining({ name: 'ProcessorResultError' }),
     })]);
     expect(claim(bad.detail.eventId)).toBeUndefined();

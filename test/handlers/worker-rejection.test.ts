@@ -38,8 +38,12 @@ test('a PermanentOrderError rejects the order at once: not retried, REJECTED wit
   expect(claim(refused.detail.eventId)).toMatchObject({ status: 'COMPLETED', data: expect.objectContaining({ status: 'REJECTED' }) });
 
   expect(logs.withMsg('order_rejected')).toEqual([expect.objectContaining({
-    level: 'WARN', outcome: 'rejected', eventId: refused.detail.eventId, orderId: refused.detail.orderId,
-    submittedBy: { type: 'apiKey', id: 'key-1' }, attempt: 1,
+    level: 'WARN',
+    outcome: 'rejected',
+    eventId: refused.detail.eventId,
+    orderId: refused.detail.orderId,
+    submittedBy: { type: 'apiKey', id: 'key-1' },
+    attempt: 1,
   })]);
   expect(logs.withMsg('processing_failed')).toHaveLength(0);
   const metrics = emittedMetrics(logs.lines());

@@ -41,7 +41,7 @@ export function workerHarness(env: Env = {}) {
     .map(({ EventBusName, Source, DetailType, Detail }) => ({ EventBusName, Source, DetailType, detail: JSON.parse(Detail!), rawDetail: Detail! }));
   /** The idempotency record of `eventId` (Powertools stores the step's result in `data`). */
   const claim = (eventId: string) => table.records().find((record) => (record.data as { eventId?: string } | undefined)?.eventId === eventId);
-  const processorCallsFor = (eventId: string) => worker.processor.mock.calls.filter(([order]) => order.eventId === eventId).length;
+  const processorCallsFor = (eventId: string) => worker.processor.mock.calls.filter(([received]) => received.eventId === eventId).length;
   return { worker, table, processor: worker.processor, run, deliver, order, published, claim, processorCallsFor };
 }
 
