@@ -52,6 +52,10 @@ describe.each([
   ['a quantity written 1.0 or 1e2 (JSON.parse gives 1 and 100)', { items: [item('A', JSON.parse('1.0')), item('B', JSON.parse('1e2'))] }],
   ['64 emoji (code points, not UTF-16 units, are counted)', { items: [item('😀'.repeat(maxSkuLength))] }],
   ['dangerous names as values', { items: [item('__proto__'), item('constructor')], orderId: 'toString' }],
+  ['attributes on the order and its items', {
+    items: [{ ...item(), attributes: { price: 3.5, currency: 'EUR', tags: ['gift'] } }, item('B')],
+    attributes: { shipTo: { lines: ['1 rue X'], city: 'Lyon' }, priority: null, constructor: { prototype: 1 } },
+  }],
 ])('a valid order: %s', (_name, body) => {
   test('the handler and the model both accept it', () => {
     expect(handlerAccepts(body)).toBe(true);

@@ -341,3 +341,24 @@ export const anyHeaders: fc.Arbitrary<GeneratedHeaders> = fc.oneof(
     }),
   },
 );
+
+/** Keys of `attributes`: the dangerous names, the names a pollution payload aims at, and any text. */
+const attributeKey = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...DANGEROUS_KEYS, 'toString', 'polluted', 'isAdmin', 'hasOwnProperty') },
+  { weight: 2, arbitrary: anyString(6) },
+);
+const attributeScalar = fc.oneof(
+  fc.constantFrom('1', '-2.5', '1e400', 'true', 'false', 'null', text('polluted')),
+  anyString(8).map(text),
+);
+
+/**
+ * An `attributes` value as JSON text: mostly objects whose keys include `__proto__`,
+ * `constructor` and `prototype` at every depth (up to one past the depth limit), sometimes
+ * another JSON value.
+ */
+export const attributesText: fc.Arbitrary<string> = fc.letrec<{ value: string; object: string; array: string }>((tie) => ({
+  value: fc.oneof({ maxDepth: 6, depthIdentifier: 'attributes' }, attributeScalar, tie('object'), tie('array')),
+  object: fc.array(fc.tuple(attributeKey, tie('value')), { maxLength: 4 }).map(object),
+  array: fc.array(tie('value'), { maxLength: 3 }).map(array),
+})).object.chain((value) => fc.oneof({ weight: 9, arbitrary: fc.constant(value) }, { weight: 1, arbitrary: attributeScalar }));
