@@ -48,8 +48,10 @@ test('a PermanentOrderError rejects the order at once: not retried, REJECTED wit
   expect(logs.withMsg('processing_failed')).toHaveLength(0);
   const metrics = emittedMetrics(logs.lines());
   expect(metrics.filter((metric) => metric.name === 'OrdersRejected')).toEqual([
-    expect.objectContaining({ dimensions: { service: 'orders-worker' }, values: [1] }),
+    expect.objectContaining({ dimensions: { service: 'orders-worker', reason: 'processor' }, values: [1] }),
   ]);
+  // The reason is on its own line: the batch's other metrics keep the service dimension alone.
+  expect(metrics.find((metric) => metric.name === 'OrdersProcessed')?.dimensions).toEqual({ service: 'orders-worker' });
   expect(metrics.find((metric) => metric.name === 'OrdersFailed')).toBeUndefined();
   expect(metrics.find((metric) => metric.name === 'OrdersProcessed')?.values).toEqual([1]); // the other order only
 });
