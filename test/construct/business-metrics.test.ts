@@ -14,6 +14,7 @@ import { apiEvent, envelope, lambdaContext, orderDetail, postJson, sqsEvent, sqs
 import { FakeIdempotencyTable } from '../handlers/support/fake-idempotency-table';
 import { Env, loadApiHandler, loadWorkerHandler } from '../handlers/support/load-handlers';
 import { captureLogs } from '../handlers/support/log-capture';
+import { PermanentOrderError } from '../../lambda/worker/permanent-order-error';
 
 const stackId = (construct: OrdersWorkflow['failureRateAlarm'] | OrdersWorkflow['apiFunction'], synth: Synthesized) =>
   synth.stack.getLogicalId(construct.node.defaultChild as never);
@@ -84,6 +85,8 @@ async function emitEverything(synth: Synthesized): Promise<EmittedMetric[]> {
     const good = sqsRecord(envelope(orderDetail()));
     await worker.handler(sqsEvent(good, sqsRecord('not json')), lambdaContext());
     await worker.handler(sqsEvent(good, sqsRecord(envelope(orderDetail()))), lambdaContext());
+    worker.processor.mockRejectedValueOnce(new PermanentOrderError('unknown sku'));
+    await worker.handler(sqsEvent(sqsRecord(envelope(orderDetail()))), lambdaContext());
     return emittedMetrics(logs.lines());
   } finally {
     logs.restore();
@@ -101,7 +104,7 @@ describe('what the alarm and the dashboard name is what the handlers emit', () =
 
     const emitted = await emitEverything(synth);
     const emittedKeys = [...new Set(emitted.map((metric) => key(metric.namespace, metric.name, metric.dimensions)))].sort();
-    // Every metric, every rejection reason: 6 + 5 worker/API metrics.
+    // Every metric, every rejection reason: 7 + 5 worker/API metrics.
     expect(emittedKeys).toEqual([
       key(namespace, 'DuplicatesIgnored', { service: 'orders-worker' }),
       key(namespace, 'OrdersAccepted', { service: 'orders-api' }),
@@ -109,6 +112,7 @@ describe('what the alarm and the dashboard name is what the handlers emit', () =
       key(namespace, 'OrdersProcessed', { service: 'orders-worker' }),
       ...['in_progress', 'key_reused', 'method_not_allowed', 'unidentified', 'unsupported_media_type', 'validation']
         .map((reason) => key(namespace, 'OrdersRejected', { reason, service: 'orders-api' })),
+      key(namespace, 'OrdersRejected', { reason: 'processor', service: 'orders-worker' }),
       key(namespace, 'ProcessingLatency', { service: 'orders-worker' }),
     ].sort());
 
@@ -182,7 +186,7 @@ describe('dashboard business row', () => {
     const shown = dashboardMetrics(synth, namespace);
     const latency = shown.filter((row) => row.key.includes('ProcessingLatency'));
     expect(latency.map((row) => row.stat)).toEqual(['p50', 'p99']);
-    expect(shown.filter((row) => row.title === 'Orders rejected by reason')).toHaveLength(6);
+    expect(shown.filter((row) => row.title === 'Orders rejected by reason')).toHaveLength(7);
     expect(shown.filter((row) => !row.key.includes('ProcessingLatency')).every((row) => row.stat === 'Sum')).toBe(true);
     expect(JSON.stringify(widgets[1].properties)).toContain('IF((processed + failed) > 0, failed / (processed + failed), 0)');
   });
