@@ -8,8 +8,8 @@ import { DEFAULT_API_STAGE_NAME } from './api/access-logging';
 import { OrdersApiAuthorization } from './auth/orders-api-authorization';
 import { DEFAULT_EVENT_SOURCE } from './event-contract';
 import { OrdersWorkflowProps } from './orders-workflow-props';
-import { OrdersApiWaf } from './protection/orders-api-waf';
 import { OrderProcessor } from './processing/order-processor';
+import { OrdersApiWaf } from './protection/orders-api-waf';
 
 const DEFAULT_WORKER_TIMEOUT = Duration.seconds(30);
 const DEFAULT_MAX_RECEIVE_COUNT = 5;

@@ -8,13 +8,13 @@ import { Token } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { onlyResource, Synthesized, synthWorkflow } from './synth';
+import { PermanentOrderError } from '../../lambda/worker/permanent-order-error';
 import { OrderRejectionReason, OrdersWorkflow, OrdersWorkflowProps } from '../../src';
 import { EmittedMetric, emittedMetrics } from '../handlers/support/emf';
 import { apiEvent, envelope, lambdaContext, orderDetail, postJson, sqsEvent, sqsRecord } from '../handlers/support/events';
 import { FakeIdempotencyTable } from '../handlers/support/fake-idempotency-table';
 import { Env, loadApiHandler, loadWorkerHandler } from '../handlers/support/load-handlers';
 import { captureLogs } from '../handlers/support/log-capture';
-import { PermanentOrderError } from '../../lambda/worker/permanent-order-error';
 
 const stackId = (construct: OrdersWorkflow['failureRateAlarm'] | OrdersWorkflow['apiFunction'], synth: Synthesized) =>
   synth.stack.getLogicalId(construct.node.defaultChild as never);
