@@ -7,7 +7,12 @@ import type { WorkerConfig } from './config';
 import type { ReceivedOrderDetail } from './order-event';
 import type { JsonObject } from './public-types';
 import { errorMessageOf, LOG_EVENTS, logOutcome } from '../shared/log';
-import { callerScope, isFinalStatus, OrderRecord, OrderStateStore } from '../shared/order-state';
+import { callerScope, isFinalStatus, OrderRecord, OrderStateStore, ReadRecord } from '../shared/order-state';
+
+/** The order's record as read at the start of an attempt, and the same record when this very event already settled it. */
+export interface StoredOrder extends ReadRecord {
+  readonly settled?: OrderRecord;
+}
 
 /** SQS counts this receive too; a record without the attribute (a hand-made event) is a first attempt. */
 export function attemptOf(record: SQSRecord): number {
@@ -23,27 +28,28 @@ export function createOrderStatus(config: WorkerConfig, store = new OrderStateSt
     },
 
     /**
-     * The stored record when this very event was already recorded PROCESSED or REJECTED: the
-     * processor ran, even if the idempotency layer failed to note completion afterwards, so it
-     * must not run again.
+     * The stored record, read once per attempt; `settled` when this very event was already
+     * recorded PROCESSED or REJECTED: the processor ran, even if the idempotency layer failed to
+     * note completion afterwards, so it must not run again.
      */
-    async settledRecord(detail: ReceivedOrderDetail): Promise<OrderRecord | undefined> {
-      const stored = await store.get(callerScope(detail.submittedBy), detail.orderId);
-      return stored !== undefined && isFinalStatus(stored.status) && stored.eventId === detail.eventId ? stored : undefined;
+    async readOrder(detail: ReceivedOrderDetail): Promise<StoredOrder> {
+      const record = await store.get(callerScope(detail.submittedBy), detail.orderId);
+      const settled = record !== undefined && isFinalStatus(record.status) && record.eventId === detail.eventId ? record : undefined;
+      return { record, settled };
     },
 
     /**
      * Part of the idempotent step: if it throws, the claim is released and the record retried.
      * Returns the record as stored afterwards (undefined only if it vanished).
      */
-    async recordProcessed(detail: ReceivedOrderDetail, record: SQSRecord, at: string, result?: JsonObject): Promise<OrderRecord | undefined> {
+    async recordProcessed(detail: ReceivedOrderDetail, record: SQSRecord, read: ReadRecord, at: string, result?: JsonObject): Promise<OrderRecord | undefined> {
       const attempts = attemptOf(record);
-      return store.apply(detail, { kind: 'processed', at, attempts, ...(result !== undefined ? { result } : {}) });
+      return store.apply(detail, { kind: 'processed', at, attempts, ...(result !== undefined ? { result } : {}) }, read);
     },
 
     /** Part of the idempotent step, like `recordProcessed`: the order is refused for good. */
-    async recordRejected(detail: ReceivedOrderDetail, record: SQSRecord, at: string, reason: string): Promise<OrderRecord | undefined> {
-      return store.apply(detail, { kind: 'rejected', at, attempts: attemptOf(record), reason });
+    async recordRejected(detail: ReceivedOrderDetail, record: SQSRecord, read: ReadRecord, at: string, reason: string): Promise<OrderRecord | undefined> {
+      return store.apply(detail, { kind: 'rejected', at, attempts: attemptOf(record), reason }, read);
     },
 
     /**

@@ -32,7 +32,8 @@ export function createOrderStep(deps: OrderStepDependencies): OrderStep {
   return async (detail: ReceivedOrderDetail, record: SQSRecord): Promise<RecordResult> => {
     // The status write is the commit of the processor's work: if it is there, an earlier attempt
     // ran the processor and then failed to publish the outcome or to mark the claim COMPLETED.
-    const settled = await orderStatus.settledRecord(detail);
+    const stored = await orderStatus.readOrder(detail);
+    const settled = stored.settled;
     if (settled !== undefined) {
       await outcomes.publish(settled);
       return { ...settledResult(detail, settled), replayed: true };
@@ -43,10 +44,10 @@ export function createOrderStep(deps: OrderStepDependencies): OrderStep {
     let written: OrderRecord | undefined;
     try {
       const result = checkedResult(await processor(detail, processingContext(detail, record, deps.lambdaContext(), config.maxReceiveCount)));
-      written = await orderStatus.recordProcessed(detail, record, new Date().toISOString(), result);
+      written = await orderStatus.recordProcessed(detail, record, stored, new Date().toISOString(), result);
     } catch (error) {
       if (!isPermanentOrderError(error)) throw error;
-      written = await orderStatus.recordRejected(detail, record, new Date().toISOString(), error.message);
+      written = await orderStatus.recordRejected(detail, record, stored, new Date().toISOString(), error.message);
     }
     // Another event that reused the orderId owns the record: nothing of ours to announce.
     const ours = written !== undefined && written.eventId === detail.eventId;

@@ -156,3 +156,39 @@ function setUpFrom(record: OrderRecord) {
 function marshalled(record: OrderRecord) {
   return toItem(record);
 }
+
+describe('reads of the order record', () => {
+  const onOrdersTable = (calls: Array<{ args: [{ input: object }] }>) =>
+    calls.filter((call) => (call.args[0].input as { TableName?: string }).TableName === 'orders-table');
+  const ordersTableCalls = (worker: ReturnType<typeof loadWorkerHandler>, command: 'GetItemCommand' | 'PutItemCommand') =>
+    onOrdersTable(command === 'GetItemCommand' ? worker.dynamoDb.commandCalls(worker.sdk.GetItemCommand) : worker.dynamoDb.commandCalls(worker.sdk.PutItemCommand));
+
+  test('one read and one write per processed order: the record read for the settled check is the one the status write starts from', async () => {
+    const worker = loadWorkerHandler({ MAX_RECEIVE_COUNT: '3' });
+    const table = new FakeIdempotencyTable(worker);
+    const detail = orderDetail();
+
+    await worker.handler(sqsEvent(sqsRecord(envelope(detail))), lambdaContext());
+
+    expect(table.orders().find((item) => item.orderId === detail.orderId)).toMatchObject({ status: 'PROCESSED' });
+    expect(ordersTableCalls(worker, 'GetItemCommand')).toHaveLength(1);
+    expect(ordersTableCalls(worker, 'PutItemCommand')).toHaveLength(1);
+  });
+
+  test('a record written by someone else after that read fails the conditional write, is read again, and is not overwritten', async () => {
+    const worker = loadWorkerHandler({ MAX_RECEIVE_COUNT: '3' });
+    const table = new FakeIdempotencyTable(worker);
+    const detail = orderDetail();
+    // The API's ACCEPTED write lands while the processor runs, after the worker's first read.
+    worker.processor.mockImplementationOnce(async () => {
+      table.seed(toItem(acceptedRecord(detail, detail.createdAt)) as Parameters<typeof table.seed>[0]);
+    });
+
+    await worker.handler(sqsEvent(sqsRecord(envelope(detail))), lambdaContext());
+
+    const stored = table.orders().find((item) => item.orderId === detail.orderId)!;
+    expect(stored).toMatchObject({ status: 'PROCESSED', version: 2 });
+    expect((stored.history as Array<{ status: string }>).map((change) => change.status)).toEqual(['ACCEPTED', 'PROCESSED']);
+    expect(ordersTableCalls(worker, 'GetItemCommand')).toHaveLength(2);
+  });
+});

@@ -47,7 +47,8 @@ describe('6. replay after a fix', () => {
     runs.splice(0);
 
     // The fix: the same stack with failureInjection: false, "deployed" over the same emulator state.
-    const second = await runWorkflow(emulator.endpoint(), withoutFailureInjection(), { visibilityTimeoutSeconds: 4 }, false);
+    // `template`: the runner's own default (on) would hide the fix the template carries.
+    const second = await runWorkflow(emulator.endpoint(), withoutFailureInjection(), { visibilityTimeoutSeconds: 4, failureInjection: 'template' }, false);
     runs.push(second);
     // Same queues, bus and table; the API's port, the SQS proxy's port and the local IAM user are the run's own.
     expect(second.local.outputs).toEqual({
