@@ -42,13 +42,17 @@ export function createOrderStatus(config: WorkerConfig, store = new OrderStateSt
      * Part of the idempotent step: if it throws, the claim is released and the record retried.
      * Returns the record as stored afterwards (undefined only if it vanished).
      */
-    async recordProcessed(detail: ReceivedOrderDetail, record: SQSRecord, read: ReadRecord, at: string, result?: JsonObject): Promise<OrderRecord | undefined> {
-      const attempts = attemptOf(record);
-      return store.apply(detail, { kind: 'processed', at, attempts, ...(result !== undefined ? { result } : {}) }, read);
+    async recordProcessed(
+      detail: ReceivedOrderDetail, record: SQSRecord, read: ReadRecord, at: string, result?: JsonObject,
+    ): Promise<OrderRecord | undefined> {
+      const outcome = { kind: 'processed', at, attempts: attemptOf(record), ...(result !== undefined ? { result } : {}) } as const;
+      return store.apply(detail, outcome, read);
     },
 
     /** Part of the idempotent step, like `recordProcessed`: the order is refused for good. */
-    async recordRejected(detail: ReceivedOrderDetail, record: SQSRecord, read: ReadRecord, at: string, reason: string): Promise<OrderRecord | undefined> {
+    async recordRejected(
+      detail: ReceivedOrderDetail, record: SQSRecord, read: ReadRecord, at: string, reason: string,
+    ): Promise<OrderRecord | undefined> {
       return store.apply(detail, { kind: 'rejected', at, attempts: attemptOf(record), reason }, read);
     },
 
