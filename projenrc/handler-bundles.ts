@@ -26,13 +26,19 @@ export const HANDLER_ESBUILD_ARGS: Readonly<Record<string, string>> = {
 /**
  * esbuild flags added to ONE handler's bundle, on top of HANDLER_ESBUILD_ARGS.
  */
+/**
+ * The API's and the worker's idempotency keys are field paths of their own input: a 1 KB
+ * field-path reader instead of the JMESPath engine (~15-23 KB). Why this is safe:
+ * lambda/api/field-path-search.ts.
+ */
+export const FIELD_PATHS_FOR_JMESPATH: Readonly<Record<string, string>> = {
+  '--alias:@aws-lambda-powertools/jmespath': './lambda/api/field-path-search.ts',
+  '--alias:@aws-lambda-powertools/jmespath/functions': './lambda/api/field-path-search.ts',
+};
+
 export const HANDLER_EXTRA_ESBUILD_ARGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  api: {
-    // The API's idempotency keys are field paths of its own input: a 1 KB field-path reader
-    // instead of the JMESPath engine (~23 KB). Why this is safe: lambda/api/field-path-search.ts.
-    '--alias:@aws-lambda-powertools/jmespath': './lambda/api/field-path-search.ts',
-    '--alias:@aws-lambda-powertools/jmespath/functions': './lambda/api/field-path-search.ts',
-  },
+  api: FIELD_PATHS_FOR_JMESPATH,
+  worker: FIELD_PATHS_FOR_JMESPATH,
 };
 
 /** The flags of one handler's bundle. */

@@ -14,7 +14,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'fs';
 import { join, relative, resolve } from 'path';
 import { buildSync } from 'esbuild';
 import * as ts from 'typescript';
-import { HANDLER_ESBUILD_ARGS } from './handler-bundles';
+import { handlerEsbuildArgs } from './handler-bundles';
 
 const ROOT = resolve(__dirname, '..');
 const SOURCE_DIR = join(ROOT, 'lambda', 'worker');
@@ -23,7 +23,7 @@ export const WORKER_RUNTIME_DIR = join(ROOT, 'assets', 'runtime', 'worker');
 export const PUBLIC_FILES = ['index', 'public-types', 'permanent-order-error'];
 
 function bundle(): void {
-  const alias = Object.fromEntries(Object.entries(HANDLER_ESBUILD_ARGS)
+  const alias = Object.fromEntries(Object.entries(handlerEsbuildArgs('worker'))
     .filter(([flag]) => flag.startsWith('--alias:'))
     .map(([flag, target]) => [flag.slice('--alias:'.length), resolve(ROOT, target)]));
   buildSync({

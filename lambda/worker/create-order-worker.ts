@@ -47,8 +47,8 @@ export function createOrderWorker(processor: OrderProcessorFunction): OrderWorke
       ids = { eventId: parsed.eventId, orderId: parsed.orderId, submittedBy: parsed.submittedBy };
       // A timeout runs no catch block: on the last attempt, the order is recorded FAILED just before it.
       const result = orderStatus.isLastAttempt(record)
-        ? await deadlines.watch(context, () => processOnce(record), (remainingMs) => recordTimingOut(parsed, record, remainingMs))
-        : await processOnce(record);
+        ? await deadlines.watch(context, () => processOnce(record, parsed), (remainingMs) => recordTimingOut(parsed, record, remainingMs))
+        : await processOnce(record, parsed);
       if (result.replayed) logDuplicate(parsed, record, result);
       return result;
     } catch (error) {

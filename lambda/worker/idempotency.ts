@@ -8,9 +8,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import type { WorkerConfig } from './config';
-import { parseOrderCreatedRecord, ReceivedOrderDetail } from './order-event';
-import { withSortedKeys } from '../shared/order-attributes';
-import type { JsonValue } from '../shared/order-contract';
+import type { ReceivedOrderDetail } from './order-event';
 
 /**
  * What the idempotent step stores as the response of a completed eventId (keep it small: it is
@@ -48,7 +46,29 @@ const IDEMPOTENCY_KEY_PREFIX = 'orders-worker.order-created';
  * second event is the same order and must be deduplicated, so `createdAt` and the envelope
  * stay out of the hash. `customerId` is null in the hash when absent.
  */
-export const PAYLOAD_VALIDATION_JMESPATH = 'powertools_json(body).detail.[orderId, customerId, items, attributes]';
+export const PAYLOAD_VALIDATION_PATH = 'payload';
+
+/**
+ * What Powertools reads the key and the payload hash from: field paths of this object, so the
+ * bundle needs no JMESPath engine (lambda/api/field-path-search.ts stands in for it). The key and
+ * the hash are the ones `powertools_json(body).detail.eventId` and
+ * `powertools_json(body).detail.[orderId, customerId, items, attributes]` gave: the same values,
+ * taken from the same raw body, so records written by either version match.
+ */
+interface IdempotentInput {
+  readonly eventId: string;
+  readonly payload: readonly unknown[];
+  readonly record: SQSRecord;
+  readonly detail: ReceivedOrderDetail;
+}
+
+export const EVENT_KEY_PATH = 'eventId';
+
+/** The raw detail's fields, as the JMESPath multiselect gave them (a missing field is null). */
+function hashedPayload(record: SQSRecord): unknown[] {
+  const detail = (JSON.parse(record.body) as { detail: Record<string, unknown> }).detail;
+  return [detail.orderId ?? null, detail.customerId ?? null, detail.items ?? null, detail.attributes ?? null];
+}
 
 /**
  * The business step threw and then Powertools could not release its claim (DeleteItem
@@ -88,8 +108,8 @@ export function createIdempotentOrderProcessing(config: WorkerConfig, step: Orde
   const idempotencyConfig = new IdempotencyConfig({
     // The producer's id, not the SQS messageId: EventBridge or a DLQ replay can deliver
     // the same event as a new message.
-    eventKeyJmesPath: 'powertools_json(body).detail.eventId',
-    payloadValidationJmesPath: PAYLOAD_VALIDATION_JMESPATH,
+    eventKeyJmesPath: EVENT_KEY_PATH,
+    payloadValidationJmesPath: PAYLOAD_VALIDATION_PATH,
     throwOnNoIdempotencyKey: true,
     expiresAfterSeconds: config.idempotencyExpirySeconds,
     // Powertools v2 calls responseHook only when it returns the stored result of a
@@ -107,13 +127,11 @@ export function createIdempotentOrderProcessing(config: WorkerConfig, step: Orde
   // release of the claim fails too. Weak, so a record's entry goes with the record.
   const processingErrors = new WeakMap<SQSRecord, unknown>();
 
-  // The record is the hashed payload (it is what eventKeyJmesPath reads). It is parsed
-  // again in here rather than passed as a second argument, because makeIdempotent
-  // inspects a second argument for a Lambda context.
+  // One argument: makeIdempotent inspects a second one for a Lambda context.
   const processIdempotently = makeIdempotent(
-    async (record: SQSRecord): Promise<RecordResult> => {
+    async ({ record, detail }: IdempotentInput): Promise<RecordResult> => {
       try {
-        return await step(parseOrderCreatedRecord(record.body), record);
+        return await step(detail, record);
       } catch (error) {
         processingErrors.set(record, error);
         throw error;
@@ -122,9 +140,11 @@ export function createIdempotentOrderProcessing(config: WorkerConfig, step: Orde
     { persistenceStore, config: idempotencyConfig, keyPrefix: IDEMPOTENCY_KEY_PREFIX },
   );
 
-  async function processOnce(record: SQSRecord): Promise<RecordResult> {
+  /** `detail` is the record's body, already validated (parseOrderCreatedRecord). */
+  async function processOnce(record: SQSRecord, detail: ReceivedOrderDetail): Promise<RecordResult> {
+    const payload = hashedPayload(record);
     try {
-      return await processIdempotently(record);
+      return await processIdempotently({ eventId: detail.eventId, payload, record, detail });
     } catch (error) {
       const processingError = processingErrors.get(record);
       // After the business step has thrown, the only error Powertools raises in its place
@@ -133,7 +153,7 @@ export function createIdempotentOrderProcessing(config: WorkerConfig, step: Orde
         throw new ClaimReleaseFailedError(processingError, error);
       }
       if (error instanceof Error && error.name === 'IdempotencyValidationError') {
-        const legacy = completedUnderAnEarlierHash(error, parseOrderCreatedRecord(record.body));
+        const legacy = completedUnderAnEarlierHash(error, payload);
         if (legacy) return legacy;
         throw new EventIdConflictError(error);
       }
@@ -153,15 +173,24 @@ export function createIdempotentOrderProcessing(config: WorkerConfig, step: Orde
  * left them out, which for an event without order attributes is LEGACY_PAYLOAD's hash.
  * (Old records expire with the idempotency window.)
  */
-function completedUnderAnEarlierHash(error: Error, detail: ReceivedOrderDetail): RecordResult | undefined {
+function completedUnderAnEarlierHash(error: Error, payload: readonly unknown[]): RecordResult | undefined {
   const stored = (error as { existingRecord?: { payloadHash?: string; getStatus(): string; getResponse(): unknown } }).existingRecord;
   if (!stored || stored.getStatus() !== IdempotencyRecordStatus.COMPLETED) return undefined;
-  const sameOrder = !stored.payloadHash || (detail.attributes === undefined && stored.payloadHash === legacyPayloadHash(detail));
+  const [orderId, customerId, items, attributes] = payload;
+  const sameOrder = !stored.payloadHash || (attributes === null && stored.payloadHash === powertoolsHash([orderId, customerId, items]));
   return sameOrder ? { ...(stored.getResponse() as RecordResult), replayed: true } : undefined;
 }
 
-/** Powertools' hash (md5, base64, keys sorted) of `[orderId, customerId, items]`, the payload before attributes. */
-export function legacyPayloadHash(detail: ReceivedOrderDetail): string {
-  const payload = withSortedKeys([detail.orderId, detail.customerId ?? null, detail.items] as JsonValue);
-  return createHash('md5').update(JSON.stringify(payload)).digest('base64');
+/** Powertools' payload hash: md5, base64, of the JSON with every object's keys sorted case-insensitively. */
+export function powertoolsHash(value: unknown): string {
+  return createHash('md5').update(JSON.stringify(sortedForHash(value))).digest('base64');
+}
+
+function sortedForHash(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedForHash);
+  if (value === null || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(object).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))) sorted[key] = sortedForHash(object[key]);
+  return sorted;
 }

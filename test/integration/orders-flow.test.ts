@@ -58,7 +58,7 @@ test('1. a valid order: 202, the documented OrderCreated event reaches the queue
   expect(envelope).toMatchObject({ 'version': '0', 'id': expect.any(String), 'detail-type': 'OrderCreated', 'source': 'myapp.orders', 'region': 'us-east-1' });
   expect(Object.keys(envelope.detail).sort()).toEqual(['createdAt', 'customerId', 'eventId', 'items', 'orderId', 'schemaVersion']);
   expect(envelope.detail).toEqual({
-    schemaVersion: '1.0',
+    schemaVersion: '1.1',
     eventId,
     orderId,
     createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
