@@ -2,6 +2,7 @@
 import type { BundleSize } from './bundles/find-bundles';
 import type { ColdInitFailure, ColdInitResult } from './cold-init/measure-cold-init';
 import type { BenchOptions } from './options';
+import type { CustomProcessorResult } from './processors/custom-processors';
 import type { SynthResult } from './synth/measure-synth';
 import type { CallCounts, EndToEndResult } from './throughput/end-to-end';
 import type { RawRate } from './throughput/raw-rates';
@@ -56,6 +57,11 @@ export interface BenchResults {
   readonly coldInit: ColdInitResult[];
   /** Modules whose init threw with the environment they were given: listed, not measured. */
   readonly coldInitFailures: ColdInitFailure[];
+  /**
+   * A trivial processor bundled through `OrderProcessor.fromEntry`, against the built-in worker
+   * (absent from results taken before it was measured).
+   */
+  readonly customProcessors?: CustomProcessorResult[];
   readonly warm: { readonly api: WarmPairResult; readonly worker: WarmPairResult; readonly workerBatchSize: number };
   readonly throughput: ThroughputResults;
   readonly synth: SynthResult;

@@ -14,6 +14,10 @@ import { functionEnvironments } from './cold-init/function-env';
 import { ColdInitSubject, measureColdInit } from './cold-init/measure-cold-init';
 import { writeCostPage } from './cost/generate';
 import { BenchOptions, BenchUsageError, parseBenchOptions } from './options';
+import { bundleProcessor } from './processors/bundle-processor';
+import {
+  BUILT_IN_WORKER, CUSTOM_PROCESSOR_VARIANTS, customBundleSize, customProcessorResult, TRIVIAL_PROCESSOR_ENTRY,
+} from './processors/custom-processors';
 import { writeResultsMarkdown } from './report/results-markdown';
 import { BenchResults, MachineInfo, RESULTS_SCHEMA_VERSION, ThroughputResults } from './results';
 import { round } from './stats';
@@ -52,6 +56,12 @@ export async function runBench(options: BenchOptions, print: (message: string) =
     const sizes = bundles.map((bundle) => bundleSize(bundle, REPO_ROOT));
     const functionBundles = bundles.filter((bundle) => bundle.kind === 'function');
     log(`bundles: ${sizes.map((size) => `${size.name} ${(size.bytes / 1024).toFixed(0)} KiB`).join(', ')}`);
+    // The trivial processor as a user's: synthesized through OrderProcessor.fromEntry, its bundle taken from cdk.out.
+    const customBundles = CUSTOM_PROCESSOR_VARIANTS.map((variant, index) => {
+      const bundled = bundleProcessor(REPO_ROOT, path.join(REPO_ROOT, TRIVIAL_PROCESSOR_ENTRY), path.join(workDir, `processor-${index}`), variant.bundling);
+      return { variant, inputs: bundled.inputs, file: bundled.file, size: customBundleSize(variant.name, bundled.file) };
+    });
+    log(`custom processor bundles: ${customBundles.map((custom) => `${custom.variant.name} ${(custom.size.bytes / 1024).toFixed(0)} KiB`).join(', ')}`);
 
     // 2. Cold init, with the baselines built now.
     const baselines = buildBaselines(REPO_ROOT, functionBundles.map((bundle) => bundle.name), buildDir);
@@ -63,6 +73,11 @@ export async function runBench(options: BenchOptions, print: (message: string) =
       subjects.push({ name: bundle.name, kind: 'function', file: bundle.file, env: envOf(bundle.file).lambda });
       const naive = baselines.naive.get(bundle.name);
       if (naive) subjects.push({ name: `${bundle.name} (naive)`, kind: 'naive', file: naive, env: envOf(bundle.file).lambda });
+      if (bundle.name !== BUILT_IN_WORKER) continue;
+      // The built-in worker's environment: the same function, only its code differs.
+      for (const custom of customBundles) {
+        subjects.push({ name: custom.variant.name, kind: 'custom-processor', file: custom.file, env: envOf(bundle.file).lambda, relativeTo: bundle.name });
+      }
     }
     const apiBundle = functionBundles.find((bundle) => bundle.name === 'api')!;
     subjects.push({ name: 'client-only', kind: 'client-only', file: baselines.clientOnly, env: envOf(apiBundle.file).lambda });
@@ -100,6 +115,8 @@ export async function runBench(options: BenchOptions, print: (message: string) =
     log(`synth: ${options.synthRuns} run(s)`);
     const synth = measureSynth(REPO_ROOT, options.synthRuns, { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir() });
 
+    const builtInSize = sizes.find((size) => size.name === BUILT_IN_WORKER)!;
+    const customProcessors = customBundles.map((custom) => customProcessorResult(custom.variant, custom.size, custom.inputs, builtInSize, coldInit));
     const results: BenchResults = {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       date,
@@ -118,6 +135,7 @@ export async function runBench(options: BenchOptions, print: (message: string) =
       buildFlags: baselines.handlerFlags,
       coldInit,
       coldInitFailures,
+      customProcessors,
       warm: { api: warmApi, worker: warmWorker, workerBatchSize: WORKER_BATCH_SIZE },
       throughput,
       synth,

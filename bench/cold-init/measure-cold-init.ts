@@ -14,9 +14,14 @@ const LOADER = path.join(__dirname, 'load.cjs');
 export interface ColdInitSubject {
   /** e.g. `api`, `naive api`, `client-only`. */
   readonly name: string;
-  readonly kind: 'function' | 'naive' | 'client-only';
+  readonly kind: 'function' | 'naive' | 'client-only' | 'custom-processor';
   readonly file: string;
   readonly env: Record<string, string>;
+  /**
+   * Another subject's name: this one's ratio is also taken over that one's, pair by pair (the
+   * two run in the same round, so a burst of load hits both).
+   */
+  readonly relativeTo?: string;
 }
 
 export interface ColdInitResult {
@@ -28,6 +33,8 @@ export interface ColdInitResult {
   readonly addedMs: Spread;
   readonly emptyMs: Spread;
   readonly moduleMs: Spread;
+  /** This subject's ratio over `relativeTo`'s ratio in the same round, per pair. */
+  readonly relativeTo?: { readonly name: string; readonly ratio: Spread };
 }
 
 /** A module whose init threw (e.g. a bundle the reference stack does not deploy, missing its configuration). */
@@ -72,15 +79,21 @@ export function measureColdInit(
     });
     if ((pair + 1) % 7 === 0 || pair + 1 === pairs) onProgress?.(`cold init: ${pair + 1}/${pairs} pairs`);
   }
-  const results = subjects.map((subject, index) => {
+  const ratios = samples.map(({ empty, module }) => module.map((ms, i) => ms / empty[i]));
+  const results = subjects.map((subject, index): ColdInitResult => {
     const { empty, module } = samples[index];
+    const reference = subjects.findIndex((candidate) => candidate.name === subject.relativeTo);
     return {
       name: subject.name,
       kind: subject.kind,
-      ratio: roundSpread(spreadOf(module.map((ms, i) => ms / empty[i]))),
+      ratio: roundSpread(spreadOf(ratios[index])),
       addedMs: roundSpread(spreadOf(module.map((ms, i) => ms - empty[i])), 1),
       emptyMs: roundSpread(spreadOf(empty), 1),
       moduleMs: roundSpread(spreadOf(module), 1),
+      // A reference that failed to load leaves nothing to compare with: no relative figure.
+      ...(reference >= 0
+        ? { relativeTo: { name: subject.relativeTo!, ratio: roundSpread(spreadOf(ratios[index].map((ratio, i) => ratio / ratios[reference][i]))) } }
+        : {}),
     };
   });
   return { results, failures };

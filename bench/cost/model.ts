@@ -29,6 +29,11 @@ export interface Configuration {
   readonly architecture: 'arm64' | 'x86_64';
   readonly batchSize: number;
   readonly waf: boolean;
+  /**
+   * Outcome events (OrderProcessed / OrderRejected / OrderFailed) published by the worker. Off
+   * by default, as in the construct (`outcomeEvents`, or any `onOrderProcessed`-style rule, turns them on).
+   */
+  readonly outcomeEvents?: boolean;
 }
 
 /** Assumptions the facts do not give; each one is stated on the generated page. */
@@ -65,6 +70,9 @@ export interface CostBreakdown {
   readonly totalFixedPerMonth: number;
 }
 
+/** The cost line of outcome events, present only when they are on. */
+export const OUTCOME_EVENTS_SERVICE = 'EventBridge (outcome events)';
+
 const MILLION = 1_000_000;
 const SECONDS_PER_MONTH = 30 * 24 * 3600;
 /** Lambda's SQS pollers long-poll for up to 20 s. */
@@ -95,7 +103,14 @@ export function costPerMillionOrders(
       detail: `1 invocation per ${config.batchSize} orders, ${Math.ceil(facts.workerDurationPerRecordMs * config.batchSize)} ms each, INIT ${Math.ceil(facts.workerInitMs)} ms on ${pct(assumptions.coldStartShare)}`,
       usdPerMillionOrders: lambdaCost(workerInvocations, facts.workerDurationPerRecordMs * config.batchSize, facts.workerInitMs),
     },
-    { service: 'EventBridge', detail: '1 custom event per order', usdPerMillionOrders: prices.eventBridgeCustomEventsPerMillion.usd },
+    { service: 'EventBridge', detail: '1 custom event per order (OrderCreated)', usdPerMillionOrders: prices.eventBridgeCustomEventsPerMillion.usd },
+    // The worker's PutEvents: one outcome per order (processed, rejected, or failed on the last
+    // attempt), billed like OrderCreated since it is a custom event on the same bus.
+    ...(config.outcomeEvents ? [{
+      service: OUTCOME_EVENTS_SERVICE,
+      detail: '1 outcome event per order (OrderProcessed, OrderRejected or OrderFailed)',
+      usdPerMillionOrders: prices.eventBridgeCustomEventsPerMillion.usd,
+    }] : []),
     {
       service: 'SQS',
       detail: `1 SendMessage (the rule's delivery) per order, 1 ReceiveMessage and 1 DeleteMessageBatch per batch of ${config.batchSize}`,

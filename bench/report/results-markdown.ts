@@ -1,5 +1,6 @@
 /** bench/RESULTS.md: the run's figures for people, from results.json (tables, ratios, medians and spreads). */
 import * as fs from 'node:fs';
+import type { CustomProcessorResult } from '../processors/custom-processors';
 import { BenchResults } from '../results';
 import { Spread } from '../stats';
 import { callsPerOrder } from '../throughput/end-to-end';
@@ -9,6 +10,8 @@ export const TARGETS = {
   coldInitRatio: { api: 2.5, worker: 2.6, other: 2.5 } as Record<string, number>,
   bundleKb: { api: 300, worker: 330, other: 300 } as Record<string, number>,
   throughputRatio: 2,
+  /** Issue 15: a trivial processor through fromEntry, over the built-in worker (size and cold init). */
+  customProcessorRatio: 1.1,
 };
 
 export function targetOf(table: Record<string, number>, name: string): number {
@@ -34,6 +37,11 @@ export function resultsMarkdown(results: BenchResults): string {
   for (const bundle of results.bundles) {
     const target = bundle.kind === 'function' ? targetOf(TARGETS.bundleKb, bundle.name) : undefined;
     lines.push(`| ${bundle.name} (\`${bundle.path}\`) | ${bundle.bytes} | ${kb(bundle.bytes)} | ${kb(bundle.gzipBytes)} | ${target ? `<= ${target} KB` : '-'} | ${target ? mark(bundle.bytes / 1000 <= target) : ''} |`);
+    // The custom processors next to the built-in worker they are held to.
+    for (const custom of (results.customProcessors ?? []).filter((candidate) => candidate.builtIn === bundle.name)) {
+      lines.push(`| ${custom.name} (\`${custom.bundle.path}\`, ${custom.bundling}) | ${custom.bundle.bytes} | ${kb(custom.bundle.bytes)} | ${kb(custom.bundle.gzipBytes)} | ` +
+        `<= ${TARGETS.customProcessorRatio}x ${custom.builtIn} (${custom.bytesRatio}x) | ${mark(custom.bytesRatio <= TARGETS.customProcessorRatio)} |`);
+    }
   }
   lines.push('', `Build flags of the function bundles: \`${results.buildFlags.join(' ')}\`.`, '');
 
@@ -43,6 +51,13 @@ export function resultsMarkdown(results: BenchResults): string {
     `${results.sizes.pairs} alternating pairs; median (interquartile range, n).`, '');
   lines.push('| Module | Ratio | Added ms | Empty process ms | Target | |', '|---|---:|---:|---:|---:|---|');
   for (const row of results.coldInit) {
+    if (row.kind === 'custom-processor') {
+      const relative = row.relativeTo;
+      lines.push(`| ${row.name} | ${spread(row.ratio, 'x')} | ${row.addedMs.median} | ${row.emptyMs.median} | ` +
+        `<= ${TARGETS.customProcessorRatio}x ${relative?.name ?? 'the built-in worker'}${relative ? ` (${relative.ratio.median}x)` : ''} | ` +
+        `${relative ? mark(relative.ratio.median <= TARGETS.customProcessorRatio) : '**not measured**'} |`);
+      continue;
+    }
     const target = row.kind === 'function' ? targetOf(TARGETS.coldInitRatio, row.name) : undefined;
     lines.push(`| ${row.name} | ${spread(row.ratio, 'x')} | ${row.addedMs.median} | ${row.emptyMs.median} | ${target ? `<= ${target}x` : 'baseline'} | ${target ? mark(row.ratio.median <= target) : ''} |`);
   }
@@ -50,6 +65,7 @@ export function resultsMarkdown(results: BenchResults): string {
   lines.push('', '`(naive)`: the same handler source with every package left external, loaded from node_modules. ' +
     '`client-only`: an EventBridgeClient and one PutEvents, built with the handlers\' flags (the floor for a function using the AWS SDK); ' +
     '`client-only (stock flags)`, when present: the same with projen\'s stock flags, so the difference is what the handlers\' extra flags buy.', '');
+  lines.push(...customProcessorSection(results.customProcessors));
 
   lines.push('## 3. Warm cost against the emulator', '');
   lines.push('Each handler in a warm process beside a plain handler making the same AWS calls without Powertools (bench/baselines/), ' +
@@ -96,6 +112,28 @@ export function resultsMarkdown(results: BenchResults): string {
   lines.push(`A TypeScript CDK app with one OrdersWorkflow (defaults), \`tsx\` process from start to exit: ${spread(synth.processMs, ' ms')}; ` +
     `of which construct tree + synth in-process: ${spread(synth.inProcessMs, ' ms')}.`, '');
   return `${lines.join('\n')}\n`;
+}
+
+/** Issue 15's comparison: a trivial processor of the user's against the built-in worker, size and cold init. */
+function customProcessorSection(customs: readonly CustomProcessorResult[] | undefined): string[] {
+  const lines = ['### A processor of your own against the built-in worker', ''];
+  if (!customs?.length) {
+    return [...lines, 'Not measured in this run (results.json predates the subject): run `npm run bench` again.', ''];
+  }
+  lines.push(`\`${customs[0].entry}\` (\`createOrderWorker(() => undefined)\` imported from \`cdk-orders-workflow/worker\`, the built-in processor's body) ` +
+    'synthesized through `OrderProcessor.fromEntry` (aws-lambda-nodejs and this repository\'s esbuild), its bundle taken from cdk.out and loaded with the ' +
+    'built-in worker\'s environment in the same rounds. Cold init: per pair, its ratio to the empty process over the built-in worker\'s; median (interquartile range, n). ' +
+    `Target: within ${Math.round((TARGETS.customProcessorRatio - 1) * 100)}% of the built-in worker on both.`, '');
+  lines.push('| Processor | Bundling | Bytes | gzip | Cold init | Target | |', '|---|---|---:|---:|---:|---:|---|');
+  for (const custom of customs) {
+    const cold = custom.coldInitRatio;
+    const met = custom.bytesRatio <= TARGETS.customProcessorRatio && cold !== undefined && cold.median <= TARGETS.customProcessorRatio;
+    lines.push(`| ${custom.name} | ${custom.bundling} | ${custom.bytesRatio}x | ${custom.gzipRatio}x | ${cold ? spread(cold, 'x') : 'failed to load'} | ` +
+      `<= ${TARGETS.customProcessorRatio}x ${custom.builtIn} | ${mark(met)} |`);
+  }
+  lines.push('', `esbuild's inputs (its metafile): ${customs[0].inputs.map((input) => `\`${input}\``).join(', ')}: the import resolved through the package's \`exports\`, ` +
+    'as from a user\'s node_modules.', '');
+  return lines;
 }
 
 export function writeResultsMarkdown(results: BenchResults, file: string): void {

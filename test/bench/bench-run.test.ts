@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findBundles } from '../../bench/bundles/find-bundles';
 import { parseBenchOptions } from '../../bench/options';
+import { CUSTOM_PROCESSOR_VARIANTS } from '../../bench/processors/custom-processors';
 import { BenchResults } from '../../bench/results';
 import { runBench } from '../../bench/run';
 
@@ -59,6 +60,28 @@ test('measures every bundle in assets/ (functions and the replay CLI), with a co
     expect(row.ratio.median).toBeGreaterThan(0);
     expect(row.emptyMs.median).toBeGreaterThan(0);
   }
+});
+
+test('a trivial processor through fromEntry is measured in the same run as the built-in worker, with its ratios', () => {
+  const worker = results.bundles.find((bundle) => bundle.name === 'worker')!;
+  const workerCold = results.coldInit.find((row) => row.name === 'worker' && row.kind === 'function')!;
+  const customs = results.customProcessors ?? [];
+  expect(customs.map((custom) => custom.name)).toEqual(CUSTOM_PROCESSOR_VARIANTS.map((variant) => variant.name));
+  for (const custom of customs) {
+    expect(custom.inputs).toContain('assets/runtime/worker/index.js');
+    expect(custom.bundle.bytes).toBeGreaterThan(100_000);
+    expect(custom.bytesRatio).toBe(Math.round((custom.bundle.bytes / worker.bytes) * 1000) / 1000);
+    expect(custom.gzipRatio).toBe(Math.round((custom.bundle.gzipBytes / worker.gzipBytes) * 1000) / 1000);
+    // Loaded with the built-in worker's environment, in the same rounds (the run's single pair).
+    const row = results.coldInit.find((candidate) => candidate.name === custom.name)!;
+    expect(row).toMatchObject({ kind: 'custom-processor', relativeTo: { name: 'worker', ratio: { n: 1 } } });
+    expect(custom.coldInitRatio).toEqual(row.relativeTo!.ratio);
+    expect(custom.coldInitRatio!.median).toBeCloseTo(row.ratio.median / workerCold.ratio.median, 2);
+  }
+  // aws-lambda-nodejs leaves the defaults unminified; `minify: true` must make the bundle smaller.
+  expect(customs[1].bundle.bytes).toBeLessThan(customs[0].bundle.bytes);
+  const markdown = fs.readFileSync(path.join(outDir, 'RESULTS.md'), 'utf8');
+  expect(markdown).toContain(`| ${customs[0].name} | aws-lambda-nodejs defaults | ${customs[0].bytesRatio}x | ${customs[0].gzipRatio}x |`);
 });
 
 test('warm cost: our handlers and the plain baselines each ran against moto', () => {

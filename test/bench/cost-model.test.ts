@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { costPage } from '../../bench/cost/generate';
-import { Assumptions, Configuration, costPerMillionOrders, UsageFacts } from '../../bench/cost/model';
+import { Assumptions, Configuration, costPerMillionOrders, OUTCOME_EVENTS_SERVICE, UsageFacts } from '../../bench/cost/model';
 import { PRICES, Price, PriceId, PriceTable } from '../../bench/cost/prices';
 import { parseBenchOptions } from '../../bench/options';
 import { BenchResults } from '../../bench/results';
@@ -90,6 +90,31 @@ test('logs per GB ingested; fixed monthly costs: idle pollers, metrics, alarms, 
   expect(withWaf.lines.find((candidate) => candidate.service === 'AWS WAF')?.usdPerMillionOrders).toBe(7);
   expect(withWaf.fixedPerMonth.find((candidate) => candidate.service === 'AWS WAF')?.usdPerMillionOrders).toBe(1000 + 4 * 10_000);
   expect(withWaf.totalPerMillionOrders - cost.totalPerMillionOrders).toBeCloseTo(7, 10);
+});
+
+test('outcome events: one custom event per order at the OrderCreated price, only when on', () => {
+  const prices = table({ eventBridgeCustomEventsPerMillion: 2 });
+  const off = costPerMillionOrders(FACTS, CONFIG, prices, ASSUMPTIONS);
+  expect(line(off, OUTCOME_EVENTS_SERVICE)).toBeUndefined();
+  const on = costPerMillionOrders(FACTS, { ...CONFIG, outcomeEvents: true }, prices, ASSUMPTIONS);
+  expect(line(on, OUTCOME_EVENTS_SERVICE)).toBe(2);
+  // OrderCreated is still billed once; the outcome is a second event, nothing else moves.
+  expect(line(on, 'EventBridge')).toBe(2);
+  expect(on.totalPerMillionOrders - off.totalPerMillionOrders).toBeCloseTo(2, 10);
+  expect(on.totalFixedPerMonth).toBe(off.totalFixedPerMonth);
+});
+
+test('docs/cost.md: the headline is without outcome events, which show as an optional line', () => {
+  const results = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), 'utf8')) as BenchResults;
+  const page = costPage(results);
+  const total = /\*\*Headline: \$([\d.]+) per million orders\*\*/.exec(page)![1];
+  expect(page).toContain(`| **Total** | | **$${total}** |\n| Optional: ${OUTCOME_EVENTS_SERVICE} |`);
+  expect(page).toContain('outcome events off)');
+  expect(page).toMatch(/With outcome events on \([^)]*off by default\): \+\$1\.00 per million orders\./);
+  expect(page).toMatch(/\| outcome events on \| \$[\d.]+ \| \+\$1\.00 \|/);
+  // From the price table, not a constant: another price moves the line.
+  const dearer = { ...PRICES, eventBridgeCustomEventsPerMillion: { ...PRICES.eventBridgeCustomEventsPerMillion, usd: 1.5 } };
+  expect(costPage(results, dearer)).toMatch(/With outcome events on \([^)]*\): \+\$1\.50 per million orders\./);
 });
 
 test('the total is the sum of the lines', () => {
