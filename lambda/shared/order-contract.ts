@@ -44,17 +44,13 @@ export const ATTRIBUTE_LIMITS = {
   maxKeyLength: 128,
 } as const;
 
-/** A JSON value, as `attributes` and a processor's result hold them. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-/** A JSON object: an order's or an item's `attributes`. */
-export type JsonObject = { [key: string]: JsonValue };
+// One definition for the worker runtime's public types and the contract (both browser-safe, import-free).
+import type { JsonObject, OrderItem } from '../worker/public-types';
 
-export interface OrderItem {
-  readonly sku: string;
-  readonly qty: number;
-  /** The team's own fields of this item (schema 1.1). */
-  readonly attributes?: JsonObject;
-}
+export type { JsonObject, JsonValue, OrderItem } from '../worker/public-types';
+
+/** An order's status. PROCESSED and REJECTED are final; FAILED may still become either (a replay). */
+export type OrderStatus = 'ACCEPTED' | 'PROCESSED' | 'REJECTED' | 'FAILED';
 
 /** What a client POSTs to /orders. */
 export interface OrderRequest {

@@ -14,8 +14,9 @@ import { fromItem, toItem } from './attribute-values';
 import type { JsonObject, OrderItem } from './order-contract';
 import { orderRetentionSeconds, withExpiration } from './order-retention';
 
-/** PROCESSED and REJECTED are final; FAILED may still become either (a replay). */
-export type OrderStatus = 'ACCEPTED' | 'PROCESSED' | 'REJECTED' | 'FAILED';
+import type { OrderStatus } from './order-contract';
+
+export type { OrderStatus } from './order-contract';
 
 export interface StatusChange {
   readonly status: OrderStatus;

@@ -3,8 +3,7 @@
  * and the operations routes (`GET /ops/queues`, `POST`/`GET /ops/redrive`), which only an
  * operator's token opens. POST /orders stays in api.ts with its idempotency rules.
  */
-import type { OrderItem } from '../../../lambda/shared/order-contract';
-import type { OrderStatus } from '../../../lambda/shared/order-state';
+import type { OrderItem, OrderStatus } from '../../../lambda/shared/order-contract';
 
 export interface OrderView {
   readonly orderId: string;

@@ -1,9 +1,10 @@
 import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/components/status-indicator';
-import type { OrderStatus as Status } from '../../../../lambda/shared/order-state';
+import type { OrderStatus as Status } from '../../../../lambda/shared/order-contract';
 
 const SHOWN: Record<Status, { type: StatusIndicatorProps.Type; text: string }> = {
   ACCEPTED: { type: 'in-progress', text: 'Accepted, waiting for the worker' },
   PROCESSED: { type: 'success', text: 'Processed' },
+  REJECTED: { type: 'warning', text: 'Rejected by the processor' },
   FAILED: { type: 'error', text: 'Failed (in the dead-letter queue)' },
 };
 
