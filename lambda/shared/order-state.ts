@@ -13,9 +13,9 @@ import { AttributeValue, DynamoDBClient, GetItemCommand, PutItemCommand } from '
 import { fromItem, toItem } from './attribute-values';
 import type { JsonObject, OrderItem } from './order-contract';
 import { orderRetentionSeconds, withExpiration } from './order-retention';
+import type { OrderStatus } from './order-status';
 
-/** PROCESSED and REJECTED are final; FAILED may still become either (a replay). */
-export type OrderStatus = 'ACCEPTED' | 'PROCESSED' | 'REJECTED' | 'FAILED';
+export type { OrderStatus } from './order-status';
 
 export interface StatusChange {
   readonly status: OrderStatus;

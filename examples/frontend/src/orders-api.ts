@@ -4,7 +4,7 @@
  * operator's token opens. POST /orders stays in api.ts with its idempotency rules.
  */
 import type { OrderItem } from '../../../lambda/shared/order-contract';
-import type { OrderStatus } from '../../../lambda/shared/order-state';
+import { ORDER_STATUSES, type OrderStatus } from '../../../lambda/shared/order-status';
 
 export interface OrderView {
   readonly orderId: string;
@@ -140,12 +140,10 @@ function depthOf(value: unknown): QueueDepth {
   return { visible: numberOf(depth.visible) ?? 0, inFlight: numberOf(depth.inFlight) ?? 0, oldestAgeSeconds: numberOf(depth.oldestAgeSeconds) };
 }
 
-const STATUSES: readonly string[] = ['ACCEPTED', 'PROCESSED', 'FAILED'];
-
 function isOrderView(value: unknown): value is OrderView {
   const order = value as Partial<OrderView> | null;
   return typeof order === 'object' && order !== null
     && typeof order.orderId === 'string' && typeof order.eventId === 'string'
-    && typeof order.status === 'string' && STATUSES.includes(order.status)
+    && typeof order.status === 'string' && (ORDER_STATUSES as readonly string[]).includes(order.status)
     && typeof order.createdAt === 'string' && Array.isArray(order.items);
 }
