@@ -3,7 +3,7 @@
  * and the operations routes (`GET /ops/queues`, `POST`/`GET /ops/redrive`), which only an
  * operator's token opens. POST /orders stays in api.ts with its idempotency rules.
  */
-import type { OrderItem } from '../../../lambda/shared/order-contract';
+import type { JsonObject, OrderItem } from '../../../lambda/shared/order-contract';
 import { ORDER_STATUSES, type OrderStatus } from '../../../lambda/shared/order-status';
 
 export interface OrderView {
@@ -16,6 +16,12 @@ export interface OrderView {
   readonly items: readonly OrderItem[];
   readonly attempts?: number;
   readonly lastError?: string;
+  /** The order's own fields, as the client sent them. */
+  readonly attributes?: JsonObject;
+  /** PROCESSED: what the processor returned (e.g. a reservation). */
+  readonly result?: JsonObject;
+  /** REJECTED: why the processor refused the order. */
+  readonly reason?: string;
 }
 
 export interface OrdersPage {
