@@ -248,6 +248,16 @@ project.tasks.tryFind('docgen')!.reset('tsx projenrc/docgen.ts API.md');
   generatedUnderExamples.forEach((pattern) => project.jest?.addWatchIgnorePattern(pattern));
   // Tests of examples/ live in test/examples/; nothing under examples/ is a jest test.
   project.jest?.addIgnorePattern('<rootDir>/examples/');
+  // The example's processor (examples/app/processor/) imports the package's runtime by name. In
+  // this repository that name is the runtime's source, and the SDK is the root's one copy, for
+  // jest (which never looks into examples/app/node_modules, above) and the dev type check alike.
+  project.tryFindObjectFile('package.json')!.addOverride('jest.moduleNameMapper', {
+    '^cdk-orders-workflow/worker$': '<rootDir>/lambda/worker/index.ts',
+  });
+  project.tryFindObjectFile('tsconfig.dev.json')!.addOverride('compilerOptions.paths', {
+    'cdk-orders-workflow/worker': ['./lambda/worker/index.ts'],
+    '@aws-sdk/client-dynamodb': ['./node_modules/@aws-sdk/client-dynamodb'],
+  });
   // Lighthouse scales the CPU time it observes: it runs alone, after every other test file
   // (test/examples/lighthouse.browser.test.ts), not beside them in the main jest run.
   const lighthouseTest = 'test/examples/lighthouse.browser.test.ts';

@@ -49,8 +49,7 @@ import type { JsonObject, OrderItem } from '../worker/public-types';
 
 export type { JsonObject, JsonValue, OrderItem } from '../worker/public-types';
 
-/** An order's status. PROCESSED and REJECTED are final; FAILED may still become either (a replay). */
-export type OrderStatus = 'ACCEPTED' | 'PROCESSED' | 'REJECTED' | 'FAILED';
+export type { OrderStatus } from './order-status';
 
 /** What a client POSTs to /orders. */
 export interface OrderRequest {

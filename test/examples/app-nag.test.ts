@@ -72,6 +72,7 @@ const APP_ACKNOWLEDGEMENTS = [
     'Resource::<FrontendBucket<hash>.Arn>/*', 'Resource::*',
   ].map((finding) => `AwsSolutions-IAM5 Custom::CDKBucketDeployment<512MiB>/ServiceRole/DefaultPolicy/Resource [${finding}]`),
   'Serverless-LambdaDLQ Custom::CDKBucketDeployment<512MiB>/Resource',
+  'Serverless-SQSRedrivePolicy Notifications/DeadLetterQueue/Resource',
   'Serverless-LambdaTracing Custom::CDKBucketDeployment<512MiB>/Resource',
 ].sort();
 

@@ -363,13 +363,91 @@ describe.each(ALL)('%s', (name) => {
 
   test('the stack has its outputs', () => {
     const expected = [
-      'ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'FrontendUrl', 'IdempotencyTableName', 'MainQueueUrl', 'OrdersTableName',
-      'UserPoolClientId', 'UserPoolId',
+      'ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'FrontendUrl', 'IdempotencyTableName', 'InventoryTableName', 'MainQueueUrl',
+      'NotificationsQueueUrl', 'OrdersTableName', 'UserPoolClientId', 'UserPoolId',
     ];
     expect(Object.keys(json(name).Outputs).sort()).toEqual(name === 'prodDomain' ? [...expected, 'DistributionDomainName'].sort() : expected);
     template(name).hasOutput('ApiEndpoint', { Value: { 'Fn::Join': Match.arrayWith([Match.arrayWith([{ Ref: logicalIdOf(name, 'AWS::ApiGateway::RestApi') }])]) } });
     template(name).hasOutput('DynamoTableName', { Value: { Ref: logicalIdOf(name, 'AWS::DynamoDB::Table', { TableName: 'orders-idempotency' }) } });
     template(name).hasOutput('OrdersTableName', { Value: { Ref: logicalIdOf(name, 'AWS::DynamoDB::Table', { TableName: 'orders-orders' }) } });
+  });
+});
+
+describe('the business step (issue 15)', () => {
+  const workerId = () => logicalIdOf('dev', 'AWS::Lambda::Function', { FunctionName: 'orders-worker' });
+  const inventoryId = () => logicalIdOf('dev', 'AWS::DynamoDB::Table', { KeySchema: [{ AttributeName: 'sku', KeyType: 'HASH' }] });
+
+  test('the worker runs the example\'s processor, bundled at synth through aws-lambda-nodejs (not the built-in bundle)', () => {
+    const worker = json('dev').Resources[workerId()] as Resource & { Metadata: Record<string, string> };
+    expect(worker.Properties.Handler).toBe('index.handler');
+    const bundle = fs.readFileSync(path.join(cdkOut, worker.Metadata['aws:asset:path'], 'index.js'), 'utf8');
+    // The processor's own code, and the runtime inlined (the package is not needed on Lambda)...
+    expect(bundle).toContain('reservation#');
+    expect(bundle).toContain('stock_reserved');
+    expect(bundle).not.toMatch(/require\("cdk-orders-workflow/);
+    // ...while the AWS SDK is the Lambda runtime's (aws-lambda-nodejs' default for Node.js 18+).
+    expect(bundle).toContain('require("@aws-sdk/client-dynamodb")');
+    const builtIn = fs.readFileSync(path.join(EXAMPLE_APP_DIR, 'node_modules', 'cdk-orders-workflow', 'assets', 'lambda', 'worker', 'handler', 'index.js'), 'utf8');
+    expect(bundle).not.toBe(builtIn);
+  });
+
+  test('the inventory table exists, its name reaches the processor, and the worker may read and write it', () => {
+    const inventory = inventoryId();
+    template('dev').hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'sku', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(workerEnv('dev').INVENTORY_TABLE_NAME).toEqual({ Ref: inventory });
+    const role = json('dev').Resources[workerId()].Properties.Role['Fn::GetAtt'][0];
+    const policies = Object.values(template('dev').findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: role }]));
+    const onInventory = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement: any) => JSON.stringify(statement.Resource).includes(inventory));
+    expect(onInventory).toHaveLength(1);
+    expect(onInventory[0].Resource).toEqual([{ 'Fn::GetAtt': [inventory, 'Arn'] }, { Ref: 'AWS::NoValue' }]);
+    expect(onInventory[0].Action).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
+    template('dev').hasOutput('InventoryTableName', { Value: { Ref: inventory } });
+  });
+
+  test('the notifications rule matches exactly OrderProcessed from the workflow\'s source, into the encrypted queue with its DLQ', () => {
+    const created = Object.values(template('dev').findResources('AWS::Events::Rule'))
+      .find((rule) => JSON.stringify(rule.Properties.EventPattern['detail-type']) === '["OrderCreated"]')!;
+    const source = created.Properties.EventPattern.source;
+    expect(source).toHaveLength(1);
+    const dlq = logicalIdOf('dev', 'AWS::SQS::Queue', { RedrivePolicy: Match.absent(), QueueName: Match.absent() });
+    const queue = logicalIdOf('dev', 'AWS::SQS::Queue', { RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 } });
+    for (const id of [queue, dlq]) {
+      expect(json('dev').Resources[id].Properties.SqsManagedSseEnabled).toBe(true);
+    }
+    const rule = logicalIdOf('dev', 'AWS::Events::Rule', { EventPattern: { 'source': source, 'detail-type': ['OrderProcessed'] } });
+    expect(json('dev').Resources[rule].Properties.EventPattern).toEqual({ 'source': source, 'detail-type': ['OrderProcessed'] });
+    expect(json('dev').Resources[rule].Properties.EventBusName).toEqual(created.Properties.EventBusName);
+    expect(json('dev').Resources[rule].Properties.Targets).toEqual([expect.objectContaining({
+      Arn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
+    })]);
+    // Only this rule may send into the queue (and park in the DLQ); TLS only.
+    const sendActions = { [queue]: Match.arrayWith(['sqs:SendMessage']), [dlq]: 'sqs:SendMessage' };
+    for (const id of [queue, dlq]) {
+      template('dev').hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: sendActions[id],
+              Principal: { Service: 'events.amazonaws.com' },
+              Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [rule, 'Arn'] } } },
+            }),
+          ]),
+        },
+      });
+    }
+    // Subscribing turned outcome publication on: the worker knows the bus.
+    expect(workerEnv('dev').OUTCOME_EVENT_BUS_NAME).toEqual(created.Properties.EventBusName);
   });
 });
 

@@ -1,13 +1,16 @@
+import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { OrdersApiAuthorization, OrdersApiWaf, OrdersWorkflow } from 'cdk-orders-workflow';
+import { OrderProcessor, OrdersApiAuthorization, OrdersApiWaf, OrdersWorkflow } from 'cdk-orders-workflow';
 import { Construct } from 'constructs';
 import { AccessLogBucket } from './access-log-bucket';
 import { ApiGatewayAccount } from './api-gateway-account';
 import { CustomDomain, EnvironmentSettings } from './environment';
 import { FrontendHosting } from './frontend-hosting';
+import { Inventory } from './inventory';
 import { acknowledgeExampleFindings } from './nag-acknowledgements';
+import { OrderNotifications } from './order-notifications';
 import { OPERATORS_GROUP, UserDirectory } from './user-directory';
 
 export { DEV_ORIGINS } from './environment';
@@ -69,8 +72,15 @@ export class OrdersExampleStack extends Stack {
       pendingWindow: Duration.days(settings.retainData ? 30 : 7),
     });
 
+    // The business step: reserve stock in the example's own table (processor/reserve-stock.ts).
+    const inventory = new Inventory(this, 'Inventory', { retain: settings.retainData });
+
     const workflow = new OrdersWorkflow(this, 'Orders', {
       namePrefix: props.namePrefix,
+      // Bundled at synth by aws-lambda-nodejs with the esbuild of this app's devDependencies.
+      processor: OrderProcessor.fromEntry(path.join(__dirname, '..', 'processor', 'reserve-stock.ts'), {
+        environment: { INVENTORY_TABLE_NAME: inventory.table.tableName },
+      }),
       // ApiEndpoint, EventBusName, MainQueueUrl, DlqUrl, DynamoTableName (= IdempotencyTableName), OrdersTableName.
       stackOutputs: true,
       authorization: OrdersApiAuthorization.cognito({ userPool: users.userPool, operatorsGroup: OPERATORS_GROUP }),
@@ -93,6 +103,15 @@ export class OrdersExampleStack extends Stack {
       tracing: true,
       // The CloudFront origin is a token without a custom domain; the construct checks only literal origins.
       corsAllowOrigins: [frontend.url, ...settings.extraCorsOrigins],
+    });
+
+    inventory.table.grantReadWriteData(workflow.workerFunction);
+
+    // A second consumer: every processed order (with its reservation) reaches a notifications queue.
+    const notifications = new OrderNotifications(this, 'Notifications', { retain: settings.retainData });
+    workflow.onOrderProcessed('NotifyOrderProcessed', {
+      description: 'Processed orders, with their reservation, to the notifications queue',
+      target: notifications.target(),
     });
 
     const apiGatewayAccount = props.apiGatewayAccountRole ? new ApiGatewayAccount(this, 'ApiGatewayAccount') : undefined;
@@ -122,6 +141,14 @@ export class OrdersExampleStack extends Stack {
     new CfnOutput(this, 'FrontendUrl', {
       value: frontend.url,
       description: 'The orders frontend (CloudFront, HTTPS)',
+    });
+    new CfnOutput(this, 'InventoryTableName', {
+      value: inventory.table.tableName,
+      description: 'Stock per sku (available) and the reservations of processed orders',
+    });
+    new CfnOutput(this, 'NotificationsQueueUrl', {
+      value: notifications.queue.queueUrl,
+      description: 'One message per processed order (OrderProcessed events; deduplicate on detail.outcomeId)',
     });
     new CfnOutput(this, 'UserPoolId', {
       value: users.userPool.userPoolId,

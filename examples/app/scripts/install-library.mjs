@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Installs the library into examples/app the way a user gets it: `npm pack` at the repository
- * root, then `npm install` of that tarball (plus aws-cdk-lib, constructs, the CDK CLI and tsx,
- * pinned in examples/app/package.json) into examples/app/node_modules. Never `../src`.
+ * root, then `npm install` of that tarball (plus aws-cdk-lib, constructs, the CDK CLI, tsx, and
+ * for the processor esbuild (OrderProcessor.fromEntry bundles with it at synth) and the DynamoDB
+ * client, pinned in examples/app/package.json) into examples/app/node_modules. Never `../src`.
  *
  * The library must be built first (lib/ by jsii, assets/ by esbuild). If either is missing or
  * older than its sources, this runs the root's `bundle` / `compile` tasks (CI has built them

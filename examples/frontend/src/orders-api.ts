@@ -3,7 +3,8 @@
  * and the operations routes (`GET /ops/queues`, `POST`/`GET /ops/redrive`), which only an
  * operator's token opens. POST /orders stays in api.ts with its idempotency rules.
  */
-import type { OrderItem, OrderStatus } from '../../../lambda/shared/order-contract';
+import type { JsonObject, OrderItem } from '../../../lambda/shared/order-contract';
+import { ORDER_STATUSES, type OrderStatus } from '../../../lambda/shared/order-status';
 
 export interface OrderView {
   readonly orderId: string;
@@ -15,6 +16,12 @@ export interface OrderView {
   readonly items: readonly OrderItem[];
   readonly attempts?: number;
   readonly lastError?: string;
+  /** The order's own fields, as the client sent them. */
+  readonly attributes?: JsonObject;
+  /** PROCESSED: what the processor returned (e.g. a reservation). */
+  readonly result?: JsonObject;
+  /** REJECTED: why the processor refused the order. */
+  readonly reason?: string;
 }
 
 export interface OrdersPage {
@@ -139,12 +146,10 @@ function depthOf(value: unknown): QueueDepth {
   return { visible: numberOf(depth.visible) ?? 0, inFlight: numberOf(depth.inFlight) ?? 0, oldestAgeSeconds: numberOf(depth.oldestAgeSeconds) };
 }
 
-const STATUSES: readonly string[] = ['ACCEPTED', 'PROCESSED', 'FAILED'];
-
 function isOrderView(value: unknown): value is OrderView {
   const order = value as Partial<OrderView> | null;
   return typeof order === 'object' && order !== null
     && typeof order.orderId === 'string' && typeof order.eventId === 'string'
-    && typeof order.status === 'string' && STATUSES.includes(order.status)
+    && typeof order.status === 'string' && (ORDER_STATUSES as readonly string[]).includes(order.status)
     && typeof order.createdAt === 'string' && Array.isArray(order.items);
 }

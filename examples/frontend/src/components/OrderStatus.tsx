@@ -1,10 +1,11 @@
 import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/components/status-indicator';
-import type { OrderStatus as Status } from '../../../../lambda/shared/order-contract';
+import type { OrderStatus as Status } from '../../../../lambda/shared/order-status';
 
 const SHOWN: Record<Status, { type: StatusIndicatorProps.Type; text: string }> = {
   ACCEPTED: { type: 'in-progress', text: 'Accepted, waiting for the worker' },
   PROCESSED: { type: 'success', text: 'Processed' },
-  REJECTED: { type: 'warning', text: 'Rejected by the processor' },
+  // Final, like PROCESSED, but refused by the processor: a warning, not the DLQ's error.
+  REJECTED: { type: 'warning', text: 'Rejected' },
   FAILED: { type: 'error', text: 'Failed (in the dead-letter queue)' },
 };
 

@@ -17,6 +17,7 @@ import type { OrderView } from '../orders-api';
 import { describePath, sentence } from '../order-draft';
 import { CopyableId } from './CopyableId';
 import { OrderLinks } from './OrderLinks';
+import { OrderOutcome, outcomeOf } from './OrderOutcome';
 import { OrderStatus } from './OrderStatus';
 import type { OutcomeActions } from './OutputPanel';
 
@@ -49,7 +50,7 @@ function ResultView({ result, actions, config, order }: { readonly result: Submi
       const status = order?.status;
       const createAnother = <Button onClick={actions.onCreateAnother}>Create another order</Button>;
       return (
-        <Alert type={status === 'FAILED' ? 'error' : status === 'PROCESSED' ? 'success' : 'info'} action={createAnother}
+        <Alert type={ALERT_TYPE[status ?? 'ACCEPTED']} action={createAnother}
           header={`Order accepted (HTTP ${result.status})`}>
           <SpaceBetween size="s">
             <KeyValuePairs columns={1} items={[
@@ -58,6 +59,8 @@ function ResultView({ result, actions, config, order }: { readonly result: Submi
               { label: 'Event ID', value: <CopyableId label="Event ID" value={result.eventId} testId="event-id" /> },
               ...(order?.attempts !== undefined ? [{ label: 'Attempts', value: String(order.attempts) }] : []),
               ...(order?.lastError !== undefined ? [{ label: 'Last error', value: order.lastError }] : []),
+              ...(order !== undefined && outcomeOf(order) !== undefined
+                ? [{ label: outcomeOf(order) === 'reason' ? 'Reason' : 'Result', value: <OrderOutcome order={order} /> }] : []),
             ]} />
             {result.replayed === true && (
               <Box data-testid="replayed-note">
@@ -134,9 +137,15 @@ function ResultView({ result, actions, config, order }: { readonly result: Submi
   }
 }
 
+/** REJECTED is final like PROCESSED, but the order did not go through: a warning, not a success. */
+const ALERT_TYPE: Record<OrderView['status'], 'success' | 'error' | 'warning' | 'info'> = {
+  ACCEPTED: 'info', PROCESSED: 'success', REJECTED: 'warning', FAILED: 'error',
+};
+
 function statusNote(status: OrderView['status'] | undefined): ReactNode {
   switch (status) {
     case 'PROCESSED': return 'The worker processed it.';
+    case 'REJECTED': return 'The processor refused it for the reason above. That is final: it is not retried and does not go to the dead-letter queue.';
     case 'FAILED': return 'The worker gave up on it after its retries: it is in the dead-letter queue. An operator can replay it.';
     default: return 'Published as an OrderCreated event; this page follows its status until the worker is done with it.';
   }

@@ -1,6 +1,7 @@
 /**
  * The caller's recent orders from GET /orders (loaded on demand, after the order form), each
- * with its live status, attempts, last error, copy buttons for its ids and its console links.
+ * with its live status, the processor's result or reason, attempts, last error, copy buttons for
+ * its ids and its console links.
  */
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
@@ -14,6 +15,7 @@ import { summarizeItems } from '../order-draft';
 import type { RecentOrders } from '../recent-orders';
 import { CopyableId } from './CopyableId';
 import { OrderLinks } from './OrderLinks';
+import { OrderOutcome, outcomeOf } from './OrderOutcome';
 import { OrderStatus } from './OrderStatus';
 
 const TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
@@ -61,6 +63,7 @@ export default function RecentOrdersTable({ config, recent }: RecentOrdersTableP
         },
         { id: 'items', header: 'Items', minWidth: 140, cell: (order) => summarizeItems([...order.items]) },
         { id: 'attempts', header: 'Attempts', minWidth: 100, cell: (order) => order.attempts ?? '-' },
+        { id: 'outcome', header: 'Result or reason', minWidth: 220, cell: (order) => (outcomeOf(order) === undefined ? '-' : <OrderOutcome order={order} compact />) },
         { id: 'lastError', header: 'Last error', minWidth: 200, cell: (order) => order.lastError ?? '-' },
         { id: 'created', header: 'Created', minWidth: 140, cell: (order) => TIME.format(new Date(order.createdAt)) },
         { id: 'links', header: 'Logs', minWidth: 120, cell: (order) => <OrderLinks config={config} orderId={order.orderId} eventId={order.eventId} /> },

@@ -1,0 +1,201 @@
+/**
+ * The example app's business step in the console, end to end on the local runner: the app's dev
+ * stack as `npm run local:example` runs it (its processor bundled by aws-lambda-nodejs at synth,
+ * its inventory table and notifications queue provisioned in moto), the built console signed in
+ * as the runner's demo user. An order for an unknown sku ends REJECTED with its reason on the
+ * page; a good one ends PROCESSED with its reservation shown, stock taken once, and one
+ * notification queued.
+ *
+ * Screenshots go to test-output/screenshots/ (desktop-14, desktop-15).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { expectAccessible } from './support/accessibility';
+import { launchChromium } from './support/chromium';
+import { cdkSynth, REPO_ROOT, run, withExampleAppLock } from './support/example-app';
+import { buildFrontend } from './support/frontend-build';
+import { acquireLock } from './support/locks';
+import { eventually as poll, expectText, textOf } from './support/page';
+import { StaticServer, startStaticServer } from './support/static-server';
+import { contentSecurityPolicy } from '../../examples/app/lib/content-security-policy';
+import { configFromLocalOutputs } from '../../examples/app/lib/local-runner-config';
+import { CATALOGUE } from '../../examples/app/processor/catalogue';
+import { LocalWorkflow, LogLine, startLocalWorkflow } from '../../scripts/local';
+import { emulatorClientConfig } from '../../scripts/local/emulator/clients';
+import { generatedName } from '../../scripts/local/template/references';
+
+const STACK = 'OrdersWorkflow-dev';
+const distDir = path.join(REPO_ROOT, 'test-output', 'example-processor-dist');
+const appOut = path.join(REPO_ROOT, 'test-output', 'browser-example-processor');
+const screenshotDir = path.join(REPO_ROOT, 'test-output', 'screenshots');
+const SITE_PORT = 5173;
+const DESKTOP = { width: 1280, height: 800 };
+
+let workflow: LocalWorkflow;
+let outputs: Record<string, string>;
+let site: StaticServer;
+let browser: Browser;
+let dynamodb: DynamoDBClient;
+let sqs: SQSClient;
+let releaseSitePort: (() => void) | undefined;
+/** The emulated names of the app's own resources (the runner names them `<stack>-<logicalId>`). */
+let inventoryTable: string;
+let notificationsQueueUrl: string;
+const logLines: LogLine[] = [];
+const pageErrors: string[] = [];
+
+/** The single resource of a type whose logical id starts with `prefix`. */
+function logicalId(template: { Resources: Record<string, { Type: string }> }, type: string, prefix: string): string {
+  const ids = Object.entries(template.Resources).filter(([id, resource]) => resource.Type === type && id.startsWith(prefix)).map(([id]) => id);
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+beforeAll(async () => {
+  buildFrontend(distDir);
+  await withExampleAppLock(() => {
+    run('npm', ['run', 'examples:install'], REPO_ROOT);
+    cdkSynth({ envName: 'dev', frontendDist: distDir }, appOut);
+  });
+  const template = JSON.parse(fs.readFileSync(path.join(appOut, `${STACK}.template.json`), 'utf8'));
+
+  browser = await launchChromium();
+  workflow = await startLocalWorkflow({
+    port: 0,
+    // The worker's timeout is half of it: 3 s, so a cold start on a busy machine does not time an attempt out.
+    visibilityTimeoutSeconds: 6,
+    quiet: true,
+    onLog: (line) => logLines.push(line),
+    template: { appDir: appOut, stackName: STACK },
+  });
+  outputs = workflow.outputs as unknown as Record<string, string>;
+  dynamodb = new DynamoDBClient(emulatorClientConfig(workflow.emulatorEndpoint));
+  sqs = new SQSClient(emulatorClientConfig(workflow.emulatorEndpoint));
+  inventoryTable = generatedName(STACK, logicalId(template, 'AWS::DynamoDB::Table', 'InventoryTable'), 255);
+  const notificationsQueue = generatedName(STACK, logicalId(template, 'AWS::SQS::Queue', 'NotificationsQueue'), 80);
+  notificationsQueueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: notificationsQueue }))).QueueUrl!;
+
+  releaseSitePort = await acquireLock('site-port-5173');
+  site = await startStaticServer({
+    root: distDir,
+    host: '127.0.0.1',
+    port: SITE_PORT,
+    config: { ...configFromLocalOutputs(outputs), region: 'us-east-1', failureInjection: true },
+    contentSecurityPolicy: contentSecurityPolicy([new URL(workflow.apiUrl).origin, new URL(workflow.emulatorEndpoint).origin]),
+  });
+  fs.mkdirSync(screenshotDir, { recursive: true });
+}, 10 * 60_000);
+
+afterAll(async () => {
+  fs.writeFileSync(path.join(REPO_ROOT, 'test-output', 'example-processor-runner.log'), logLines.map((entry) => `[${entry.source}] ${entry.line}`).join('\n'));
+  await browser?.close();
+  await site?.close();
+  releaseSitePort?.();
+  dynamodb?.destroy();
+  sqs?.destroy();
+  await workflow?.stop();
+}, 60_000);
+
+afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([]);
+});
+
+function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
+  return poll(what, probe, timeoutMs, () => `\nLast runner log lines:\n${logLines.slice(-30).map((entry) => `[${entry.source}] ${entry.line}`).join('\n')}`);
+}
+
+/** The console, signed in as the runner's demo user. */
+async function openSignedIn(): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${message.text()}`);
+  });
+  await page.goto(`${site.origin}/`);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Username or e-mail').fill(outputs.DemoUsername);
+  await page.getByLabel('Password').fill(outputs.DemoPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('signed-in-user').waitFor();
+  return { page, context };
+}
+
+/** Submits one line; returns the order's and the event's ids once the API accepted it. */
+async function submitOrder(page: Page, sku: string, qty: number): Promise<{ orderId: string; eventId: string }> {
+  await page.locator('input[name="items[0].sku"]').fill(sku);
+  await page.locator('input[name="items[0].qty"]').fill(String(qty));
+  await page.getByRole('button', { name: 'Submit order' }).click();
+  await expectText(page.getByTestId('output'), 'Order accepted (HTTP 202)');
+  return { orderId: await textOf(page.getByTestId('order-id')), eventId: await textOf(page.getByTestId('event-id')) };
+}
+
+/** The order's row in the recent-orders table (which loads when scrolled into view). */
+async function rowOf(page: Page, orderId: string): Promise<Locator> {
+  await page.getByTestId('recent-orders-slot').scrollIntoViewIfNeeded();
+  return page.getByTestId('recent-orders').locator('tbody tr').filter({ hasText: orderId });
+}
+
+async function available(sku: string): Promise<number | undefined> {
+  const row = await dynamodb.send(new GetItemCommand({ TableName: inventoryTable, Key: { sku: { S: sku } }, ConsistentRead: true }));
+  return row.Item === undefined ? undefined : Number(row.Item.available.N);
+}
+
+test('an order for an unknown sku ends REJECTED, its reason on the page and in the list', async () => {
+  const { page, context } = await openSignedIn();
+  const { orderId } = await submitOrder(page, 'NO-SUCH-SKU', 1);
+  const output = page.getByTestId('output');
+  await output.locator('[data-testid="order-status"][data-status="REJECTED"]').waitFor({ timeout: 60_000 });
+  await expectText(output.getByTestId('order-reason'), 'unknown sku NO-SUCH-SKU');
+  await expectText(output, 'it is not retried and does not go to the dead-letter queue');
+  const row = await rowOf(page, orderId);
+  await row.locator('[data-status="REJECTED"]').waitFor({ timeout: 30_000 });
+  await expectText(row.getByTestId('order-reason'), 'unknown sku NO-SUCH-SKU');
+  // Nothing stocked for the unknown sku (the catalogue does not know it either).
+  expect(await available('NO-SUCH-SKU')).toBeUndefined();
+  await expectAccessible(page, 'rejected');
+  await page.screenshot({ path: path.join(screenshotDir, 'desktop-14-rejected.png'), fullPage: true });
+  await context.close();
+}, 120_000);
+
+test('a good order ends PROCESSED with its reservation shown, takes its stock once, and queues one notification', async () => {
+  const { page, context } = await openSignedIn();
+  const before = (await available('SKU-1')) ?? CATALOGUE['SKU-1'];
+  const { orderId, eventId } = await submitOrder(page, 'SKU-1', 2);
+  const output = page.getByTestId('output');
+  await output.locator('[data-testid="order-status"][data-status="PROCESSED"]').waitFor({ timeout: 60_000 });
+  const result = output.getByTestId('order-result');
+  await expectText(result, 'reservationId');
+  await expectText(result, `res-${eventId}`);
+  await expectText(result, '"sku":"SKU-1","qty":2');
+  const row = await rowOf(page, orderId);
+  await row.locator('[data-status="PROCESSED"]').waitFor({ timeout: 30_000 });
+  await expectText(row.getByTestId('order-result'), `reservationId: res-${eventId}`);
+  expect(await available('SKU-1')).toBe(before - 2);
+
+  // The second consumer: the OrderProcessed event, with the same reservation, in the notifications queue.
+  const notification = await eventually('the OrderProcessed notification', async () => {
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: notificationsQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    return (received.Messages ?? []).map((message) => JSON.parse(message.Body!)).find((event) => event.detail?.orderId === orderId);
+  });
+  expect(notification).toMatchObject({
+    'detail-type': 'OrderProcessed',
+    'detail': { status: 'PROCESSED', eventId, outcomeId: `${eventId}:processed`, result: { reservationId: `res-${eventId}`, reserved: [{ sku: 'SKU-1', qty: 2 }] } },
+  });
+  await expectAccessible(page, 'processed with a result');
+  await page.screenshot({ path: path.join(screenshotDir, 'desktop-15-processed-result.png'), fullPage: true });
+  await context.close();
+}, 120_000);
+
+test('more than is in stock is REJECTED with how much is left, and takes nothing', async () => {
+  const { page, context } = await openSignedIn();
+  const { orderId } = await submitOrder(page, 'SKU-2', 10_000);
+  const row = await rowOf(page, orderId);
+  await row.locator('[data-status="REJECTED"]').waitFor({ timeout: 60_000 });
+  await expectText(row.getByTestId('order-reason'), `out of stock: SKU-2 (ordered 10000, ${CATALOGUE['SKU-2']} available)`);
+  expect(await available('SKU-2')).toBe(CATALOGUE['SKU-2']);
+  await context.close();
+}, 120_000);
