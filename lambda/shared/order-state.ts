@@ -155,6 +155,11 @@ export function boundedError(message: string): string {
   return message.length <= MAX_ERROR_LENGTH ? message : `${message.slice(0, MAX_ERROR_LENGTH - 1)}…`;
 }
 
+/** An order record (or its absence) as a caller just read it. */
+export interface ReadRecord {
+  readonly record: OrderRecord | undefined;
+}
+
 /** Reads and writes order records on one table (built once at cold start). */
 export class OrderStateStore {
   constructor(
@@ -187,10 +192,11 @@ export class OrderStateStore {
    * Applies `outcome` to the stored record with a read and a write conditional on the version
    * read. Returns the record as written, or the stored one when the outcome changed nothing.
    */
-  async apply(facts: OrderFacts, outcome: Outcome): Promise<OrderRecord | undefined> {
+  async apply(facts: OrderFacts, outcome: Outcome, read?: ReadRecord): Promise<OrderRecord | undefined> {
     const id = orderKey(callerScope(facts.submittedBy), facts.orderId);
     for (let attempt = 1; ; attempt++) {
-      const current = await this.read(id);
+      // A record the caller read moments ago saves a read; a stale one only fails the conditional write, then it is read again.
+      const current = attempt === 1 && read !== undefined ? read.record : await this.read(id);
       const next = applyOutcome(current, facts, outcome);
       if (next === undefined) return current;
       try {
