@@ -197,6 +197,14 @@ project.preCompileTask.spawn(project.addTask('generate:order-request-schema', {
   exec: 'tsx projenrc/order-request-schema.ts',
 }));
 
+// JSON Schemas of every event's detail, shipped in schemas/ (projenrc/event-schemas.ts): generated
+// from the worker's zod reader, like the gateway model, so they cannot drift from what the worker
+// accepts (test/construct/event-schemas.test.ts fails when the committed files are stale).
+project.preCompileTask.spawn(project.addTask('generate:event-schemas', {
+  description: 'Regenerate schemas/*.schema.json (OrderCreated, OrderProcessed, OrderRejected, OrderFailed) from lambda/worker/',
+  exec: 'tsx projenrc/event-schemas.ts',
+}));
+
 // API.md from an isolated copy of the assembly: see projenrc/docgen.ts for why.
 project.tasks.tryFind('docgen')!.reset('tsx projenrc/docgen.ts API.md');
 
@@ -275,7 +283,7 @@ project.tasks.tryFind('docgen')!.reset('tsx projenrc/docgen.ts API.md');
   // The npm tarball is an allowlist, not a denylist: a new top-level folder (scripts, caches,
   // examples) can never leak into it. README.md, LICENSE and package.json are always packed.
   // The esbuild metafiles stay home: they list absolute source paths and are build diagnostics.
-  project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/**', '!assets/**/*.meta.json', '.jsii', 'API.md']);
+  project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/**', '!assets/**/*.meta.json', 'schemas/**', '.jsii', 'API.md']);
   project.npmignore?.exclude('*.meta.json', '/.cache/');
   // No source maps in lib/: nothing turns them on at synth (node needs --enable-source-maps) and
   // inlineSources would ship the TypeScript sources inside every .js file.

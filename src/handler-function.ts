@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeNagFindings, NO_ASYNC_INVOCATION, XRAY_NEEDS_WILDCARD } from './nag-acknowledgements';
+import { acknowledgeNagFindings, NO_ASYNC_INVOCATION, VPC_NETWORK_INTERFACES_NEED_WILDCARD, XRAY_NEEDS_WILDCARD } from './nag-acknowledgements';
 import { handlerServiceName } from './observability/business-metric-names';
 import { OrderProcessorConfig, OrderProcessorOptions } from './processing/order-processor';
 import { ResolvedProps } from './resolved-props';
@@ -60,6 +60,18 @@ export class HandlerFunction extends Construct {
       description: `Execution role of ${functionName}`,
     });
     this.logGroup.grantWrite(role);
+    if (processorOptions.vpc) {
+      // lambda.Function adds AWSLambdaVPCAccessExecutionRole only to a role it creates itself:
+      // without these, Lambda could not attach this one's function to the VPC (CreateFunction fails).
+      // The managed policy's EC2 actions only, inline: it would also allow logs:* on every log group.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: [
+          'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }));
+    }
 
     const functionProps: Omit<lambda.FunctionProps, 'code' | 'handler'> = {
       functionName,
@@ -104,9 +116,11 @@ export class HandlerFunction extends Construct {
       ? processorFunction(this, props.processor.config, functionProps)
       : new lambda.Function(this, 'Function', { ...functionProps, ...prebuiltCode(props.handler) });
     acknowledgeNagFindings(this.function, [NO_ASYNC_INVOCATION]);
-    if (settings.tracing) {
-      acknowledgeNagFindings(role.node.findChild('DefaultPolicy'), [XRAY_NEEDS_WILDCARD]);
-    }
+    const wildcards = [
+      ...(settings.tracing ? [XRAY_NEEDS_WILDCARD] : []),
+      ...(processorOptions.vpc ? [VPC_NETWORK_INTERFACES_NEED_WILDCARD] : []),
+    ];
+    if (wildcards.length > 0) acknowledgeNagFindings(role.node.findChild('DefaultPolicy'), wildcards);
   }
 }
 

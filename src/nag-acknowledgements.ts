@@ -42,3 +42,12 @@ export const XRAY_NEEDS_WILDCARD: NagAcknowledgement = {
     'support no resource-level permissions, so IAM requires Resource *. No other statement of the role uses a wildcard (tested).',
   appliesTo: ['Resource::*'],
 };
+
+/** Added with a processor's `vpc`, on the worker role's policy. */
+export const VPC_NETWORK_INTERFACES_NEED_WILDCARD: NagAcknowledgement = {
+  id: 'AwsSolutions-IAM5',
+  reason: 'A worker in a VPC needs the EC2 network-interface actions of AWSLambdaVPCAccessExecutionRole (Lambda attaches ' +
+    'the function through them); ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets support no resource-level ' +
+    'permissions and the interfaces do not exist before the function, so IAM requires Resource *, as in the managed policy.',
+  appliesTo: ['Resource::*'],
+};

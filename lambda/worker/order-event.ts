@@ -30,7 +30,7 @@ const submittedBySchema = z.object({
   username: z.optional(boundedString(256)),
 });
 
-const orderCreatedDetailSchema = z.object({
+export const orderCreatedDetailSchema = z.object({
   schemaVersion: z.enum(READABLE_SCHEMA_VERSIONS),
   eventId: identifierSchema,
   orderId: identifierSchema,

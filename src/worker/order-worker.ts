@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { HandlerFunction } from '../handler-function';
 import { grantIdempotencyRecords, idempotencyStoreTable } from '../idempotency-store';
 import { acknowledgeNagFindings } from '../nag-acknowledgements';
+import { ORDER_RETENTION_ENV } from '../orders/order-retention';
 import { OrdersTable } from '../orders/orders-table';
 import { OrderProcessor } from '../processing/order-processor';
 import { ResolvedProps } from '../resolved-props';
@@ -23,10 +24,15 @@ export interface OrderWorkerProps {
   readonly eventBus: events.IEventBus;
 }
 
-/** Environment variables of the worker runtime: a processor's `environment` may not set them. */
+/**
+ * Environment variables of the worker runtime: a processor's `environment` may not set them.
+ * Including the optional ones (OUTCOME_EVENT_BUS_NAME, ORDER_RETENTION_SECONDS): unset by the
+ * construct, a processor's value would still reach the runtime and change what it does.
+ */
 export const WORKER_RUNTIME_ENVIRONMENT = [
   'IDEMPOTENCY_TABLE_NAME', 'IDEMPOTENCY_EXPIRY_SECONDS', 'FAILURE_INJECTION_ENABLED', 'ORDERS_TABLE_NAME', 'MAX_RECEIVE_COUNT',
   'OUTCOME_EVENT_BUS_NAME', 'EVENT_SOURCE', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL',
+  ORDER_RETENTION_ENV,
 ];
 
 /** The worker function (the processor inside the runtime), its SQS event source and its idempotency table. */

@@ -23,18 +23,23 @@ const BINS: string[] = Object.values<string>(JSON.parse(fs.readFileSync(path.joi
   .map(p => path.posix.normalize(p));
 /** What the bin orders-workflow-local loads from disk beside its bundle (tools/local/cli.ts). */
 const LOCAL_RUNNER_FILES = ['assets/tools/local/function-host/index.js', 'assets/tools/local/cli/moto-startup/sitecustomize.py'];
+/** One JSON Schema per event the workflow publishes. */
+const EVENT_SCHEMAS = ['order-created', 'order-processed', 'order-rejected', 'order-failed'].map(name => `schemas/${name}.schema.json`);
 /** Every path the tarball may hold, and the ones it must hold. */
 const ALLOWED: RegExp[] = [
   /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^API\.md$/, /^\.jsii$/,
   // Dotted names too (`order-request-schema.generated.js`); source maps are refused below.
   /^lib\/[\w\-/]+(\.[\w-]+)*\.js$/, /^lib\/[\w\-/]+(\.[\w-]+)*\.d\.ts$/,
   /^assets\/lambda\/[\w-]+\/handler\/index\.js$/,
+  // The JSON Schemas of the events (projenrc/event-schemas.ts).
+  /^schemas\/[\w-]+\.schema\.json$/,
 ];
 const REQUIRED = [
   'package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', 'lib/index.js', 'lib/index.d.ts',
   ...HANDLERS.map(h => `assets/lambda/${h}/handler/index.js`),
   ...BINS,
   ...LOCAL_RUNNER_FILES,
+  ...EVENT_SCHEMAS,
 ];
 
 interface Packed {
