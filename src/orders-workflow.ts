@@ -351,8 +351,14 @@ export class OrdersWorkflow extends Construct {
     return this.ruleFor(id, detailType, options);
   }
 
-  /** Exactly this detail type from this workflow's source, plus whatever the options' pattern adds. */
+  /** Exactly this detail type from this workflow's source, narrowed by whatever else the options' pattern matches. */
   private ruleFor(id: string, detailType: string, options: events.OnEventOptions): events.Rule {
+    // addEventPattern merges lists, so a source or detail type in the options would widen the rule.
+    const widening = (['source', 'detailType'] as const).filter((key) => options.eventPattern?.[key] !== undefined);
+    if (widening.length > 0) {
+      throw new Error(`The rule '${id}' matches ${detailType} events of source '${this.eventSource}' exactly: its options' eventPattern ` +
+        `may not set ${widening.join(' or ')}. Filter on detail fields instead (eventPattern: { detail: { ... } }).`);
+    }
     const rule = new events.Rule(this, id, {
       eventBus: this.eventBus,
       description: options.description ?? `${detailType} events of ${this.node.path}`,

@@ -116,13 +116,12 @@ describe.each(ALL_METHODS)('%s', (method, detailType) => {
     expect(props.Targets).toEqual([{ Id: 'Target0', Arn: { 'Fn::GetAtt': [logicalIdOf(queue), 'Arn'] } }]);
   });
 
-  test('repeating the source and detail type in the options\' pattern leaves the rule as it is', () => {
-    // addEventPattern merges lists by union: the same values must not be listed twice.
-    let rule!: events.Rule;
-    const synth = synthUsing({}, (workflow) => {
-      rule = workflow[method]('Subscriber', { eventPattern: { source: ['myapp.orders'], detailType: [detailType] } });
-    });
-    expect(propsOf(synth, rule).EventPattern).toEqual({ 'source': ['myapp.orders'], 'detail-type': [detailType] });
+  test('a source or detail type in the options\' pattern, which would widen the rule, fails at synth naming them', () => {
+    // addEventPattern merges lists by union: ['OrderProcessed', 'X'] would match more than the method says.
+    expect(() => synthUsing({}, (workflow) => workflow[method]('Other', { eventPattern: { detailType: ['Other'] } })))
+      .toThrow(`The rule 'Other' matches ${detailType} events of source 'myapp.orders' exactly: its options' eventPattern may not set detailType.`);
+    expect(() => synthUsing({}, (workflow) => workflow[method]('Both', { eventPattern: { source: ['x'], detailType: [detailType] } })))
+      .toThrow('may not set source or detailType');
   });
 
   test('with a bring-your-own bus, the rule (and any grant) is on that bus', () => {
