@@ -23,6 +23,9 @@ const BINS: string[] = Object.values<string>(JSON.parse(fs.readFileSync(path.joi
   .map(p => path.posix.normalize(p));
 /** What the bin orders-workflow-local loads from disk beside its bundle (tools/local/cli.ts). */
 const LOCAL_RUNNER_FILES = ['assets/tools/local/function-host/index.js', 'assets/tools/local/cli/moto-startup/sitecustomize.py'];
+/** `cdk-orders-workflow/worker`: the runtime, its ESM entry and its declarations (projenrc/worker-runtime.ts). */
+const WORKER_RUNTIME_FILES = ['index.js', 'index.mjs', 'index.d.ts', 'public-types.d.ts', 'permanent-order-error.d.ts']
+  .map(file => `assets/runtime/worker/${file}`);
 /** One JSON Schema per event the workflow publishes. */
 const EVENT_SCHEMAS = ['order-created', 'order-processed', 'order-rejected', 'order-failed'].map(name => `schemas/${name}.schema.json`);
 /** Every path the tarball may hold, and the ones it must hold. */
@@ -33,6 +36,7 @@ const ALLOWED: RegExp[] = [
   /^assets\/lambda\/[\w-]+\/handler\/index\.js$/,
   // The JSON Schemas of the events (projenrc/event-schemas.ts).
   /^schemas\/[\w-]+\.schema\.json$/,
+  /^assets\/runtime\/worker\/[\w-]+(\.js|\.mjs|\.d\.ts)$/,
 ];
 const REQUIRED = [
   'package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', 'lib/index.js', 'lib/index.d.ts',
@@ -40,6 +44,7 @@ const REQUIRED = [
   ...BINS,
   ...LOCAL_RUNNER_FILES,
   ...EVENT_SCHEMAS,
+  ...WORKER_RUNTIME_FILES,
 ];
 
 interface Packed {
