@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import { findMotoServer } from '../../setup/moto';
 
 export const EMULATOR_HOST = '127.0.0.1';
-export const MOTO_INSTALL_HINT = '`npm run setup` (installs moto into the project\'s .venv with pip), or pip install "moto[server]"';
+/** Said by the package's bin too, where `npm run setup` does not exist: pip first. */
+export const MOTO_INSTALL_HINT = 'pip install "moto[server]" (in a checkout of cdk-orders-workflow, `npm run setup` installs it into the project\'s .venv)';
 
 export interface EmulatorOptions {
   /** Port to bind; 0 or undefined picks a free one. */
