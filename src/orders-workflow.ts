@@ -305,8 +305,9 @@ export class OrdersWorkflow extends Construct {
   }
 
   /**
-   * A rule on the workflow's bus for OrderProcessed events (the processor completed an order;
-   * `detail.result` holds what it returned). Turns outcome publication on.
+   * A rule on the workflow's bus for OrderProcessed events, which say the processor completed an order.
+   *
+   * `detail.result` holds what it returned. Turns outcome publication on.
    *
    * Publication is at least once: deduplicate on `detail.outcomeId`.
    *
@@ -318,8 +319,9 @@ export class OrdersWorkflow extends Construct {
   }
 
   /**
-   * A rule on the workflow's bus for OrderRejected events (the processor threw
-   * `PermanentOrderError`; `detail.reason` says why). Turns outcome publication on.
+   * A rule on the workflow's bus for OrderRejected events, which say the processor refused an order.
+   *
+   * The processor threw `PermanentOrderError`; `detail.reason` says why. Turns outcome publication on.
    *
    * Publication is at least once: deduplicate on `detail.outcomeId`.
    *
@@ -331,8 +333,9 @@ export class OrdersWorkflow extends Construct {
   }
 
   /**
-   * A rule on the workflow's bus for OrderFailed events (an order's last attempt failed and its
-   * message went to the dead-letter queue; `detail.error` is the last error). Turns outcome
+   * A rule on the workflow's bus for OrderFailed events, which say an order's last attempt failed.
+   *
+   * Its message went to the dead-letter queue; `detail.error` is the last error. Turns outcome
    * publication on.
    *
    * @param id the rule's construct id, in this workflow's scope

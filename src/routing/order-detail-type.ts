@@ -14,7 +14,7 @@ export class OrderDetailType {
   public static readonly ORDER_PROCESSED = ORDER_PROCESSED_DETAIL_TYPE;
   /** The processor refused the order for good (`PermanentOrderError`). */
   public static readonly ORDER_REJECTED = ORDER_REJECTED_DETAIL_TYPE;
-  /** The order's last attempt failed; its message is in the dead-letter queue. */
+  /** The order's last attempt failed, and its message is in the dead-letter queue. */
   public static readonly ORDER_FAILED = ORDER_FAILED_DETAIL_TYPE;
 
   private constructor() {}

@@ -75,10 +75,11 @@ test('a handler without a target of its own gets the default one; every budget i
   expect(names.filter((name) => handlerBundleBudget(name) !== handlerBundleTarget(name))).toEqual([]);
 });
 
-test('the api bundle reads its idempotency fields with the field-path reader, not the JMESPath engine; the worker keeps the engine', () => {
+test('the api and worker bundles read their idempotency fields with the field-path reader, not the JMESPath engine', () => {
   const byName = new Map(bundles.map((bundle) => [bundle.name, bundle]));
   const engine = (bundle: Bundle) => bundle.inputs.filter((input) => input.includes('@aws-lambda-powertools/jmespath/'));
-  expect(engine(byName.get('api')!)).toEqual([]);
-  expect(byName.get('api')!.inputs).toContain('lambda/api/field-path-search.ts');
-  expect(engine(byName.get('worker')!).length).toBeGreaterThan(0);
+  for (const name of ['api', 'worker']) {
+    expect(engine(byName.get(name)!)).toEqual([]);
+    expect(byName.get(name)!.inputs).toContain('lambda/api/field-path-search.ts');
+  }
 });
