@@ -67,7 +67,12 @@ export interface OrderProcessorEntryOptions extends OrderProcessorOptions {
   /**
    * esbuild options of aws-lambda-nodejs (minify, source maps, externals, loaders...).
    *
-   * @default - aws-lambda-nodejs' defaults; the AWS SDK and the runtime are bundled in
+   * The AWS SDK is bundled in (`bundleAwsSDK: true`), like the worker runtime's own clients: the
+   * processor runs the SDK it was built and tested with, on Lambda and in `orders-workflow-local`
+   * alike (which provides no SDK beside the code). `bundleAwsSDK: false` or `externalModules`
+   * leave it to the one Lambda's runtime provides.
+   *
+   * @default - aws-lambda-nodejs' defaults, with `bundleAwsSDK: true`
    */
   readonly bundling?: nodejs.BundlingOptions;
   /**
@@ -212,7 +217,7 @@ class EntryOrderProcessor extends OrderProcessor {
       kind: 'entry',
       entry,
       handler: this.entryOptions.handler ?? 'handler',
-      bundling: this.entryOptions.bundling,
+      bundling: { bundleAwsSDK: true, ...this.entryOptions.bundling },
       depsLockFilePath: this.entryOptions.depsLockFilePath,
       projectRoot: this.entryOptions.projectRoot,
     };
