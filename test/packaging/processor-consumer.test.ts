@@ -78,7 +78,9 @@ let tarballSize = 0;
 /** Runs `args` with node, PATH = node alone (no esbuild, no Docker), in the app. */
 function nodeInApp(args: string[], env: Record<string, string> = {}) {
   return spawnSync(path.join(nodeOnlyBin, 'node'), args, {
-    cwd: app, encoding: 'utf8', env: {
+    cwd: app,
+    encoding: 'utf8',
+    env: {
       PATH: nodeOnlyBin, HOME: work, CDK_DOCKER: path.join(work, 'no-docker-here'), NPM_CONFIG_UPDATE_NOTIFIER: 'false', ...env,
     },
   });
@@ -185,7 +187,7 @@ console.log(JSON.stringify({ createOrderWorker: typeof createOrderWorker, same: 
   expect(JSON.parse(esm.stdout)).toEqual({ createOrderWorker: 'function', same: true });
 
   // import() from CommonJS too.
-  const dynamicFromCjs = nodeInApp(['-e', `import('cdk-orders-workflow/worker').then((m) => console.log(typeof m.createOrderWorker))`]);
+  const dynamicFromCjs = nodeInApp(['-e', 'import(\'cdk-orders-workflow/worker\').then((m) => console.log(typeof m.createOrderWorker))']);
   expect(dynamicFromCjs.stdout.trim()).toBe('function');
 });
 
