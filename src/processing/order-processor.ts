@@ -67,8 +67,13 @@ export interface OrderProcessorEntryOptions extends OrderProcessorOptions {
   /**
    * esbuild options of aws-lambda-nodejs (minify, source maps, externals, loaders...).
    *
-   * @default - aws-lambda-nodejs' defaults, except `minify: true` (the runtime ships minified;
-   * unminified, esbuild would print it back out about 40% larger)
+   * The AWS SDK is bundled in (`bundleAwsSDK: true`), like the worker runtime's own clients: the
+   * processor runs the SDK it was built and tested with, on Lambda and in `orders-workflow-local`
+   * alike (which provides no SDK beside the code). `bundleAwsSDK: false` or `externalModules`
+   * leave it to the one Lambda's runtime provides. The output is minified (`minify: true`): the
+   * runtime ships minified, and unminified esbuild would print it back about 40% larger.
+   *
+   * @default - aws-lambda-nodejs' defaults, with `minify: true` and `bundleAwsSDK: true`
    */
   readonly bundling?: nodejs.BundlingOptions;
   /**
@@ -213,7 +218,7 @@ class EntryOrderProcessor extends OrderProcessor {
       kind: 'entry',
       entry,
       handler: this.entryOptions.handler ?? 'handler',
-      bundling: { minify: true, ...this.entryOptions.bundling },
+      bundling: { minify: true, bundleAwsSDK: true, ...this.entryOptions.bundling },
       depsLockFilePath: this.entryOptions.depsLockFilePath,
       projectRoot: this.entryOptions.projectRoot,
     };
