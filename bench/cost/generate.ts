@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Configuration, costPerMillionOrders, CostBreakdown, DEFAULT_ASSUMPTIONS, OUTCOME_EVENTS_SERVICE, UsageFacts } from './model';
 import { PRICES, PriceTable } from './prices';
-import type { BenchResults } from '../results';
 import { BUSINESS_METRICS, REJECTION_REASONS } from '../../src/observability/business-metric-names';
+import type { BenchResults } from '../results';
 
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 const READS = new Set(['GetItem']);

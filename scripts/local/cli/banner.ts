@@ -3,10 +3,10 @@
  * the API's authorization, fail one into the DLQ and replay it.
  */
 import * as path from 'node:path';
+import { failureInjectionLine } from '../lambda/failure-injection';
 import { LocalOutputs, SECRET_OUTPUTS } from '../outputs';
 import type { LocalWorkflow } from '../runner';
 import { RUNNER_COMMANDS_HELP } from '../runner-commands';
-import { failureInjectionLine } from '../lambda/failure-injection';
 
 /** What curl needs for the API's authorization: a line or two before the examples, and its arguments. */
 function authorizationHelp(outputs: LocalOutputs, outputsFile: string, ordersUseIam: boolean): { credentials: string[]; curl: string } {

@@ -4,8 +4,8 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_API_PORT, LocalWorkflowOptions } from '../runner';
 import { DEFAULT_FAILURE_INJECTION, FAILURE_INJECTION_CHOICES, FailureInjectionChoice } from '../lambda/failure-injection';
+import { DEFAULT_API_PORT, LocalWorkflowOptions } from '../runner';
 
 export class UsageError extends Error {}
 
