@@ -9,6 +9,7 @@ import { envelope, lambdaContext, orderDetail, sqsEvent, sqsRecord } from './sup
 import { FakeIdempotencyTable } from './support/fake-idempotency-table';
 import { loadWorkerHandler } from './support/load-handlers';
 import { captureLogs, LogCapture } from './support/log-capture';
+import { deferred } from './support/worker-harness';
 import type { OrderRecord } from '../../lambda/shared/order-state';
 import { deadlineMarginMs, LastAttemptDeadlines } from '../../lambda/worker/last-attempt-deadline';
 
@@ -27,16 +28,6 @@ afterEach(() => logs.restore());
 function contextEnding(ms: number): Context {
   const deadline = Date.now() + ms;
   return lambdaContext({ getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) });
-}
-
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((ok, fail) => {
-    resolve = ok;
-    reject = fail;
-  });
-  return { promise, resolve, reject };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
