@@ -4,6 +4,7 @@
  * are returned for redelivery.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { readWorkerConfig } from './config';
 import { ClaimReleaseFailedError, createIdempotentOrderProcessing, RecordResult } from './idempotency';
@@ -15,7 +16,7 @@ import { createOutcomePublisher } from './outcome-events';
 import type { OrderProcessorFunction, OrderWorkerHandler } from './public-types';
 import { errorMessageOf, LOG_EVENTS, logger, logOutcome } from '../shared/log';
 import { metrics, publishMetrics, recordDuplicate, recordFailed } from '../shared/metrics';
-import type { OrderRecord } from '../shared/order-state';
+import { OrderRecord, OrderStateStore } from '../shared/order-state';
 
 /**
  * Builds the worker's Lambda handler around `processor`. Call it once, at module scope: it reads
@@ -26,11 +27,14 @@ export function createOrderWorker(processor: OrderProcessorFunction): OrderWorke
   if (typeof processor !== 'function') throw new TypeError('createOrderWorker(processor): processor must be a function');
   const config = readWorkerConfig(process.env);
   metrics(); // fails the init without a metrics namespace, like a missing table
-  const orderStatus = createOrderStatus(config);
+  // One client for the order record and the idempotency table: one connection pool, one TLS
+  // handshake on a cold start instead of two.
+  const dynamoDb = new DynamoDBClient({});
+  const orderStatus = createOrderStatus(config, new OrderStateStore(config.ordersTableName, dynamoDb));
   const outcomes = createOutcomePublisher(config.outcomeEvents);
   let invocationContext: Context | undefined;
   const step = createOrderStep({ config, orderStatus, outcomes, processor, lambdaContext: () => invocationContext! });
-  const { idempotencyConfig, processOnce } = createIdempotentOrderProcessing(config, step);
+  const { idempotencyConfig, processOnce } = createIdempotentOrderProcessing(config, step, dynamoDb);
   const batch = new BatchProcessor(EventType.SQS);
   const deadlines = new LastAttemptDeadlines();
   // Records whose OrderFailed is out: the deadline's FAILED write and the catch block's may both run for one record.

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { IdempotencyConfig, IdempotencyRecordStatus, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import type { WorkerConfig } from './config';
 import type { ReceivedOrderDetail } from './order-event';
@@ -99,10 +99,10 @@ export class EventIdConflictError extends Error {
 }
 
 /** Built once at cold start; the handler only registers each invocation's context. */
-export function createIdempotentOrderProcessing(config: WorkerConfig, step: OrderStep) {
+export function createIdempotentOrderProcessing(config: WorkerConfig, step: OrderStep, client: DynamoDBClient) {
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: config.idempotencyTableName,
-    awsSdkV3Client: new DynamoDBClient({}),
+    awsSdkV3Client: client,
   });
 
   const idempotencyConfig = new IdempotencyConfig({
