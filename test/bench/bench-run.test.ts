@@ -68,7 +68,7 @@ test('a trivial processor through fromEntry is measured in the same run as the b
   const customs = results.customProcessors ?? [];
   expect(customs.map((custom) => custom.name)).toEqual(CUSTOM_PROCESSOR_VARIANTS.map((variant) => variant.name));
   for (const custom of customs) {
-    expect(custom.inputs).toContain('assets/runtime/worker/index.js');
+    expect(custom.inputs).toContain('assets/runtime/worker/index.mjs');
     expect(custom.bundle.bytes).toBeGreaterThan(100_000);
     expect(custom.bytesRatio).toBe(Math.round((custom.bundle.bytes / worker.bytes) * 1000) / 1000);
     expect(custom.gzipRatio).toBe(Math.round((custom.bundle.gzipBytes / worker.gzipBytes) * 1000) / 1000);
