@@ -44,6 +44,38 @@ export async function withLock<T>(name: string, fn: () => T | Promise<T>): Promi
   }
 }
 
+/**
+ * `withLock` for synchronous work (the Python bindings check runs as a CLI too): the same lock
+ * directories, waiting with a blocking sleep.
+ */
+export function withLockSync<T>(name: string, fn: () => T, waitMs = DEFAULT_WAIT_MS): T {
+  const dir = path.join(LOCKS_DIR, `${name}.lock`);
+  fs.mkdirSync(LOCKS_DIR, { recursive: true });
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      fs.mkdirSync(dir);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (holderIsGone(dir)) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`Waited ${Math.round(waitMs / 1000)} s for the lock ${dir}, held by another test process. Remove it if no test runs.`);
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    fs.writeFileSync(path.join(dir, 'pid'), String(process.pid));
+    return fn();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function holderIsGone(dir: string): boolean {
   let pid: number;
   try {

@@ -8,9 +8,11 @@
  * Why each step is done the way it is: docs/python-and-packaging.md.
  */
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { withLockSync } from '../../examples/support/locks';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 /** Generated dependency bindings, keyed by package version + pacmak version; git-ignored. */
@@ -60,8 +62,10 @@ export interface PreparedBindings {
   readonly siteDir: string;
   /** Generated `aws_cdk` and `constructs` source trees. */
   readonly dependencySrcDirs: string[];
+  /** This run's own folder (pyright's configurations). */
+  readonly scratchDir: string;
   readonly timings: Record<string, number>;
-  /** Removes this run's scratch folder (the wheel in dist/python stays). */
+  /** Removes this run's scratch folder (the wheel in dist/python and the cache stay). */
   cleanup(): void;
 }
 
@@ -144,7 +148,14 @@ export function dependencyBindings(name: string, log: Log = () => {}): { srcDir:
   const final = path.join(CACHE_DIR, 'deps', key);
   const srcDir = path.join(final, 'python', 'src');
   if (fs.existsSync(srcDir)) return { srcDir, cached: true, seconds: 0 };
+  // Two test files may miss at once (a clean clone): one generates (~50 s of CPU), the other waits and reuses it.
+  return withLockSync(`python-bindings-${name.replace('/', '__')}`, () => {
+    if (fs.existsSync(srcDir)) return { srcDir, cached: true, seconds: 0 };
+    return generateDependencyBindings(name, npmPackage, key, final, srcDir, log);
+  });
+}
 
+function generateDependencyBindings(name: string, npmPackage: string, key: string, final: string, srcDir: string, log: Log) {
   fs.mkdirSync(path.dirname(final), { recursive: true });
   const scratch = fs.mkdtempSync(path.join(path.dirname(final), `.tmp-${name.replace('/', '__')}-`));
   log(`generating Python bindings of ${name} (cache miss: ${key})`);
@@ -200,6 +211,36 @@ export function prepareBindings(log: Log = () => {}): PreparedBindings {
   const runDir = fs.mkdtempSync(path.join(CACHE_DIR, 'runs', 'run-'));
   const cleanup = () => fs.rmSync(runDir, { recursive: true, force: true });
   try {
+    const built = selfBindings(python, runDir, timings);
+    fs.mkdirSync(WHEEL_DIR, { recursive: true });
+    const wheel = path.join(WHEEL_DIR, path.basename(built.wheel));
+    const partial = `${wheel}.${process.pid}.partial`;
+    fs.copyFileSync(built.wheel, partial);
+    fs.renameSync(partial, wheel);
+    return { python, wheel, siteDir: built.siteDir, dependencySrcDirs, scratchDir: runDir, timings, cleanup };
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+}
+
+/**
+ * This library's wheel and its unpacked content, cached under the hash of `.jsii` (the bindings
+ * are generated from it alone) and the pacmak version: the test files that check Python share
+ * one generation per compile.
+ */
+function selfBindings(python: string, runDir: string, timings: Record<string, number>): { wheel: string; siteDir: string } {
+  const assembly = fs.readFileSync(path.join(REPO_ROOT, '.jsii'));
+  const key = `${createHash('sha256').update(assembly).digest('hex').slice(0, 16)}+jsii-pacmak@${packageVersion(packageDir('jsii-pacmak'))}`;
+  const selfRoot = path.join(CACHE_DIR, 'self');
+  const final = path.join(selfRoot, key);
+  const result = () => ({ wheel: path.join(final, fs.readdirSync(final).find(f => f.endsWith('.whl'))!), siteDir: path.join(final, 'site') });
+  if (fs.existsSync(path.join(final, 'site'))) {
+    timings['pacmak cdk-orders-workflow (cached)'] = 0;
+    return result();
+  }
+  return withLockSync('python-bindings-self', () => {
+    if (fs.existsSync(path.join(final, 'site'))) return result();
     const generated = path.join(runDir, 'generated');
     timed(timings, 'pacmak cdk-orders-workflow', () => pacmakPython(REPO_ROOT, generated));
     const project = path.join(generated, 'python');
@@ -214,23 +255,19 @@ export function prepareBindings(log: Log = () => {}): PreparedBindings {
     const built = fs.readdirSync(wheelOut).filter(f => f.endsWith('.whl'));
     if (built.length !== 1) throw new Error(`expected one wheel in ${wheelOut}, found ${built.join(', ') || 'none'}`);
 
-    fs.mkdirSync(WHEEL_DIR, { recursive: true });
-    const wheel = path.join(WHEEL_DIR, built[0]);
-    const partial = `${wheel}.${process.pid}.partial`;
-    fs.copyFileSync(path.join(wheelOut, built[0]), partial);
-    fs.renameSync(partial, wheel);
-
     // A pure-Python wheel installs by unpacking; pip itself would need a writable environment.
-    const siteDir = path.join(runDir, 'site');
-    run(python, ['-m', 'zipfile', '--extract', path.join(wheelOut, built[0]), siteDir], runDir);
-    return { python, wheel, siteDir, dependencySrcDirs, timings, cleanup };
-  } catch (e) {
-    cleanup();
-    throw e;
-  }
+    const scratch = path.join(runDir, 'self');
+    fs.mkdirSync(scratch);
+    fs.copyFileSync(path.join(wheelOut, built[0]), path.join(scratch, built[0]));
+    run(python, ['-m', 'zipfile', '--extract', path.join(wheelOut, built[0]), path.join(scratch, 'site')], runDir);
+    // Older compiles' bindings are dead weight.
+    fs.rmSync(selfRoot, { recursive: true, force: true });
+    fs.mkdirSync(selfRoot, { recursive: true });
+    fs.renameSync(scratch, final);
+    return result();
+  });
 }
 
-/** Files in a wheel (a zip), read with the standard library's zipfile. */
 export function wheelContents(python: string, wheel: string): string[] {
   return run(python, ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', wheel], REPO_ROOT)
     .split('\n').filter(Boolean);
@@ -242,7 +279,7 @@ export function wheelContents(python: string, wheel: string): string[] {
 
 /** Type-checks `files` with pyright against the unpacked wheel and the dependency bindings. */
 export function pyrightCheck(bindings: PreparedBindings, files: string[]): PyrightResult {
-  const configDir = fs.mkdtempSync(path.join(path.dirname(bindings.siteDir), 'pyright-'));
+  const configDir = fs.mkdtempSync(path.join(bindings.scratchDir, 'pyright-'));
   const config = {
     include: files.map(f => path.relative(configDir, path.resolve(f))),
     extraPaths: [bindings.siteDir, ...bindings.dependencySrcDirs],
