@@ -63,6 +63,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // test/examples/support/locks.ts, and the integration tests give the worker 2 s per
       // attempt so that a busy core does not turn a FAIL-ME into a timeout.
       maxWorkers: 2,
+      // Sets the run's id, which lets test files share work done once per run (test/examples/support/once-per-run.ts).
+      globalSetup: '<rootDir>/test/global-setup.ts',
     },
   },
 

@@ -7,16 +7,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cdkSynth, REPO_ROOT, run, withExampleAppLock } from './support/example-app';
+import { APP_VARIANTS, AppVariantName, synthesizeExampleApp } from './support/example-app';
 
-const outDir = path.join(REPO_ROOT, 'test-output', 'example-app-nag');
-const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
-const VARIANTS: Record<string, { readonly stack: string; readonly context: Record<string, string> }> = {
-  'prod': { stack: 'OrdersWorkflow-prod', context: { envName: 'prod' } },
-  'prod on a custom domain': { stack: 'OrdersWorkflow-prod', context: { envName: 'prod', domainName: 'orders.example.com', certificateArn: CERTIFICATE_ARN } },
-  'staging': { stack: 'OrdersWorkflow-staging', context: { envName: 'staging' } },
-  'dev': { stack: 'OrdersWorkflow-dev', context: { envName: 'dev' } },
-};
+/** Test names -> the example app's configurations. */
+const VARIANTS: Record<string, { readonly variant: AppVariantName; readonly stack: string }> = Object.fromEntries(
+  ([['prod', 'prod'], ['prod on a custom domain', 'prodDomain'], ['staging', 'staging'], ['dev', 'dev']] as const)
+    .map(([name, variant]) => [name, { variant, stack: APP_VARIANTS[variant].stack }]),
+);
 const PACKS = ['AwsSolutions', 'Serverless'];
 
 interface ReportLine {
@@ -31,22 +28,17 @@ interface ReportLine {
 const reports = new Map<string, ReportLine[]>();
 
 beforeAll(async () => {
-  await withExampleAppLock(() => {
-    // The packed library and the frontend build, as `npm run synth` makes them.
-    run('npm', ['run', 'examples:install'], REPO_ROOT);
-    run('npm', ['run', 'frontend:build'], REPO_ROOT);
-    for (const [name, variant] of Object.entries(VARIANTS)) {
-      const dir = path.join(outDir, name.replace(/\W+/g, '-'));
-      cdkSynth(variant.context, dir);
-      reports.set(name, PACKS.flatMap((pack) => {
-        // cdk-nag names the report <pack>-<stage>-<stack>-NagReport.json; the app has no stage.
-        const file = path.join(dir, `${pack}--${variant.stack}-NagReport.json`);
-        const lines: ReportLine[] = JSON.parse(fs.readFileSync(file, 'utf8')).lines;
-        expect(lines.length).toBeGreaterThan(20); // the pack ran on the whole stack
-        return lines;
-      }));
-    }
-  });
+  // The same assemblies the synth test reads: the app runs both packs on every synth.
+  const { dirs } = await synthesizeExampleApp();
+  for (const [name, { variant, stack }] of Object.entries(VARIANTS)) {
+    reports.set(name, PACKS.flatMap((pack) => {
+      // cdk-nag names the report <pack>-<stage>-<stack>-NagReport.json; the app has no stage.
+      const file = path.join(dirs[variant], `${pack}--${stack}-NagReport.json`);
+      const lines: ReportLine[] = JSON.parse(fs.readFileSync(file, 'utf8')).lines;
+      expect(lines.length).toBeGreaterThan(20); // the pack ran on the whole stack
+      return lines;
+    }));
+  }
 }, 10 * 60_000);
 
 /** `ruleId path [finding]`, the path relative to the stack and without CDK's generated hashes. */

@@ -8,44 +8,34 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { cdkSynth, cdkSynthFailure, EXAMPLE_APP_DIR, REPO_ROOT, run, withExampleAppLock } from './support/example-app';
+import {
+  APP_VARIANT_NAMES, APP_VARIANTS, AppVariantName, CERTIFICATE_ARN, cdkSynthFailure, EXAMPLE_APP_DIR, REPO_ROOT,
+  synthesizeExampleApp, withExampleAppLock,
+} from './support/example-app';
 import { contentSecurityPolicy } from '../../examples/app/lib/content-security-policy';
 
-const cdkOut = path.join(EXAMPLE_APP_DIR, 'cdk.out');
 const variantsDir = path.join(REPO_ROOT, 'test-output', 'example-app-synth');
 const SETUP_TIMEOUT_MS = 8 * 60_000;
-const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
 
 type Resource = { Type: string; Properties?: any; DependsOn?: string[]; DeletionPolicy?: string };
 type Json = { Resources: Record<string, Resource>; Outputs: Record<string, any> };
 interface Variant {
-  readonly stack: string;
-  readonly context: Record<string, string>;
-  /** Filled in by the synth. */
-  json?: Json;
-  template?: Template;
-  dir?: string;
+  json: Json;
+  template: Template;
+  dir: string;
 }
-const VARIANTS = {
-  dev: { stack: 'OrdersWorkflow-dev', context: {} } as Variant,
-  staging: { stack: 'OrdersWorkflow-staging', context: { envName: 'staging' } } as Variant,
-  prod: { stack: 'OrdersWorkflow-prod', context: { envName: 'prod' } } as Variant,
-  prodDomain: {
-    stack: 'OrdersWorkflow-prod',
-    context: { envName: 'prod', domainName: 'orders.example.com', certificateArn: CERTIFICATE_ARN },
-  } as Variant,
-};
-type VariantName = keyof typeof VARIANTS;
-const ALL = Object.keys(VARIANTS) as VariantName[];
+type VariantName = AppVariantName;
+const ALL = APP_VARIANT_NAMES;
+const VARIANTS = {} as Record<VariantName, Variant>;
 
 let synthSeconds = 0;
 const badContext: Record<string, string> = {};
 
 function template(name: VariantName): Template {
-  return VARIANTS[name].template!;
+  return VARIANTS[name].template;
 }
 function json(name: VariantName): Json {
-  return VARIANTS[name].json!;
+  return VARIANTS[name].json;
 }
 
 /** The single resource of a type with these properties' subset; fails when there is not exactly one. */
@@ -92,7 +82,7 @@ function deployedConfig(name: VariantName): Record<string, unknown> {
   const entryPoint = Object.values(deployments).find((resource) => resource.Properties.Include !== undefined)!;
   const sourceKeys: string[] = entryPoint.Properties.SourceObjectKeys;
   const configAssetDir = sourceKeys
-    .map((key) => path.join(VARIANTS[name].dir!, `asset.${key.replace(/\.zip$/, '')}`))
+    .map((key) => path.join(VARIANTS[name].dir, `asset.${key.replace(/\.zip$/, '')}`))
     .find((dir) => fs.existsSync(path.join(dir, 'config.json')));
   expect(configAssetDir).toBeDefined();
   // Each marker stands for a whole JSON string value, which the custom resource substitutes at deploy time.
@@ -105,23 +95,18 @@ function deployedConfig(name: VariantName): Record<string, unknown> {
 }
 
 beforeAll(async () => {
+  const synthesized = await synthesizeExampleApp();
+  synthSeconds = synthesized.synthSeconds;
   await withExampleAppLock(() => {
-    fs.rmSync(cdkOut, { recursive: true, force: true });
-    synthSeconds = run('npm', ['run', 'synth'], REPO_ROOT).seconds;
-    VARIANTS.dev.dir = cdkOut;
-    for (const name of ALL.filter((variant) => variant !== 'dev')) {
-      VARIANTS[name].dir = path.join(variantsDir, name);
-      cdkSynth(VARIANTS[name].context, VARIANTS[name].dir!);
-    }
     const failed = path.join(variantsDir, 'invalid');
     badContext.certificateRegion = cdkSynthFailure({ domainName: 'orders.example.com', certificateArn: CERTIFICATE_ARN.replace('us-east-1', 'eu-west-1') }, failed);
     badContext.domainOnly = cdkSynthFailure({ domainName: 'orders.example.com' }, failed);
     badContext.nag = cdkSynthFailure({ nag: 'maybe' }, failed);
   });
   for (const name of ALL) {
-    const variant = VARIANTS[name];
-    variant.json = JSON.parse(fs.readFileSync(path.join(variant.dir!, `${variant.stack}.template.json`), 'utf8'));
-    variant.template = Template.fromJSON(variant.json as any);
+    const dir = synthesized.dirs[name];
+    const synthesizedJson = JSON.parse(fs.readFileSync(path.join(dir, `${APP_VARIANTS[name].stack}.template.json`), 'utf8'));
+    VARIANTS[name] = { dir, json: synthesizedJson, template: Template.fromJSON(synthesizedJson) };
   }
 }, SETUP_TIMEOUT_MS);
 
@@ -380,7 +365,7 @@ describe('the business step (issue 15)', () => {
   test('the worker runs the example\'s processor, bundled at synth through aws-lambda-nodejs (not the built-in bundle)', () => {
     const worker = json('dev').Resources[workerId()] as Resource & { Metadata: Record<string, string> };
     expect(worker.Properties.Handler).toBe('index.handler');
-    const bundle = fs.readFileSync(path.join(cdkOut, worker.Metadata['aws:asset:path'], 'index.js'), 'utf8');
+    const bundle = fs.readFileSync(path.join(VARIANTS.dev.dir, worker.Metadata['aws:asset:path'], 'index.js'), 'utf8');
     // The processor's own code, and the runtime inlined (the package is not needed on Lambda)...
     expect(bundle).toContain('reservation#');
     expect(bundle).toContain('stock_reserved');
@@ -497,7 +482,7 @@ test('BucketDeployment uploads the build and a deploy-time config.json with the 
   // The build itself is environment-neutral: no config.json in it.
   const sourceKeys: string[] = entryPoint.Properties.SourceObjectKeys;
   const buildAssetDir = sourceKeys
-    .map((key) => path.join(cdkOut, `asset.${key.replace(/\.zip$/, '')}`))
+    .map((key) => path.join(VARIANTS.dev.dir, `asset.${key.replace(/\.zip$/, '')}`))
     .find((dir) => fs.existsSync(path.join(dir, 'index.html')));
   expect(buildAssetDir).toBeDefined();
   expect(fs.existsSync(path.join(buildAssetDir!, 'config.json'))).toBe(false);

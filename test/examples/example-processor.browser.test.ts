@@ -15,7 +15,7 @@ import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expectAccessible } from './support/accessibility';
 import { launchChromium } from './support/chromium';
-import { cdkSynth, REPO_ROOT, run, withExampleAppLock } from './support/example-app';
+import { cdkSynth, installExampleApp, REPO_ROOT, withExampleAppLock } from './support/example-app';
 import { buildFrontend } from './support/frontend-build';
 import { acquireLock } from './support/locks';
 import { eventually as poll, expectText, textOf } from './support/page';
@@ -57,7 +57,7 @@ function logicalId(template: { Resources: Record<string, { Type: string }> }, ty
 beforeAll(async () => {
   buildFrontend(distDir);
   await withExampleAppLock(() => {
-    run('npm', ['run', 'examples:install'], REPO_ROOT);
+    installExampleApp();
     cdkSynth({ envName: 'dev', frontendDist: distDir }, appOut);
   });
   const template = JSON.parse(fs.readFileSync(path.join(appOut, `${STACK}.template.json`), 'utf8'));

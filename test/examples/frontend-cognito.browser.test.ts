@@ -16,7 +16,7 @@ import { AdminCreateUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/
 import type { Browser, BrowserContext, Locator, Page, Request, Route } from 'playwright-core';
 import { expectAccessible } from './support/accessibility';
 import { launchChromium } from './support/chromium';
-import { cdkSynth, REPO_ROOT, run, withExampleAppLock } from './support/example-app';
+import { cdkSynth, installExampleApp, REPO_ROOT, withExampleAppLock } from './support/example-app';
 import { buildFrontend } from './support/frontend-build';
 import { acquireLock } from './support/locks';
 import { eventually as poll, expectText, focused, textOf } from './support/page';
@@ -49,7 +49,7 @@ beforeAll(async () => {
   buildFrontend(distDir);
   // The example app's dev stack, hosting this test's build (the template is what matters here).
   await withExampleAppLock(() => {
-    run('npm', ['run', 'examples:install'], REPO_ROOT);
+    installExampleApp();
     cdkSynth({ envName: 'dev', frontendDist: distDir }, appOut);
   });
 

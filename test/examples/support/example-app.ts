@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { withLock } from './locks';
+import { markDoneThisRun, oncePerRun } from './once-per-run';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const EXAMPLE_APP_DIR = path.join(REPO_ROOT, 'examples', 'app');
@@ -53,4 +54,51 @@ export function cdkSynthFailure(context: Record<string, string>, outdir: string)
   });
   if (result.status === 0) throw new Error(`cdk synth ${contextArgs(context).join(' ')} succeeded; it should have failed`);
   return `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
+}
+
+/** `npm run examples:install`, once per jest run (the packed library does not change during one). Call inside `withExampleAppLock`. */
+export function installExampleApp(): void {
+  oncePerRun('examples-install', () => run('npm', ['run', 'examples:install'], REPO_ROOT).seconds);
+}
+
+export const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
+
+/** The example app's four configurations: the stack each synthesizes and its context. */
+export const APP_VARIANTS = {
+  dev: { stack: 'OrdersWorkflow-dev', context: {} as Record<string, string> },
+  staging: { stack: 'OrdersWorkflow-staging', context: { envName: 'staging' } as Record<string, string> },
+  prod: { stack: 'OrdersWorkflow-prod', context: { envName: 'prod' } as Record<string, string> },
+  prodDomain: {
+    stack: 'OrdersWorkflow-prod',
+    context: { envName: 'prod', domainName: 'orders.example.com', certificateArn: CERTIFICATE_ARN } as Record<string, string>,
+  },
+};
+export type AppVariantName = keyof typeof APP_VARIANTS;
+export const APP_VARIANT_NAMES = Object.keys(APP_VARIANTS) as AppVariantName[];
+
+export interface SynthesizedExampleApp {
+  /** How long `npm run synth` took (pack, install, frontend build, type check, dev synth). */
+  readonly synthSeconds: number;
+  /** Each variant's cloud assembly: dev in examples/app/cdk.out, as `npm run synth` leaves it. */
+  readonly dirs: Record<AppVariantName, string>;
+}
+
+/**
+ * `npm run synth` (dev), then staging, prod and prod on a custom domain from the same install,
+ * once per jest run: the synth test reads the templates, the cdk-nag test the reports the app
+ * writes on every synth, from the same assemblies.
+ */
+export function synthesizeExampleApp(): Promise<SynthesizedExampleApp> {
+  return withExampleAppLock(() => oncePerRun('example-app-variants', (): SynthesizedExampleApp => {
+    const cdkOut = path.join(EXAMPLE_APP_DIR, 'cdk.out');
+    fs.rmSync(cdkOut, { recursive: true, force: true });
+    const synthSeconds = run('npm', ['run', 'synth'], REPO_ROOT).seconds;
+    markDoneThisRun('examples-install', synthSeconds);
+    const dirs = { dev: cdkOut } as Record<AppVariantName, string>;
+    for (const name of APP_VARIANT_NAMES.filter((variant) => variant !== 'dev')) {
+      dirs[name] = path.join(REPO_ROOT, 'test-output', 'example-app-synth', name);
+      cdkSynth(APP_VARIANTS[name].context, dirs[name]);
+    }
+    return { synthSeconds, dirs };
+  }));
 }
