@@ -109,7 +109,8 @@ export function costPage(results: BenchResults, prices: PriceTable = PRICES): st
     `${DEFAULT_ASSUMPTIONS.coldStartShare * 100}% of invocations (assumption: steady traffic keeps environments warm; bursts raise the share).`);
   lines.push(`- DynamoDB: the calls counted per order through a proxy (section 4): ${facts.dynamoWritesPerOrder} writes (API: Powertools' claim PutItem, the ACCEPTED PutItem, ` +
     'the completion UpdateItem; worker: the claim, the PROCESSED PutItem, the completion) and ' +
-    `${facts.dynamoReadsPerOrder} strongly consistent GetItems (the worker reads the order record twice). Items stay under 1 KB; TTL deletes are free.`);
+    `${facts.dynamoReadsPerOrder} strongly consistent GetItem${facts.dynamoReadsPerOrder === 1 ? '' : 's'} (the worker reads the order record once per attempt). ` +
+    'Items stay under 1 KB; TTL deletes are free.');
   lines.push('- SQS: EventBridge\'s delivery is a SendMessage billed to the queue; the event source mapping receives and deletes once per batch, and with full batches ' +
     `(steady load) one batch holds ${base.batchSize} orders. Idle, Lambda keeps ${DEFAULT_ASSUMPTIONS.idlePollers} pollers long-polling (20 s): the empty receives are a fixed monthly cost.`);
   lines.push(`- Logs: the handlers' own lines per order, EMF lines included, measured in the end-to-end run (${facts.handlerLogBytesPerOrder} bytes), plus an assumed ` +

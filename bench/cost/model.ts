@@ -118,7 +118,7 @@ export function costPerMillionOrders(
     },
     {
       service: 'DynamoDB',
-      detail: `${facts.dynamoWritesPerOrder} writes and ${facts.dynamoReadsPerOrder} strongly consistent reads per order (items under 1 KB)`,
+      detail: `${facts.dynamoWritesPerOrder} writes and ${facts.dynamoReadsPerOrder} strongly consistent read${facts.dynamoReadsPerOrder === 1 ? '' : 's'} per order (items under 1 KB)`,
       usdPerMillionOrders: facts.dynamoWritesPerOrder * prices.dynamoWriteUnitsPerMillion.usd
         + facts.dynamoReadsPerOrder * prices.dynamoReadUnitsPerMillion.usd,
     },
