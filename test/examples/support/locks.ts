@@ -10,29 +10,17 @@ import * as path from 'node:path';
 
 const LOCKS_DIR = path.resolve(__dirname, '..', '..', '..', 'test-output', '.locks');
 const DEFAULT_WAIT_MS = 10 * 60_000;
+const POLL_MS = 500;
 
 /** Waits for the lock `name`; returns the function that releases it. */
 export async function acquireLock(name: string, waitMs = DEFAULT_WAIT_MS): Promise<() => void> {
-  const dir = path.join(LOCKS_DIR, `${name}.lock`);
-  fs.mkdirSync(LOCKS_DIR, { recursive: true });
+  const dir = lockDir(name);
   const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      fs.mkdirSync(dir);
-      fs.writeFileSync(path.join(dir, 'pid'), String(process.pid));
-      return () => fs.rmSync(dir, { recursive: true, force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (holderIsGone(dir)) {
-        fs.rmSync(dir, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`Waited ${Math.round(waitMs / 1000)} s for the lock ${dir}, held by another test process. Remove it if no test runs.`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+  while (!tryLock(dir)) {
+    if (Date.now() > deadline) throw waitedTooLong(dir, waitMs);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
+  return () => fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export async function withLock<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
@@ -49,31 +37,40 @@ export async function withLock<T>(name: string, fn: () => T | Promise<T>): Promi
  * directories, waiting with a blocking sleep.
  */
 export function withLockSync<T>(name: string, fn: () => T, waitMs = DEFAULT_WAIT_MS): T {
-  const dir = path.join(LOCKS_DIR, `${name}.lock`);
-  fs.mkdirSync(LOCKS_DIR, { recursive: true });
+  const dir = lockDir(name);
   const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      fs.mkdirSync(dir);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (holderIsGone(dir)) {
-        fs.rmSync(dir, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`Waited ${Math.round(waitMs / 1000)} s for the lock ${dir}, held by another test process. Remove it if no test runs.`);
-      }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
-    }
+  while (!tryLock(dir)) {
+    if (Date.now() > deadline) throw waitedTooLong(dir, waitMs);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, POLL_MS);
   }
   try {
-    fs.writeFileSync(path.join(dir, 'pid'), String(process.pid));
     return fn();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function lockDir(name: string): string {
+  fs.mkdirSync(LOCKS_DIR, { recursive: true });
+  return path.join(LOCKS_DIR, `${name}.lock`);
+}
+
+/** One attempt: true when this process now holds the lock (a dead holder's lock is taken over). */
+function tryLock(dir: string): boolean {
+  try {
+    fs.mkdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (!holderIsGone(dir)) return false;
+    fs.rmSync(dir, { recursive: true, force: true });
+    return tryLock(dir);
+  }
+  fs.writeFileSync(path.join(dir, 'pid'), String(process.pid));
+  return true;
+}
+
+function waitedTooLong(dir: string, waitMs: number): Error {
+  return new Error(`Waited ${Math.round(waitMs / 1000)} s for the lock ${dir}, held by another test process. Remove it if no test runs.`);
 }
 
 function holderIsGone(dir: string): boolean {
