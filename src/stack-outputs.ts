@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 
 /** The reference system's stack outputs, by their exact names. */
 export interface WorkflowOutputValues {
+  /** Base URL ending in `/`: POST to `${ApiEndpoint}orders`. */
   readonly ApiEndpoint: string;
   readonly EventBusName: string;
   readonly MainQueueUrl: string;

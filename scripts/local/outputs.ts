@@ -8,18 +8,13 @@ import * as path from 'node:path';
 import { AccessOutputs } from './api-gateway/local-access';
 import { ProvisionedStack } from './emulator/provision';
 import { WorkflowModel } from './template/workflow-model';
+import type { WorkflowOutputValues } from '../../src/stack-outputs';
 
-export interface LocalOutputs extends AccessOutputs {
-  /** Base URL ending in `/`, like the deployed one: POST to `${ApiEndpoint}orders`. */
-  readonly ApiEndpoint: string;
-  readonly EventBusName: string;
-  readonly MainQueueUrl: string;
-  readonly DlqUrl: string;
-  /** The worker's idempotency table (the reference system's name for it). */
-  readonly DynamoTableName: string;
-  /** The same table, named for what it is. */
-  readonly IdempotencyTableName: string;
-  /** The API's request-deduplication (and, later, order state) table, when the stack has one. */
+/**
+ * `cdk deploy`'s outputs with local values (the orders table only when the stack has one), and
+ * what only a local run has.
+ */
+export interface LocalOutputs extends AccessOutputs, Omit<WorkflowOutputValues, 'OrdersTableName' | 'ApiKeyId'> {
   readonly OrdersTableName?: string;
   /** Point SDK clients and the replay tool here (`AWS_ENDPOINT_URL` / `--endpoint`). */
   readonly EmulatorEndpoint: string;
