@@ -14,37 +14,28 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expectAccessible } from './support/accessibility';
-import { launchChromium } from './support/chromium';
-import { cdkSynth, installExampleApp, REPO_ROOT, withExampleAppLock } from './support/example-app';
-import { buildFrontend } from './support/frontend-build';
-import { acquireLock } from './support/locks';
+import { EXAMPLE_STACK, ExampleOnLocalRunner, SCREENSHOT_DIR, startExampleOnLocalRunner } from './support/example-on-local-runner';
 import { eventually as poll, expectText, textOf } from './support/page';
-import { StaticServer, startStaticServer } from './support/static-server';
-import { contentSecurityPolicy } from '../../examples/app/lib/content-security-policy';
-import { configFromLocalOutputs } from '../../examples/app/lib/local-runner-config';
+import type { StaticServer } from './support/static-server';
 import { CATALOGUE } from '../../examples/app/processor/catalogue';
-import { LocalWorkflow, LogLine, startLocalWorkflow } from '../../scripts/local';
+import type { LocalWorkflow, LogLine } from '../../scripts/local';
 import { emulatorClientConfig } from '../../scripts/local/emulator/clients';
 import { generatedName } from '../../scripts/local/template/references';
 
-const STACK = 'OrdersWorkflow-dev';
-const distDir = path.join(REPO_ROOT, 'test-output', 'example-processor-dist');
-const appOut = path.join(REPO_ROOT, 'test-output', 'browser-example-processor');
-const screenshotDir = path.join(REPO_ROOT, 'test-output', 'screenshots');
-const SITE_PORT = 5173;
+const screenshotDir = SCREENSHOT_DIR;
 const DESKTOP = { width: 1280, height: 800 };
 
+let example: ExampleOnLocalRunner;
 let workflow: LocalWorkflow;
 let outputs: Record<string, string>;
 let site: StaticServer;
 let browser: Browser;
 let dynamodb: DynamoDBClient;
 let sqs: SQSClient;
-let releaseSitePort: (() => void) | undefined;
+let logLines: LogLine[] = [];
 /** The emulated names of the app's own resources (the runner names them `<stack>-<logicalId>`). */
 let inventoryTable: string;
 let notificationsQueueUrl: string;
-const logLines: LogLine[] = [];
 const pageErrors: string[] = [];
 
 /** The single resource of a type whose logical id starts with `prefix`. */
@@ -55,48 +46,20 @@ function logicalId(template: { Resources: Record<string, { Type: string }> }, ty
 }
 
 beforeAll(async () => {
-  buildFrontend(distDir);
-  await withExampleAppLock(() => {
-    installExampleApp();
-    cdkSynth({ envName: 'dev', frontendDist: distDir }, appOut);
-  });
-  const template = JSON.parse(fs.readFileSync(path.join(appOut, `${STACK}.template.json`), 'utf8'));
-
-  browser = await launchChromium();
-  workflow = await startLocalWorkflow({
-    port: 0,
-    // The worker's timeout is half of it: 3 s, so a cold start on a busy machine does not time an attempt out.
-    visibilityTimeoutSeconds: 6,
-    quiet: true,
-    onLog: (line) => logLines.push(line),
-    template: { appDir: appOut, stackName: STACK },
-  });
-  outputs = workflow.outputs as unknown as Record<string, string>;
+  example = await startExampleOnLocalRunner('example-processor-runner.log');
+  ({ workflow, outputs, site, browser, logLines } = example);
+  const template = JSON.parse(fs.readFileSync(path.join(example.appDir, `${EXAMPLE_STACK}.template.json`), 'utf8'));
   dynamodb = new DynamoDBClient(emulatorClientConfig(workflow.emulatorEndpoint));
   sqs = new SQSClient(emulatorClientConfig(workflow.emulatorEndpoint));
-  inventoryTable = generatedName(STACK, logicalId(template, 'AWS::DynamoDB::Table', 'InventoryTable'), 255);
-  const notificationsQueue = generatedName(STACK, logicalId(template, 'AWS::SQS::Queue', 'NotificationsQueue'), 80);
+  inventoryTable = generatedName(EXAMPLE_STACK, logicalId(template, 'AWS::DynamoDB::Table', 'InventoryTable'), 255);
+  const notificationsQueue = generatedName(EXAMPLE_STACK, logicalId(template, 'AWS::SQS::Queue', 'NotificationsQueue'), 80);
   notificationsQueueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: notificationsQueue }))).QueueUrl!;
-
-  releaseSitePort = await acquireLock('site-port-5173');
-  site = await startStaticServer({
-    root: distDir,
-    host: '127.0.0.1',
-    port: SITE_PORT,
-    config: { ...configFromLocalOutputs(outputs), region: 'us-east-1', failureInjection: true },
-    contentSecurityPolicy: contentSecurityPolicy([new URL(workflow.apiUrl).origin, new URL(workflow.emulatorEndpoint).origin]),
-  });
-  fs.mkdirSync(screenshotDir, { recursive: true });
 }, 10 * 60_000);
 
 afterAll(async () => {
-  fs.writeFileSync(path.join(REPO_ROOT, 'test-output', 'example-processor-runner.log'), logLines.map((entry) => `[${entry.source}] ${entry.line}`).join('\n'));
-  await browser?.close();
-  await site?.close();
-  releaseSitePort?.();
   dynamodb?.destroy();
   sqs?.destroy();
-  await workflow?.stop();
+  await example?.stop();
 }, 60_000);
 
 afterEach(() => {

@@ -10,93 +10,51 @@
  *
  * Screenshots go to test-output/screenshots/ (desktop-7..9, phone-3).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AdminCreateUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { Browser, BrowserContext, Locator, Page, Request, Route } from 'playwright-core';
 import { expectAccessible } from './support/accessibility';
-import { launchChromium } from './support/chromium';
-import { cdkSynth, installExampleApp, REPO_ROOT, withExampleAppLock } from './support/example-app';
-import { buildFrontend } from './support/frontend-build';
-import { acquireLock } from './support/locks';
+import { ExampleOnLocalRunner, SCREENSHOT_DIR, startExampleOnLocalRunner } from './support/example-on-local-runner';
 import { eventually as poll, expectText, focused, textOf } from './support/page';
-import { StaticServer, startStaticServer } from './support/static-server';
-import { contentSecurityPolicy } from '../../examples/app/lib/content-security-policy';
-import { configFromLocalOutputs } from '../../examples/app/lib/local-runner-config';
-import { LocalWorkflow, LogLine, startLocalWorkflow } from '../../scripts/local';
+import type { StaticServer } from './support/static-server';
+import type { LocalWorkflow, LogLine } from '../../scripts/local';
 
-const distDir = path.join(REPO_ROOT, 'test-output', 'frontend-cognito-dist');
-const appOut = path.join(REPO_ROOT, 'test-output', 'browser-example-app');
-const screenshotDir = path.join(REPO_ROOT, 'test-output', 'screenshots');
-const SITE_HOST = '127.0.0.1';
-const SITE_PORT = 5173;
+const screenshotDir = SCREENSHOT_DIR;
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const SESSION_KEY = 'orders-workflow.session';
 /** What the runner must write for a stack with a Cognito authorizer (docs/local-run.md, "Authorization, locally"). */
 const COGNITO_OUTPUTS = ['UserPoolId', 'UserPoolClientId', 'DemoUsername', 'DemoPassword'] as const;
 
+let example: ExampleOnLocalRunner;
 let workflow: LocalWorkflow;
 let outputs: Record<string, string>;
 let site: StaticServer;
 let browser: Browser;
 let cognitoAdmin: CognitoIdentityProviderClient;
-let releaseSitePort: (() => void) | undefined;
-const logLines: LogLine[] = [];
+let logLines: LogLine[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  buildFrontend(distDir);
-  // The example app's dev stack, hosting this test's build (the template is what matters here).
-  await withExampleAppLock(() => {
-    installExampleApp();
-    cdkSynth({ envName: 'dev', frontendDist: distDir }, appOut);
-  });
-
-  browser = await launchChromium();
-  workflow = await startLocalWorkflow({
-    port: 0,
-    // The worker's timeout is half of it: 3 s, so a cold start on a busy machine does not time an attempt out.
-    visibilityTimeoutSeconds: 6,
-    quiet: true,
-    onLog: (line) => logLines.push(line),
-    template: { appDir: appOut, stackName: 'OrdersWorkflow-dev' },
-  });
-  outputs = workflow.outputs as unknown as Record<string, string>;
+  example = await startExampleOnLocalRunner('frontend-cognito-runner.log');
+  ({ workflow, outputs, site, browser, logLines } = example);
   const missing = COGNITO_OUTPUTS.filter((key) => typeof outputs[key] !== 'string' || outputs[key] === '');
   if (missing.length > 0) {
     throw new Error(`The local runner did not write ${missing.join(', ')} for the example app's Cognito stack (docs/local-run.md, "Authorization, locally").`);
   }
+  expect(example.config).toMatchObject({
+    userPoolId: outputs.UserPoolId, userPoolClientId: outputs.UserPoolClientId, cognitoEndpoint: workflow.emulatorEndpoint,
+  });
   cognitoAdmin = new CognitoIdentityProviderClient({
     region: 'us-east-1',
     endpoint: workflow.emulatorEndpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-
-  releaseSitePort = await acquireLock('site-port-5173');
-  const config = { ...configFromLocalOutputs(outputs), region: 'us-east-1', failureInjection: true };
-  expect(config).toMatchObject({
-    userPoolId: outputs.UserPoolId, userPoolClientId: outputs.UserPoolClientId, cognitoEndpoint: workflow.emulatorEndpoint,
-  });
-  site = await startStaticServer({
-    root: distDir,
-    host: SITE_HOST,
-    port: SITE_PORT,
-    config,
-    // What CloudFront sends, with the local API and the emulator's Cognito as the two origins.
-    contentSecurityPolicy: contentSecurityPolicy([new URL(workflow.apiUrl).origin, new URL(workflow.emulatorEndpoint).origin]),
-  });
-  fs.mkdirSync(screenshotDir, { recursive: true });
 }, 10 * 60_000);
 
 afterAll(async () => {
-  // The runner's lines (API Gateway's decisions included), for a failure that happened in it.
-  fs.writeFileSync(path.join(REPO_ROOT, 'test-output', 'frontend-cognito-runner.log'), logLines.map((entry) => `[${entry.source}] ${entry.line}`).join('\n'));
-  await browser?.close();
-  await site?.close();
-  releaseSitePort?.();
   cognitoAdmin?.destroy();
-  await workflow?.stop();
+  await example?.stop();
 }, 60_000);
 
 afterEach(() => {

@@ -18,7 +18,7 @@ import type { Browser, BrowserContext, Locator, Page, Request, Route } from 'pla
 import { expectAccessible } from './support/accessibility';
 import { launchChromium } from './support/chromium';
 import { parseLogsInsightsUrl } from './support/console-url';
-import { buildFrontend } from './support/frontend-build';
+import { sharedFrontendBuild } from './support/frontend-build';
 import { acquireLock } from './support/locks';
 import { eventually as poll, expectText, focused, textOf } from './support/page';
 import { StaticServer, startStaticServer } from './support/static-server';
@@ -27,8 +27,8 @@ import { configFromLocalOutputs } from '../../examples/app/lib/local-runner-conf
 import { LocalWorkflow, LogLine, startLocalWorkflow } from '../../scripts/local';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-/** Its own build output, so this test never races `npm run synth` over examples/frontend/dist. */
-const distDir = path.join(repoRoot, 'test-output', 'frontend-browser-dist');
+/** The browser tests' shared build (never examples/frontend/dist, which `npm run synth` rebuilds). */
+let distDir: string;
 const screenshotDir = path.join(repoRoot, 'test-output', 'screenshots');
 /** The dev origin the API's CORS allows (scripts/local/stack.ts, examples/app DEV_ORIGINS). */
 const SITE_HOST = '127.0.0.1';
@@ -57,7 +57,7 @@ const logLines: LogLine[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  buildFrontend(distDir);
+  distDir = await sharedFrontendBuild();
 
   browser = await launchChromium();
   workflow = await startLocalWorkflow({

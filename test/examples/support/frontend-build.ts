@@ -4,6 +4,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import { withLock } from './locks';
+import { oncePerRun } from './once-per-run';
 
 export const FRONTEND_DIR = path.resolve(__dirname, '..', '..', '..', 'examples', 'frontend');
 
@@ -15,4 +17,16 @@ export function buildFrontend(outDir: string): void {
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+}
+
+/**
+ * One production build per jest run, shared by the browser tests (none of them writes into it:
+ * the static server answers `/config.json` from memory). Returns its folder.
+ */
+export function sharedFrontendBuild(): Promise<string> {
+  const outDir = path.resolve(FRONTEND_DIR, '..', '..', 'test-output', 'frontend-dist');
+  return withLock('frontend-build', () => oncePerRun('frontend-build', () => {
+    buildFrontend(outDir);
+    return outDir;
+  }));
 }
