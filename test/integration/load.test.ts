@@ -22,8 +22,11 @@ const VISIBILITY_TIMEOUT_SECONDS = 2;
 const WORKER_TIMEOUT_SECONDS = 10;
 const SLOW_COMPLETION_EVERY = 40;
 const SLOW_COMPLETION_MS = 2_500;
-/** The whole scenario (POSTs, processing, checks) must finish within this; it takes ~30 s on 2 cores. */
-const DEADLINE_MS = 150_000;
+/**
+ * The whole scenario (POSTs, processing, checks) must finish within this: ~30 s on 2 idle cores,
+ * 130 to 165 s beside the other test files of a CI run on the same 2 cores.
+ */
+const DEADLINE_MS = 300_000;
 
 jest.setTimeout(DEADLINE_MS + 30_000);
 
