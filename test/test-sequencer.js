@@ -9,16 +9,18 @@
  */
 const Sequencer = require('@jest/test-sequencer').default;
 
-/** Longest first, as measured by `.ci/run` on a 2-core machine (seconds in that run). */
+/** Longest first, as measured by `.ci/run` on a 2-core machine (seconds, in two runs). */
 const FIRST = [
-  'test/integration/custom-processor.test.ts', // 231
-  'test/integration/load.test.ts', // 164
-  'test/examples/frontend-cognito.browser.test.ts', // 152
+  'test/integration/custom-processor.test.ts', // 231-300
+  'test/examples/frontend-cognito.browser.test.ts', // 152-176
   'test/packaging/readme-snippets.test.ts', // 118 (generates the Python dependency bindings)
-  'test/examples/frontend.browser.test.ts', // 105 (builds the frontend)
-  'test/examples/app-synth.test.ts', // 72 (synthesizes the example app's variants)
-  'test/packaging/processor-consumer.test.ts', // 68
-  'test/integration/dlq-replay.test.ts', // 66
+  // After the browser file, so that the two 1,000-order files (moto-bound) do not share the cores.
+  'test/integration/load.test.ts', // 164-227
+  'test/examples/frontend.browser.test.ts', // 105-118 (builds the frontend)
+  'test/examples/app-synth.test.ts', // 72-97 (synthesizes the example app's variants)
+  'test/integration/dlq-replay.test.ts', // 47-66
+  'test/integration/orders-flow.test.ts', // 42-46
+  'test/packaging/processor-consumer.test.ts', // 32-68
 ];
 
 /** Reuse a build of a FIRST file: the frontend, the example app, the Python bindings. */

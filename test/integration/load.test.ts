@@ -5,10 +5,10 @@
  * none parked in the DLQ. Prints the throughput, the POST latency percentiles and how many
  * redeliveries happened. Bounded in time: a hard deadline fails the test.
  *
- * How the redeliveries are made: a 2 s visibility timeout, a worker timeout (10 s) allowed to
+ * How the redeliveries are made: a 5 s visibility timeout, a worker timeout (20 s) allowed to
  * outlive it (`workerTimeoutSeconds`; AWS's settings rule that out, which is why it has to be
  * provoked), and a slowed worker: every 40th completion write (Powertools' UpdateItem to the
- * idempotency table) is held for 2.5 s by a proxy in front of moto. The whole batch of that
+ * idempotency table) is held for 6 s by a proxy in front of moto. The whole batch of that
  * record stays in flight past its visibility timeout, so its messages are received again
  * while it runs: the completed ones come back as duplicates, the held one finds its claim
  * IN_PROGRESS, fails, and is retried until it is a duplicate too.
@@ -18,13 +18,19 @@ import { allIdempotencyRecords, postOrder, PostResult, queueDepth, RunningWorkfl
 
 const ORDERS = 1_000;
 const CONCURRENCY = 20;
-const VISIBILITY_TIMEOUT_SECONDS = 2;
-const WORKER_TIMEOUT_SECONDS = 10;
+/**
+ * Redeliveries are targeted (the held completions) rather than left to the machine's load: at
+ * 2 s with 2.5 s holds, a CI run's busy cores pushed ordinary batches past the timeout too (41%
+ * of the messages redelivered, up to 3 deliveries of one), and the extra deliveries made the
+ * run slower still.
+ */
+const VISIBILITY_TIMEOUT_SECONDS = 5;
+const WORKER_TIMEOUT_SECONDS = 20;
 const SLOW_COMPLETION_EVERY = 40;
-const SLOW_COMPLETION_MS = 2_500;
+const SLOW_COMPLETION_MS = 6_000;
 /**
  * The whole scenario (POSTs, processing, checks) must finish within this: ~30 s on 2 idle cores,
- * 130 to 165 s beside the other test files of a CI run on the same 2 cores.
+ * 130 to 230 s beside the other test files of a CI run on the same 2 cores.
  */
 const DEADLINE_MS = 300_000;
 
