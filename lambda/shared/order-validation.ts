@@ -5,7 +5,7 @@
  *
  * Written with `zod/mini` (the same zod 4 package and core, as functions instead of methods) so
  * a bundle carries only the checks it uses: ~20 KB minified instead of classic zod's ~90 KB,
- * which every handler bundle parsed at cold start (issue 11). Same rules, same issues and
+ * which every handler bundle parsed at cold start. Same rules, same issues and
  * messages: only the spelling differs (`.check(z.maxLength(...))` for `.max(...)`).
  */
 import * as z from 'zod/mini';

@@ -50,7 +50,7 @@ export function acknowledgeExampleFindings(context: ExampleNagContext): void {
 
   NagSuppressions.addResourceSuppressions(context.userPool, [{
     id: 'AwsSolutions-COG2',
-    reason: 'MFA is optional by design (issue 9): every user can add an authenticator app (TOTP). Threat protection ' +
+    reason: 'MFA is optional by design: every user can add an authenticator app (TOTP). Threat protection ' +
       '(Plus plan, full function, AwsSolutions-COG8) blocks sign-ins with known-leaked passwords and high-risk sign-ins, ' +
       'and asks for MFA on medium-risk sign-ins of users who have it. Make MFA REQUIRED once every operator has enrolled.',
   }], true);
