@@ -10,7 +10,7 @@
  * - attributes on the order and its items reach the processor and come back on GET and on OrderProcessed;
  * - PermanentOrderError: REJECTED after exactly one attempt, its reason on GET, the processor called once, no DLQ;
  * - a schema 1.0 event (no attributes) built by hand, parked in the DLQ and replayed: PROCESSED;
- * - 1,000 orders with redeliveries (short visibility timeout, held idempotency completions, as
+ * - 1,000 orders with redeliveries (held idempotency completions, support/at-scale.ts, as
  *   load.test.ts forces them): exactly one side effect per order, every order PROCESSED, the DLQ empty;
  * - every order's outcome event reached the rule's SQS target, with the design's detail shape.
  */
@@ -24,8 +24,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AT_SCALE, holdEveryNthCompletion, postOrdersAtScale, redeliveryStats } from './support/at-scale';
 import { AwsProxy, startAwsProxy } from './support/aws-proxy';
-import { postOrder, PostResult, queueDepth, RunningWorkflow, runWorkflow, useEmulator, waitFor } from './support/harness';
+import { postOrder, queueDepth, RunningWorkflow, runWorkflow, useEmulator, waitFor } from './support/harness';
 import { createUserProject, UserProject } from './support/user-processor';
 import { emulatorClientConfig } from '../../scripts/local/emulator/clients';
 import { OrderProcessor, OrdersWorkflow } from '../../src';
@@ -36,26 +37,9 @@ const EFFECTS_TABLE = 'team-effects';
 const OUTCOMES_QUEUE = 'team-outcomes';
 const REJECTED_SKU = 'DISCONTINUED';
 
-const ORDERS = 1_000;
-const CONCURRENCY = 20;
-/**
- * Redeliveries are targeted: every 40th idempotency completion is held longer than the
- * visibility timeout, so that record's batch is redelivered while it still runs. The visibility
- * timeout itself leaves the other batches room on a busy machine: at 2 s (load.test.ts's, whose
- * built-in worker is lighter) a loaded machine redelivered nearly every batch of this processor
- * (two DynamoDB writes and an outcome event per order) and processing collapsed into retries.
- */
-const VISIBILITY_TIMEOUT_SECONDS = 5;
-const WORKER_TIMEOUT_SECONDS = 20;
-const SLOW_COMPLETION_EVERY = 40;
-const SLOW_COMPLETION_MS = 6_000;
-/**
- * The load scenario (POSTs, processing, checks) must finish within this. Measured at ~4 orders/s
- * end to end on 2 cores shared with other builds (load average 7-13); far faster on idle ones.
- */
-const LOAD_DEADLINE_MS = 300_000;
+const { orders: ORDERS, visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS } = AT_SCALE;
 
-jest.setTimeout(LOAD_DEADLINE_MS + 30_000);
+jest.setTimeout(AT_SCALE.deadlineMs + 30_000);
 
 /**
  * The team's processor. Its side effect is idempotent per eventId (a conditional write), and
@@ -200,10 +184,10 @@ let run: RunningWorkflow;
 let proxy: AwsProxy;
 let outcomes: ReturnType<typeof drainOutcomes>;
 let outcomesSqs: SQSClient;
-/** When true, every SLOW_COMPLETION_EVERY-th idempotency completion is held (the load test only). */
+/** While true, every 40th idempotency completion is held (the 1,000-order test only). */
 let holdCompletions = false;
-let completions = 0;
-let heldCompletions = 0;
+const holds = holdEveryNthCompletion(({ operation, body }) =>
+  holdCompletions && operation === 'UpdateItem' && body.toString().includes(run.local.outputs.IdempotencyTableName));
 /** Every order posted by this file: eventId -> the outcome event it must produce. */
 const expectedOutcomes = new Map<string, { orderId: string; detailType: 'OrderProcessed' | 'OrderRejected' }>();
 const processorCalls = new Map<string, number>();
@@ -225,15 +209,10 @@ beforeAll(async () => {
   appDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'orders-it-team-')), 'cdk.out');
   synthesizeTeamApp(project, appDir);
   const synthSeconds = (Date.now() - started) / 1000;
-  proxy = await startAwsProxy(emulator.endpoint(), ({ operation, body }) => {
-    if (!holdCompletions || operation !== 'UpdateItem' || !body.toString().includes(run.local.outputs.IdempotencyTableName)) return undefined;
-    if (++completions % SLOW_COMPLETION_EVERY !== 0) return undefined;
-    heldCompletions++;
-    return { delayBeforeMs: SLOW_COMPLETION_MS };
-  });
+  proxy = await startAwsProxy(emulator.endpoint(), holds.decide);
   run = await runWorkflow(emulator.endpoint(), appDir, {
     visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
-    workerTimeoutSeconds: WORKER_TIMEOUT_SECONDS,
+    workerTimeoutSeconds: AT_SCALE.workerTimeoutSeconds,
     workerEnv: { AWS_ENDPOINT_URL: proxy.url },
     onLog: (line) => {
       if (line.source === 'worker' && line.json?.message === 'team_processor_called') {
@@ -388,21 +367,14 @@ test('a schema 1.0 OrderCreated (no attributes, built by hand as older producers
 });
 
 test(`${ORDERS} orders with redeliveries while in flight: exactly one side effect per order, every order PROCESSED, the DLQ empty`, async () => {
-  const deadline = Date.now() + LOAD_DEADLINE_MS;
+  const deadline = Date.now() + AT_SCALE.deadlineMs;
   const remaining = () => Math.max(1_000, deadline - Date.now());
   const batchesBefore = run.batches.length;
   holdCompletions = true;
-  const results: PostResult[] = [];
   const started = performance.now();
-  let next = 0;
   try {
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < ORDERS) {
-        const index = next++;
-        if (Date.now() > deadline) throw new Error(`deadline passed after ${results.length} POSTs`);
-        results.push(await postOrder(run.local.apiUrl, { orderId: `load-${index}`, items: [{ sku: `SKU-${index % 7}`, qty: 1 + (index % 3) }] }));
-      }
-    }));
+    const { results } = await postOrdersAtScale(run.local.apiUrl,
+      (index) => ({ orderId: `load-${index}`, items: [{ sku: `SKU-${index % 7}`, qty: 1 + (index % 3) }] }), deadline);
     expect(results.filter((result) => result.status !== 202).map((result) => result.status)).toEqual([]);
     const posted = new Map(results.map((result) => [result.body.eventId as string, result.body.orderId as string]));
     expect(posted.size).toBe(ORDERS);
@@ -447,24 +419,14 @@ test(`${ORDERS} orders with redeliveries while in flight: exactly one side effec
     expect(await queueDepth(run.sqs, run.local.outputs.DlqUrl)).toBe(0);
 
     // Redelivery really happened, while the first delivery was still running.
-    const deliveries = new Map<string, Array<{ startedAt: number; endedAt: number }>>();
-    for (const batch of run.batches.slice(batchesBefore)) {
-      for (const record of batch.event.Records) {
-        const list = deliveries.get(record.messageId) ?? [];
-        list.push({ startedAt: batch.startedAt, endedAt: batch.startedAt + batch.durationMs });
-        deliveries.set(record.messageId, list);
-      }
-    }
-    const redeliveries = [...deliveries.values()].reduce((sum, list) => sum + list.length - 1, 0);
-    const inFlight = [...deliveries.values()].reduce((sum, list) =>
-      sum + list.filter((delivery, index) => list.slice(0, index).some((earlier) => delivery.startedAt < earlier.endedAt)).length, 0);
+    const { redeliveries, inFlight } = redeliveryStats(run.batches.slice(batchesBefore));
     const duplicates = run.logged('worker', 'duplicate').filter((line) => posted.has(String(line.eventId))).length;
-    expect(heldCompletions).toBeGreaterThanOrEqual(Math.floor(ORDERS / SLOW_COMPLETION_EVERY));
+    expect(holds.held()).toBeGreaterThanOrEqual(Math.floor(ORDERS / AT_SCALE.slowCompletionEvery));
     expect(redeliveries).toBeGreaterThan(0);
     expect(inFlight).toBeGreaterThan(0);
     expect(duplicates).toBeGreaterThan(0);
-    console.log(`team processor load: ${ORDERS} orders processed after ${endToEndSeconds.toFixed(1)} s; ${heldCompletions} completions held ` +
-      `${SLOW_COMPLETION_MS} ms; ${redeliveries} redeliveries (${inFlight} while the first was running), ${duplicates} duplicates absorbed; ` +
+    console.log(`team processor load: ${ORDERS} orders processed after ${endToEndSeconds.toFixed(1)} s; ${holds.held()} completions held ` +
+      `${AT_SCALE.slowCompletionMs} ms; ${redeliveries} redeliveries (${inFlight} while the first was running), ${duplicates} duplicates absorbed; ` +
       `effects: ${ORDERS} x 1, processor runs: ${ORDERS} x 1`);
     expect(Date.now()).toBeLessThan(deadline);
   } finally {

@@ -5,36 +5,22 @@
  * none parked in the DLQ. Prints the throughput, the POST latency percentiles and how many
  * redeliveries happened. Bounded in time: a hard deadline fails the test.
  *
- * How the redeliveries are made: a 5 s visibility timeout, a worker timeout (20 s) allowed to
- * outlive it (`workerTimeoutSeconds`; AWS's settings rule that out, which is why it has to be
- * provoked), and a slowed worker: every 40th completion write (Powertools' UpdateItem to the
- * idempotency table) is held for 6 s by a proxy in front of moto. The whole batch of that
- * record stays in flight past its visibility timeout, so its messages are received again
- * while it runs: the completed ones come back as duplicates, the held one finds its claim
- * IN_PROGRESS, fails, and is retried until it is a duplicate too.
+ * How the redeliveries are made (support/at-scale.ts): a worker timeout allowed to outlive the
+ * visibility timeout, and every 40th completion write (Powertools' UpdateItem to the idempotency
+ * table) held past it by a proxy in front of moto. The whole batch of that record stays in
+ * flight past its visibility timeout, so its messages are received again while it runs: the
+ * completed ones come back as duplicates, the held one finds its claim IN_PROGRESS, fails, and
+ * is retried until it is a duplicate too.
  */
+import { AT_SCALE, holdEveryNthCompletion, postOrdersAtScale, redeliveryStats } from './support/at-scale';
 import { AwsProxy, startAwsProxy } from './support/aws-proxy';
-import { allIdempotencyRecords, postOrder, PostResult, queueDepth, RunningWorkflow, runWorkflow, useEmulator, useSynthesizedStack, waitFor } from './support/harness';
+import { allIdempotencyRecords, queueDepth, RunningWorkflow, runWorkflow, useEmulator, useSynthesizedStack, waitFor } from './support/harness';
 
-const ORDERS = 1_000;
-const CONCURRENCY = 20;
-/**
- * Redeliveries are targeted (the held completions) rather than left to the machine's load: at
- * 2 s with 2.5 s holds, a CI run's busy cores pushed ordinary batches past the timeout too (41%
- * of the messages redelivered, up to 3 deliveries of one), and the extra deliveries made the
- * run slower still.
- */
-const VISIBILITY_TIMEOUT_SECONDS = 5;
-const WORKER_TIMEOUT_SECONDS = 20;
-const SLOW_COMPLETION_EVERY = 40;
-const SLOW_COMPLETION_MS = 6_000;
-/**
- * The whole scenario (POSTs, processing, checks) must finish within this: ~30 s on 2 idle cores,
- * 130 to 230 s beside the other test files of a CI run on the same 2 cores.
- */
-const DEADLINE_MS = 300_000;
+const {
+  orders: ORDERS, concurrency: CONCURRENCY, visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS, workerTimeoutSeconds: WORKER_TIMEOUT_SECONDS,
+} = AT_SCALE;
 
-jest.setTimeout(DEADLINE_MS + 30_000);
+jest.setTimeout(AT_SCALE.deadlineMs + 30_000);
 
 const emulator = useEmulator();
 const appDir = useSynthesizedStack();
@@ -51,18 +37,14 @@ function percentile(sorted: number[], p: number): number {
 }
 
 test(`5. load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redelivered while in flight -> exactly ${ORDERS} processed, 0 in the DLQ, 0 lost, 0 doubled`, async () => {
-  const deadline = Date.now() + DEADLINE_MS;
+  const deadline = Date.now() + AT_SCALE.deadlineMs;
   const remaining = () => Math.max(1_000, deadline - Date.now());
   const processed = new Map<string, number>();
   let duplicateDeliveries = 0;
   let inProgressRetries = 0;
-  let completions = 0;
-  let slowCompletions = 0;
-  proxy = await startAwsProxy(emulator.endpoint(), ({ operation }) => {
-    if (operation !== 'UpdateItem' || ++completions % SLOW_COMPLETION_EVERY !== 0) return undefined;
-    slowCompletions++;
-    return { delayBeforeMs: SLOW_COMPLETION_MS };
-  });
+  // Only the worker talks through the proxy: its one UpdateItem is Powertools' completion.
+  const holds = holdEveryNthCompletion(({ operation }) => operation === 'UpdateItem');
+  proxy = await startAwsProxy(emulator.endpoint(), holds.decide);
   run = await runWorkflow(emulator.endpoint(), appDir(), {
     visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
     workerTimeoutSeconds: WORKER_TIMEOUT_SECONDS,
@@ -77,17 +59,10 @@ test(`5. load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redeli
   });
   const { local } = run;
 
-  const results: PostResult[] = [];
   const started = performance.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < ORDERS) {
-      const index = next++;
-      if (Date.now() > deadline) throw new Error(`deadline passed after ${results.length} POSTs`);
-      results.push(await postOrder(local.apiUrl, { orderId: `load-${index}`, customerId: `cust-${index % 50}`, items: [{ sku: `SKU-${index % 7}`, qty: 1 + (index % 3) }] }));
-    }
-  }));
-  const postSeconds = (performance.now() - started) / 1000;
+  const { results, seconds: postSeconds } = await postOrdersAtScale(local.apiUrl, (index) => ({
+    orderId: `load-${index}`, customerId: `cust-${index % 50}`, items: [{ sku: `SKU-${index % 7}`, qty: 1 + (index % 3) }],
+  }), deadline);
 
   expect(results.filter((result) => result.status !== 202).map((result) => result.status)).toEqual([]);
   const posted = new Set(results.map((result) => result.body.eventId as string));
@@ -110,20 +85,8 @@ test(`5. load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redeli
   expect(Date.now()).toBeLessThan(deadline);
 
   // Redelivery at scale really happened, and while the first invocation was still running.
-  const deliveries = new Map<string, Array<{ startedAt: number; endedAt: number }>>();
-  for (const batch of run.batches) {
-    for (const record of batch.event.Records) {
-      const list = deliveries.get(record.messageId) ?? [];
-      list.push({ startedAt: batch.startedAt, endedAt: batch.startedAt + batch.durationMs });
-      deliveries.set(record.messageId, list);
-    }
-  }
-  const redeliveries = [...deliveries.values()].reduce((sum, list) => sum + list.length - 1, 0);
-  const redeliveredMessages = [...deliveries.values()].filter((list) => list.length > 1).length;
-  const inFlightRedeliveries = [...deliveries.values()].reduce((sum, list) =>
-    sum + list.filter((delivery, index) => list.slice(0, index).some((earlier) => delivery.startedAt < earlier.endedAt)).length, 0);
-  const maxDeliveries = Math.max(...[...deliveries.values()].map((list) => list.length));
-  expect(slowCompletions).toBeGreaterThanOrEqual(Math.floor(ORDERS / SLOW_COMPLETION_EVERY));
+  const { redeliveries, redeliveredMessages, inFlight: inFlightRedeliveries, maxDeliveries } = redeliveryStats(run.batches);
+  expect(holds.held()).toBeGreaterThanOrEqual(Math.floor(ORDERS / AT_SCALE.slowCompletionEvery));
   expect(redeliveries).toBeGreaterThan(0);
   expect(inFlightRedeliveries).toBeGreaterThan(0);
   expect(duplicateDeliveries).toBeGreaterThan(0);
@@ -133,7 +96,7 @@ test(`5. load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redeli
   const invocations = run.batches.length;
   console.log([
     `load: ${ORDERS} orders, ${CONCURRENCY} concurrent clients, visibility timeout ${VISIBILITY_TIMEOUT_SECONDS} s, worker timeout ${WORKER_TIMEOUT_SECONDS} s, ` +
-      `${slowCompletions} completions held ${SLOW_COMPLETION_MS} ms`,
+      `${holds.held()} completions held ${AT_SCALE.slowCompletionMs} ms`,
     `  POST: ${(ORDERS / postSeconds).toFixed(0)} orders/s, latency p50 ${percentile(latencies, 50).toFixed(1)} ms, ` +
       `p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`,
     `  end to end: all ${ORDERS} processed after ${endToEndSeconds.toFixed(1)} s (${(ORDERS / endToEndSeconds).toFixed(0)} orders/s), ` +

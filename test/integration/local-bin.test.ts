@@ -22,6 +22,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { emulatorClientConfig } from '../../scripts/local/emulator/clients';
 import { MOTO_INSTALL_HINT } from '../../scripts/local/emulator/moto-server';
 import { OrdersWorkflow } from '../../src';
+import { waitUntilLocalBinStarted } from './support/local-bin-process';
 
 jest.setTimeout(180_000);
 
@@ -123,12 +124,7 @@ describe('npx orders-workflow-local --app-dir cdk.out', () => {
     });
     child.stdout!.on('data', (chunk) => { output += chunk; });
     child.stderr!.on('data', (chunk) => { output += chunk; });
-    const deadline = Date.now() + 90_000;
-    while (!output.includes('Ctrl-C stops everything.')) {
-      if (child.exitCode !== null) throw new Error(`the bin exited ${child.exitCode}:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`the bin did not start within 90 s:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitUntilLocalBinStarted(child, () => output);
     outputs = JSON.parse(fs.readFileSync(outputsFile, 'utf8'));
     const config = emulatorClientConfig(outputs.EmulatorEndpoint);
     clients = { sqs: new SQSClient(config), dynamodb: new DynamoDBClient(config) };

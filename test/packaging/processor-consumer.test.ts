@@ -17,6 +17,7 @@ import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { waitUntilLocalBinStarted } from '../integration/support/local-bin-process';
 
 jest.setTimeout(5 * 60_000);
 
@@ -249,12 +250,7 @@ describe('npx orders-workflow-local --app-dir cdk.out (the installed bin, moto_s
     });
     child.stdout!.on('data', (chunk) => { output += chunk; });
     child.stderr!.on('data', (chunk) => { output += chunk; });
-    const deadline = Date.now() + 90_000;
-    while (!output.includes('Ctrl-C stops everything.')) {
-      if (child.exitCode !== null) throw new Error(`the bin exited ${child.exitCode}:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`the bin did not start within 90 s:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitUntilLocalBinStarted(child, () => output);
     const outputs = JSON.parse(fs.readFileSync(outputsFile, 'utf8'));
     expect(outputs.ApiEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(output).toContain('[local] stack TeamApp');
