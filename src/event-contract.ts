@@ -15,3 +15,5 @@ export const ORDER_PROCESSED_DETAIL_TYPE = 'OrderProcessed';
 export const ORDER_REJECTED_DETAIL_TYPE = 'OrderRejected';
 /** EventBridge `detail-type` of an order whose last attempt failed (its message goes to the dead-letter queue). */
 export const ORDER_FAILED_DETAIL_TYPE = 'OrderFailed';
+/** EventBridge `detail-type` of a request to undo one completed stage of an order a later stage refused. */
+export const ORDER_COMPENSATION_REQUESTED_DETAIL_TYPE = 'OrderCompensationRequested';
