@@ -44,6 +44,9 @@ import { OrderWorker } from './worker/order-worker';
  * rule -> encrypted SQS queue (DLQ after `maxReceiveCount`) -> worker function (batches,
  * partial batch response, idempotent per eventId on DynamoDB) -> structured logs, saved Logs
  * Insights queries, alarms and a dashboard.
+ *
+ * `addStage()` adds processors that run after the workflow's own, one after the other, each
+ * with a queue pair, rule and worker of its own (and, optionally, a compensation).
  */
 export class OrdersWorkflow extends Construct {
   /** The REST API (`POST /orders`, `GET /orders`, `GET /orders/{orderId}` on stage `stageName`). */
