@@ -383,6 +383,10 @@ export class OrdersWorkflow extends Construct {
         alarms: step.resources.alarms,
       }));
     }
+    this.operations.addQueuePair(id, stage.queue, stage.deadLetterQueue);
+    if (stage.compensationQueue && stage.compensationDeadLetterQueue) {
+      this.operations.addQueuePair(`${id}/compensation`, stage.compensationQueue, stage.compensationDeadLetterQueue);
+    }
     this.alarms.push(...stage.alarms);
     return stage;
   }

@@ -267,6 +267,19 @@ describe('three stages, the middle one compensated', () => {
     expect(compensation[0].AlarmDescription).toMatch(/^Compensation of stage 'payment': /);
   });
 
+  test('the operations function knows every stage\'s pair (compensations as <stage>/compensation) and may redrive each, nothing more', () => {
+    const pairs = JSON.parse(JSON.stringify(environmentOf(synth, workflow.operationsFunction).STAGE_QUEUES));
+    // Fn::Join of the JSON text with the queues' tokens: the names and their order are plain text in it.
+    const text = JSON.stringify(pairs);
+    expect([...text.matchAll(/\\"name\\":\\"([^\\]+)\\"/g)].map((match) => match[1])).toEqual(['stock', 'payment', 'payment/compensation', 'shipping']);
+    const statements = roleStatementsOf(synth, workflow.operationsFunction);
+    const moves = statements.filter((statement) => [statement.Action].flat().includes('sqs:StartMessageMoveTask'));
+    expect(moves.map((statement) => statement.Resource)).toEqual([workflow.deadLetterQueue, stock.deadLetterQueue, payment.deadLetterQueue,
+      payment.compensationDeadLetterQueue!, shipping.deadLetterQueue].map(arnOf));
+    const sends = statements.filter((statement) => [statement.Action].flat().includes('sqs:SendMessage'));
+    expect(sends.map((statement) => statement.Resource)).toEqual([workflow.mainQueue, stock.queue, payment.queue, payment.compensationQueue!, shipping.queue].map(arnOf));
+  });
+
   test('the compensation worker\'s log group is in the saved queries', () => {
     const failures = resources(synth, 'AWS::Logs::QueryDefinition').find(([, r]) => r.Properties.Name.endsWith('Find failures in the worker Lambda'))!;
     expect(failures[1].Properties.LogGroupNames).toEqual([workflow.workerLogGroup, stock.workerLogGroup, payment.workerLogGroup,
@@ -479,6 +492,7 @@ describe('a workflow without stages', () => {
     expect(Object.keys(env).filter((k) => STEP_VARIABLES.includes(k) || k.startsWith('STEP_'))).toEqual([]);
     expect(putEventsStatements(synth, synth.workflow.workerFunction)).toEqual([]);
     expect(synth.workflow.stages).toEqual([]);
+    expect(environmentOf(synth, synth.workflow.operationsFunction).STAGE_QUEUES).toBeUndefined();
   });
 
   test('processorCompletedEvent alone changes nothing in the template', () => {
