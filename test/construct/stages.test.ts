@@ -277,7 +277,8 @@ describe('three stages, the middle one compensated', () => {
     expect(moves.map((statement) => statement.Resource)).toEqual([workflow.deadLetterQueue, stock.deadLetterQueue, payment.deadLetterQueue,
       payment.compensationDeadLetterQueue!, shipping.deadLetterQueue].map(arnOf));
     const sends = statements.filter((statement) => [statement.Action].flat().includes('sqs:SendMessage'));
-    expect(sends.map((statement) => statement.Resource)).toEqual([workflow.mainQueue, stock.queue, payment.queue, payment.compensationQueue!, shipping.queue].map(arnOf));
+    expect(sends.map((statement) => statement.Resource))
+      .toEqual([workflow.mainQueue, stock.queue, payment.queue, payment.compensationQueue!, shipping.queue].map(arnOf));
   });
 
   test('the compensation worker\'s log group is in the saved queries', () => {
