@@ -23,8 +23,9 @@ const CUSTOM_METRICS = Object.keys(BUSINESS_METRICS).length - 1 + REJECTION_REAS
 /** The per-order usage the benchmark measured. */
 export function usageFromResults(results: BenchResults): UsageFacts {
   const cold = (name: string) => results.coldInit.find((row) => row.name === name && row.kind === 'function');
-  const count = (set: Set<string>, functions: string[]) => functions.reduce((total, name) =>
-    total + Object.entries(results.throughput.calls.perOrder[name] ?? {}).reduce((sum, [operation, calls]) => sum + (set.has(operation) ? calls : 0), 0), 0);
+  const callsOf = (set: Set<string>, name: string) => Object.entries(results.throughput.calls.perOrder[name] ?? {})
+    .reduce((sum, [operation, calls]) => sum + (set.has(operation) ? calls : 0), 0);
+  const count = (set: Set<string>, functions: string[]) => functions.reduce((total, name) => total + callsOf(set, name), 0);
   const allFunctions = Object.keys(results.throughput.calls.perOrder);
   const writes = count(WRITES, allFunctions);
   const reads = count(READS, allFunctions);

@@ -141,7 +141,8 @@ export function costPerMillionOrders(
       usdPerMillionOrders: stages * (prices.eventBridgeCustomEventsPerMillion.usd
         + (n + 2 * workerInvocations) / MILLION * prices.sqsRequestsPerMillion.usd
         + lambdaCost(workerInvocations, facts.workerDurationPerRecordMs * config.batchSize, facts.workerInitMs)
-        + facts.workerDynamoWritesPerOrder * prices.dynamoWriteUnitsPerMillion.usd + facts.workerDynamoReadsPerOrder * prices.dynamoReadUnitsPerMillion.usd
+        + facts.workerDynamoWritesPerOrder * prices.dynamoWriteUnitsPerMillion.usd
+        + facts.workerDynamoReadsPerOrder * prices.dynamoReadUnitsPerMillion.usd
         + (n * facts.workerLogBytesPerOrder + workerInvocations * assumptions.platformLogBytesPerInvocation) / 1e9 * prices.logsIngestionPerGb.usd),
     }] : []),
     {
