@@ -109,7 +109,7 @@ export function commonOptionsHelp(defaults: { port: number; visibilityTimeoutSec
                              for the stack's own value                       [${defaults.visibilityTimeoutSeconds}]
   --failure-injection <x>    sku FAIL-ME fails every attempt: on, off, or template (the
                              stack's own setting; the construct's default is off)   [on]
-  --worker-env KEY=VALUE     extra worker environment (repeatable), e.g. LOG_LEVEL=DEBUG
+  --worker-env KEY=VALUE     extra main worker environment (repeatable), e.g. LOG_LEVEL=DEBUG
   --outputs-file <file>      where to write the outputs                      [.local/outputs.json]
   --quiet                    do not print handler and runner logs
   --emulator-logs            also print moto's request log
