@@ -73,6 +73,8 @@ export interface LocalWorkflowOptions {
   readonly workerTimeoutSeconds?: number;
   /** Extra or overriding environment of the worker, e.g. `{ FAILURE_INJECTION_ENABLED: 'false' }` (wins over `failureInjection`). */
   readonly workerEnv?: Readonly<Record<string, string>>;
+  /** Extra or overriding environment of every stage's (and compensation's) worker, e.g. a test's `AWS_ENDPOINT_URL`. */
+  readonly stageWorkerEnv?: Readonly<Record<string, string>>;
   /**
    * The worker's failure injection (sku FAIL-ME): `on` and `off` override the stack's setting,
    * `template` keeps it. On by default, so the walk-through's failing order works although the
@@ -506,6 +508,7 @@ function startFunctions(
     let fn = byFunction.get(stage.function.logicalId);
     if (!fn) {
       fn = localFunction(stage.function, stage.function.functionName, {
+        overrides: options.stageWorkerEnv,
         timeoutSeconds: timings.stages[index].workerTimeout,
         maxConcurrency: workerConcurrency(stage, options),
       });

@@ -24,6 +24,7 @@ import { AwsProxy, startAwsProxy } from './support/aws-proxy';
 import { Answer, send, sigV4Headers } from './support/callers';
 import { postOrder, queueDepth, RunningWorkflow, runWorkflow, useEmulator, waitFor } from './support/harness';
 import { createUserProject, UserProject } from './support/user-processor';
+import type { WorkerBatchReport } from '../../scripts/local/index';
 import { OrderProcessor, OrdersWorkflow } from '../../src';
 
 const EFFECTS_TABLE = 'shop-effects';
@@ -146,6 +147,7 @@ let appDir: string;
 let run: RunningWorkflow;
 let proxy: AwsProxy;
 let holdCompletions = false;
+const stageBatches: WorkerBatchReport[] = [];
 const holds = holdEveryNthCompletion(({ operation, body }) =>
   holdCompletions && operation === 'UpdateItem' && body.toString().includes(run.local.outputs.IdempotencyTableName));
 
@@ -167,6 +169,8 @@ beforeAll(async () => {
     visibilityTimeoutSeconds: AT_SCALE.visibilityTimeoutSeconds,
     workerTimeoutSeconds: AT_SCALE.workerTimeoutSeconds,
     workerEnv: { AWS_ENDPOINT_URL: proxy.url },
+    stageWorkerEnv: { AWS_ENDPOINT_URL: proxy.url },
+    onStageWorkerBatch: (report) => stageBatches.push(report),
   });
 }, 180_000);
 
@@ -236,7 +240,7 @@ test(`${ORDERS} orders through three stages with redeliveries, and ${REFUSED} re
   // Exactly once also in runs: redeliveries were absorbed by the steps' idempotency, not by the effects' guard.
   const runs = [...rows.entries()].filter(([key]) => key !== 'outage').map(([, row]) => row.calls);
   expect(runs.filter((calls) => calls !== 1)).toEqual([]);
-  const deliveries = run.batches.flatMap((batch) => batch.event.Records.map((record: any) => record.messageId));
+  const deliveries = [...run.batches, ...stageBatches].flatMap((batch) => batch.event.Records.map((record) => record.messageId));
   const redeliveries = deliveries.length - new Set(deliveries).size;
   console.log(`stages: ${posted.length} orders, ${holds.held()} completions held, ${redeliveries} redeliveries, ${run.batches.length} worker batches`);
   expect(holds.held()).toBeGreaterThan(0);
