@@ -23,6 +23,13 @@ export function handlerAssetDir(name: HandlerName): string {
 
 export interface HandlerFunctionProps {
   readonly handler: HandlerName;
+  /**
+   * The function's name after the workflow's prefix, `<functionNamePrefix>-<name>` (its log
+   * group follows); a stage's worker runs the `worker` handler under its own name.
+   *
+   * @default - the handler's name
+   */
+  readonly name?: string;
   readonly description: string;
   readonly timeout: Duration;
   readonly environment: Record<string, string>;
@@ -46,7 +53,7 @@ export class HandlerFunction extends Construct {
     super(scope, id);
     const { settings } = props;
     const processorOptions = props.processor?.options ?? {};
-    const functionName = `${settings.functionNamePrefix}-${props.handler}`;
+    const functionName = `${settings.functionNamePrefix}-${props.name ?? props.handler}`;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/lambda/${functionName}`,

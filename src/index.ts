@@ -3,5 +3,7 @@ export * from './orders-workflow-props';
 export * from './auth/orders-api-authorization';
 export * from './protection/orders-api-waf';
 export * from './processing/order-processor';
+export * from './stages/order-stage';
+export * from './stages/order-stage-props';
 export * from './routing/order-detail-type';
 export * from './observability/order-rejection-reason';

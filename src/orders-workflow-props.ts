@@ -149,6 +149,16 @@ export interface OrdersWorkflowProps {
   readonly outcomeEvents?: boolean;
 
   /**
+   * The EventBridge `detail-type` the workflow's own processor (step `main`) publishes on the
+   * workflow's bus when it completes an order and stages follow (`addStage()`): the first
+   * stage's rule matches it. Not one of the workflow's built-in detail types, nor a stage's
+   * `completedEvent`. Without stages nothing publishes it.
+   *
+   * @default 'OrderValidated'
+   */
+  readonly processorCompletedEvent?: string;
+
+  /**
    * Records per worker invocation, 1 to 10.
    *
    * @default 5

@@ -13,7 +13,7 @@ import {
   warnAboutGrantOperationsWithoutIam, warnAboutGrantWithoutIam, warnAboutNoOperators, warnAboutOpenApi,
 } from './auth/authorization-warnings';
 import { OrderAlarms } from './observability/alarms';
-import { OrdersDashboard } from './observability/dashboard';
+import { OrdersDashboard, stepDashboardRow } from './observability/dashboard';
 import { OrderRejectionReason } from './observability/order-rejection-reason';
 import { OrderQueryDefinitions } from './observability/query-definitions';
 import { WorkflowMetrics } from './observability/workflow-metrics';
@@ -23,10 +23,16 @@ import { OrdersTable } from './orders/orders-table';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 import { allowLogsToUseKey, workflowLogGroupNames } from './protection/log-encryption-key';
 import { OrderQueues } from './queues/order-queues';
-import { resolveProps } from './resolved-props';
+import { ResolvedProps, resolveProps } from './resolved-props';
 import { OrderDetailType } from './routing/order-detail-type';
 import { OrderRouting } from './routing/order-routing';
 import { addStackOutputs } from './stack-outputs';
+import { OrderStage } from './stages/order-stage';
+import { OrderStageProps } from './stages/order-stage-props';
+import { StepWorkflowParts } from './stages/order-step';
+import { MAIN_STEP_NAME } from './stages/step-contract';
+import { StepList } from './stages/step-list';
+import { validateStage } from './stages/validate-stage';
 import { recordBusRoute, validateProps } from './validate-props';
 import { OrderWorker } from './worker/order-worker';
 
@@ -38,6 +44,9 @@ import { OrderWorker } from './worker/order-worker';
  * rule -> encrypted SQS queue (DLQ after `maxReceiveCount`) -> worker function (batches,
  * partial batch response, idempotent per eventId on DynamoDB) -> structured logs, saved Logs
  * Insights queries, alarms and a dashboard.
+ *
+ * `addStage()` adds processors that run after the workflow's own, one after the other, each
+ * with a queue pair, rule and worker of its own (and, optionally, a compensation).
  */
 export class OrdersWorkflow extends Construct {
   /** The REST API (`POST /orders`, `GET /orders`, `GET /orders/{orderId}` on stage `stageName`). */
@@ -152,11 +161,14 @@ export class OrdersWorkflow extends Construct {
    * 5 minutes failed (business metrics OrdersFailed / (OrdersProcessed + OrdersFailed)).
    */
   public readonly failureRateAlarm: cloudwatch.Alarm;
-  /** Every alarm above. Each gets the `alarmActions`. */
+  /** Every alarm above, then every stage's (`OrderStage.alarms`, appended by `addStage()`). Each gets the `alarmActions`. */
   public readonly alarms: cloudwatch.Alarm[];
   /** The alarms' status, the business metrics, the API, the rule, both functions and both queues on one page. */
   public readonly dashboard: cloudwatch.Dashboard;
-  /** The saved Logs Insights queries: duplicates, worker failures, correlation by id. */
+  /**
+   * The saved Logs Insights queries: duplicates, worker failures, correlation by id. The
+   * worker's queries run against every stage's workers as well.
+   */
   public readonly queryDefinitions: logs.QueryDefinition[];
 
   private readonly createOrderMethod: apigateway.Method;
@@ -167,6 +179,14 @@ export class OrdersWorkflow extends Construct {
   private readonly metrics: WorkflowMetrics;
   private readonly operations: OrderOperations;
   private readonly authorizationMode: AuthorizationMode;
+  private readonly props: OrdersWorkflowProps;
+  private readonly settings: ResolvedProps;
+  private readonly keyPolicyBusName: string;
+  private readonly queries: OrderQueryDefinitions;
+  private readonly steps = new StepList();
+  private readonly stageList: OrderStage[] = [];
+  /** Where the stages are built (created with the first one): their ids cannot meet the workflow's own children's. */
+  private stagesScope?: Construct;
 
   /**
    * @param scope the parent construct, usually a Stack
@@ -177,6 +197,8 @@ export class OrdersWorkflow extends Construct {
     super(scope, id);
     const settings = resolveProps(this, props);
     validateProps(this, props, settings);
+    this.props = props;
+    this.settings = settings;
 
     const queues = new OrderQueues(this, 'Queues', { settings, encryptionKey: props.queueEncryptionKey });
     this.mainQueue = queues.mainQueue;
@@ -191,6 +213,7 @@ export class OrdersWorkflow extends Construct {
     });
     this.eventBus = routing.eventBus;
     this.orderCreatedRule = routing.rule;
+    this.keyPolicyBusName = routing.keyPolicyBusName;
     recordBusRoute(this, this.eventBus, settings.eventSource);
 
     const ordersTable = new OrdersTable(this, 'OrdersStore', { settings });
@@ -273,12 +296,14 @@ export class OrdersWorkflow extends Construct {
       mainQueue: this.mainQueue,
       deadLetterQueue: this.deadLetterQueue,
       alarms,
+      statusAlarms: this.alarms,
     }).dashboard;
 
-    this.queryDefinitions = new OrderQueryDefinitions(this, 'Queries', {
+    this.queries = new OrderQueryDefinitions(this, 'Queries', {
       folder: settings.functionNamePrefix,
       logGroups: { api: this.apiLogGroup, worker: this.workerLogGroup },
-    }).queryDefinitions;
+    });
+    this.queryDefinitions = this.queries.queryDefinitions;
 
     if (props.stackOutputs) {
       addStackOutputs(this, {
@@ -294,6 +319,78 @@ export class OrdersWorkflow extends Construct {
     }
   }
 
+  /** The stages added with `addStage()`, in order (the order the steps run in, after step `main`). */
+  public get stages(): OrderStage[] {
+    return [...this.stageList];
+  }
+
+  /**
+   * Adds a stage after the last step: the workflow's own processor (step `main`) when this is
+   * the first stage, else the stage added before. When that step completes an order it
+   * publishes its completed event (`processorCompletedEvent` for `main`, a stage's
+   * `completedEvent`) on the workflow's bus; the new stage's rule routes it to the stage's
+   * queue and worker.
+   *
+   * The stage gets the main step's queue settings, checks and alarms, and shares the workflow's
+   * idempotency and orders tables. Once a workflow has a stage, every step's worker knows the
+   * steps (STEP_* environment variables) and may publish on the workflow's bus.
+   *
+   * Synth fails, naming the stage and the prop, for a duplicate id (case-insensitive), the id
+   * `main`, an id that is not a letter followed by at most 31 letters, digits or '-', and a
+   * `completedEvent` that is empty, built in, the `processorCompletedEvent` or another stage's.
+   *
+   * @param id the stage's id and step name, e.g. `payment`: it names the stage's resources
+   * @param props the stage's processor, completed event and optional compensation
+   */
+  public addStage(id: string, props: OrderStageProps): OrderStage {
+    const existing = this.stageList.map((stage) => ({
+      stageName: stage.stageName, completedEvent: stage.completedEvent, compensated: stage.compensationFunction !== undefined,
+    }));
+    const validated = validateStage(this, id, props, this.props, this.settings, existing);
+    const previousCompletedEvent = this.stageList[this.stageList.length - 1]?.completedEvent ?? this.settings.processorCompletedEvent;
+    if (this.stageList.length === 0) {
+      this.worker.enableSteps(this.eventBus, this.steps.environment(
+        { stepName: MAIN_STEP_NAME, completedEvent: this.settings.processorCompletedEvent }, this.eventBus));
+    }
+    const parts: StepWorkflowParts = {
+      eventBus: this.eventBus,
+      keyPolicyBusName: this.keyPolicyBusName,
+      queueEncryptionKey: this.props.queueEncryptionKey,
+      ordersTable: this.ordersStore,
+      idempotencyTable: this.idempotencyTable,
+      alarmActions: this.props.alarmActions ?? [],
+    };
+    this.stagesScope ??= new Construct(this, 'Stages');
+    const stage = OrderStage._create(this.stagesScope, id, props, {
+      validated,
+      index: this.stageList.length + 1,
+      workflowSettings: this.settings,
+      previousCompletedEvent,
+      parts,
+      steps: this.steps,
+      ruleFor: (scope, ruleId, detailType, options) => this.ruleFor(scope, ruleId, detailType, options),
+    });
+    this.steps.add(id, props.compensation !== undefined);
+    this.stageList.push(stage);
+
+    for (const step of stage._steps) {
+      if (this.worker.outcomeEventsEnabled) step.resources.worker.enableOutcomeEvents(this.eventBus);
+      this.queries.addWorkerLogGroup(step.resources.worker.logGroup);
+      this.dashboard.addWidgets(...stepDashboardRow(step.label, {
+        workerFunction: step.resources.worker.function,
+        queue: step.resources.queues.mainQueue,
+        deadLetterQueue: step.resources.queues.deadLetterQueue,
+        alarms: step.resources.alarms,
+      }));
+    }
+    this.operations.addQueuePair(id, stage.queue, stage.deadLetterQueue);
+    if (stage.compensationQueue && stage.compensationDeadLetterQueue) {
+      this.operations.addQueuePair(`${id}/compensation`, stage.compensationQueue, stage.compensationDeadLetterQueue);
+    }
+    this.alarms.push(...stage.alarms);
+    return stage;
+  }
+
   /**
    * A rule on the workflow's bus for OrderCreated events (new orders, published by the API).
    *
@@ -301,7 +398,7 @@ export class OrdersWorkflow extends Construct {
    * @param options target, rule name, description, and more event pattern to match
    */
   public onOrderCreated(id: string, options: events.OnEventOptions = {}): events.Rule {
-    return this.ruleFor(id, OrderDetailType.ORDER_CREATED, options);
+    return this.ruleFor(this, id, OrderDetailType.ORDER_CREATED, options);
   }
 
   /**
@@ -350,19 +447,27 @@ export class OrdersWorkflow extends Construct {
       throw new Error(`${method}() subscribes to an outcome event, but this workflow has outcomeEvents: false: ` +
         'remove outcomeEvents: false (the worker then publishes them), or do not subscribe.');
     }
-    this.worker.enableOutcomeEvents(this.eventBus);
-    return this.ruleFor(id, detailType, options);
+    for (const worker of this.workers) worker.enableOutcomeEvents(this.eventBus);
+    return this.ruleFor(this, id, detailType, options);
   }
 
-  /** Exactly this detail type from this workflow's source, narrowed by whatever else the options' pattern matches. */
-  private ruleFor(id: string, detailType: string, options: events.OnEventOptions): events.Rule {
+  /** Every step's worker: the main one, then each stage's (and its compensation's). */
+  private get workers(): OrderWorker[] {
+    return [this.worker, ...this.stageList.flatMap((stage) => stage._steps.map((step) => step.resources.worker))];
+  }
+
+  /**
+   * Exactly this detail type from this workflow's source, narrowed by whatever else the options'
+   * pattern matches; the rule is created in `scope` (this workflow, or one of its stages).
+   */
+  private ruleFor(scope: Construct, id: string, detailType: string, options: events.OnEventOptions): events.Rule {
     // addEventPattern merges lists, so a source or detail type in the options would widen the rule.
     const widening = (['source', 'detailType'] as const).filter((key) => options.eventPattern?.[key] !== undefined);
     if (widening.length > 0) {
       throw new Error(`The rule '${id}' matches ${detailType} events of source '${this.eventSource}' exactly: its options' eventPattern ` +
         `may not set ${widening.join(' or ')}. Filter on detail fields instead (eventPattern: { detail: { ... } }).`);
     }
-    const rule = new events.Rule(this, id, {
+    const rule = new events.Rule(scope, id, {
       eventBus: this.eventBus,
       description: options.description ?? `${detailType} events of ${this.node.path}`,
       ruleName: options.ruleName,

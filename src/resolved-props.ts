@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULT_API_STAGE_NAME } from './api/access-logging';
 import { OrdersApiAuthorization } from './auth/orders-api-authorization';
-import { DEFAULT_EVENT_SOURCE } from './event-contract';
+import { DEFAULT_EVENT_SOURCE, DEFAULT_PROCESSOR_COMPLETED_EVENT } from './event-contract';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 import { OrderProcessor } from './processing/order-processor';
 import { OrdersApiWaf } from './protection/orders-api-waf';
@@ -39,6 +39,8 @@ export interface ResolvedProps {
   readonly workerTimeoutName: string;
   readonly processor: OrderProcessor;
   readonly outcomeEvents: boolean;
+  /** What step `main` publishes when it completes and stages follow. */
+  readonly processorCompletedEvent: string;
   readonly batchSize: number;
   readonly maxBatchingWindow?: Duration;
   readonly maxReceiveCount: number;
@@ -122,6 +124,7 @@ export function resolveProps(scope: Construct, props: OrdersWorkflowProps): Reso
     workerTimeoutName: processor.options.timeout !== undefined ? 'the processor\'s timeout' : 'workerTimeout',
     processor,
     outcomeEvents: props.outcomeEvents ?? false,
+    processorCompletedEvent: props.processorCompletedEvent ?? DEFAULT_PROCESSOR_COMPLETED_EVENT,
     batchSize: props.batchSize ?? 5,
     maxBatchingWindow: props.maxBatchingWindow,
     maxReceiveCount,

@@ -2,6 +2,7 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { BUILT_IN_DETAIL_TYPES } from './event-contract';
 import { OrdersWorkflowProps } from './orders-workflow-props';
 import { OrdersApiWaf } from './protection/orders-api-waf';
 import { renamedPropProblems } from './renamed-props';
@@ -91,6 +92,46 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
   // DynamoDB deletes expired items within days, not seconds: a shorter retention would promise what TTL cannot keep.
   secondsIn('orderRetention', resolved.orderRetention, DAY, 100 * 366 * DAY);
 
+  problems.push(...queueTimingProblems(resolved));
+
+  if (resolved.workerMaxConcurrency !== undefined) integerIn('workerMaxConcurrency', resolved.workerMaxConcurrency, 2, 1000);
+  if (resolved.redriveMessagesPerSecond !== undefined) integerIn('redriveMessagesPerSecond', resolved.redriveMessagesPerSecond, 1, 500);
+  if (resolved.apiReservedConcurrency !== undefined && !isUnresolved(resolved.apiReservedConcurrency)) {
+    check(Number.isInteger(resolved.apiReservedConcurrency) && resolved.apiReservedConcurrency >= 1,
+      `apiReservedConcurrency must be a whole number of at least 1 (got ${resolved.apiReservedConcurrency}); ` +
+      'omit it to share the account\'s unreserved concurrency.');
+  }
+  problems.push(...wafProblems(workflow, resolved.waf));
+  problems.push(...metricsProblems(resolved));
+  problems.push(...completedEventProblems('processorCompletedEvent', resolved.processorCompletedEvent));
+
+  const keyAlias = (props.queueEncryptionKey as { aliasName?: string } | undefined)?.aliasName;
+  check(keyAlias !== AWS_MANAGED_SQS_KEY,
+    `queueEncryptionKey must not be the AWS-managed key ${AWS_MANAGED_SQS_KEY}: EventBridge cannot encrypt with it and ` +
+    'would drop every order. Omit the prop (SSE-SQS) or pass a customer-managed key.');
+
+  if (props.eventBus && !Token.isUnresolved(resolved.eventSource)) {
+    const other = workflowRoutingFrom(workflow, props.eventBus, resolved.eventSource);
+    check(other === undefined,
+      `eventSource '${resolved.eventSource}' is already routed from this event bus by the OrdersWorkflow at '${other}': ` +
+      `with this one at '${workflow.node.path}', both rules would match, and both workers would process, every order. ` +
+      'Give each OrdersWorkflow on a shared bus its own eventSource.');
+  }
+
+  if (problems.length > 0) {
+    throw new Error(`Invalid OrdersWorkflow props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * One step's worker timeout against its queue: the visibility timeout, the redelivery window
+ * against the idempotency window and both retention periods.
+ */
+function queueTimingProblems(resolved: ResolvedProps): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, message: string) => {
+    if (!ok) problems.push(message);
+  };
   const timesKnown = ![resolved.workerTimeout, resolved.maxBatchingWindow, resolved.visibilityTimeout].some(isUnresolved);
   if (timesKnown) {
     const minimum = minimumVisibilityTimeout(resolved.workerTimeout, resolved.maxBatchingWindow).toSeconds();
@@ -121,33 +162,44 @@ export function validateProps(workflow: IConstruct, props: OrdersWorkflowProps, 
       }
     }
   }
+  return problems;
+}
 
-  if (resolved.workerMaxConcurrency !== undefined) integerIn('workerMaxConcurrency', resolved.workerMaxConcurrency, 2, 1000);
-  if (resolved.redriveMessagesPerSecond !== undefined) integerIn('redriveMessagesPerSecond', resolved.redriveMessagesPerSecond, 1, 500);
-  if (resolved.apiReservedConcurrency !== undefined && !isUnresolved(resolved.apiReservedConcurrency)) {
-    check(Number.isInteger(resolved.apiReservedConcurrency) && resolved.apiReservedConcurrency >= 1,
-      `apiReservedConcurrency must be a whole number of at least 1 (got ${resolved.apiReservedConcurrency}); ` +
-      'omit it to share the account\'s unreserved concurrency.');
+/**
+ * The checks of a stage's worker and queue pair, the same as the main step's: `resolved` is the
+ * workflow's props resolved with the stage's processor (its timeout decides its queue's defaults).
+ */
+export function stepProblems(props: OrdersWorkflowProps, resolved: ResolvedProps): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, message: string) => {
+    if (!ok) problems.push(message);
+  };
+  if (!isUnresolved(resolved.workerTimeout)) {
+    const s = resolved.workerTimeout.toSeconds();
+    check(s >= 1 && s <= 900, `${resolved.workerTimeoutName} must be from 1 to 900 seconds (got ${s}).`);
   }
-  problems.push(...wafProblems(workflow, resolved.waf));
-  problems.push(...metricsProblems(resolved));
+  validateProcessor(props, resolved, check);
+  problems.push(...queueTimingProblems(resolved));
+  return problems;
+}
 
-  const keyAlias = (props.queueEncryptionKey as { aliasName?: string } | undefined)?.aliasName;
-  check(keyAlias !== AWS_MANAGED_SQS_KEY,
-    `queueEncryptionKey must not be the AWS-managed key ${AWS_MANAGED_SQS_KEY}: EventBridge cannot encrypt with it and ` +
-    'would drop every order. Omit the prop (SSE-SQS) or pass a customer-managed key.');
+/** EventBridge's limit on a `detail-type`. */
+const DETAIL_TYPE_MAX_LENGTH = 128;
 
-  if (props.eventBus && !Token.isUnresolved(resolved.eventSource)) {
-    const other = workflowRoutingFrom(workflow, props.eventBus, resolved.eventSource);
-    check(other === undefined,
-      `eventSource '${resolved.eventSource}' is already routed from this event bus by the OrdersWorkflow at '${other}': ` +
-      `with this one at '${workflow.node.path}', both rules would match, and both workers would process, every order. ` +
-      'Give each OrdersWorkflow on a shared bus its own eventSource.');
+/**
+ * A detail type a step publishes when it completes: non-empty, at most 128 characters, and not
+ * one the workflow publishes itself. `name` says which prop, for the message.
+ */
+export function completedEventProblems(name: string, detailType: string): string[] {
+  if (Token.isUnresolved(detailType)) return [];
+  if (detailType.trim() === '' || detailType.length > DETAIL_TYPE_MAX_LENGTH) {
+    return [`${name} must be a non-empty EventBridge detail type of at most ${DETAIL_TYPE_MAX_LENGTH} characters (got '${detailType}').`];
   }
-
-  if (problems.length > 0) {
-    throw new Error(`Invalid OrdersWorkflow props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (BUILT_IN_DETAIL_TYPES.includes(detailType)) {
+    return [`${name} must not be '${detailType}', a detail type the workflow publishes itself ` +
+      `(${BUILT_IN_DETAIL_TYPES.join(', ')}).`];
   }
+  return [];
 }
 
 function metricsProblems(resolved: ResolvedProps): string[] {

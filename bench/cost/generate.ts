@@ -5,7 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Configuration, costPerMillionOrders, CostBreakdown, DEFAULT_ASSUMPTIONS, OUTCOME_EVENTS_SERVICE, UsageFacts } from './model';
+import {
+  ALARMS_PER_STAGE, Configuration, costPerMillionOrders, CostBreakdown, DEFAULT_ASSUMPTIONS, OUTCOME_EVENTS_SERVICE, UsageFacts,
+} from './model';
 import { PRICES, PriceTable } from './prices';
 import { BUSINESS_METRICS, REJECTION_REASONS } from '../../src/observability/business-metric-names';
 import type { BenchResults } from '../results';
@@ -21,14 +23,12 @@ const CUSTOM_METRICS = Object.keys(BUSINESS_METRICS).length - 1 + REJECTION_REAS
 /** The per-order usage the benchmark measured. */
 export function usageFromResults(results: BenchResults): UsageFacts {
   const cold = (name: string) => results.coldInit.find((row) => row.name === name && row.kind === 'function');
-  let writes = 0;
-  let reads = 0;
-  for (const operations of Object.values(results.throughput.calls.perOrder)) {
-    for (const [operation, count] of Object.entries(operations)) {
-      if (WRITES.has(operation)) writes += count;
-      if (READS.has(operation)) reads += count;
-    }
-  }
+  const callsOf = (set: Set<string>, name: string) => Object.entries(results.throughput.calls.perOrder[name] ?? {})
+    .reduce((sum, [operation, calls]) => sum + (set.has(operation) ? calls : 0), 0);
+  const count = (set: Set<string>, functions: string[]) => functions.reduce((total, name) => total + callsOf(set, name), 0);
+  const allFunctions = Object.keys(results.throughput.calls.perOrder);
+  const writes = count(WRITES, allFunctions);
+  const reads = count(READS, allFunctions);
   const logBytes = results.throughput.endToEnd.logBytesPerOrder;
   return {
     apiDurationMs: results.warm.api.handler.wallMs.median,
@@ -38,6 +38,9 @@ export function usageFromResults(results: BenchResults): UsageFacts {
     dynamoWritesPerOrder: writes,
     dynamoReadsPerOrder: reads,
     handlerLogBytesPerOrder: (logBytes.api ?? 0) + (logBytes.worker ?? 0),
+    workerDynamoWritesPerOrder: count(WRITES, ['worker']),
+    workerDynamoReadsPerOrder: count(READS, ['worker']),
+    workerLogBytesPerOrder: logBytes.worker ?? 0,
     customMetrics: CUSTOM_METRICS,
     alarms: results.stack.alarms,
     dashboards: results.stack.dashboards,
@@ -74,6 +77,11 @@ export function costPage(results: BenchResults, prices: PriceTable = PRICES): st
     `(${describe(base)}), plus ${usd(breakdown.totalFixedPerMonth)} a month whatever the traffic. Free tiers are not deducted.`, '');
   lines.push('With outcome events on (`outcomeEvents: true` or any `onOrderProcessed` / `onOrderRejected` / `onOrderFailed` rule; off by default): ' +
     `+${usd(outcomeExtra)} per million orders.`, '');
+  const oneStage = costPerMillionOrders(facts, { ...base, stages: 1 }, prices);
+  const stageExtra = oneStage.totalPerMillionOrders - breakdown.totalPerMillionOrders;
+  const stageFixed = oneStage.totalFixedPerMonth - breakdown.totalFixedPerMonth;
+  lines.push(`Each stage (\`addStage\`, see docs/stages.md) adds +${usd(stageExtra)} per million orders and +${usd(stageFixed)} a month ` +
+    `(${ALARMS_PER_STAGE} alarms, idle pollers); a stage's compensation runs only for refused orders.`, '');
   lines.push('## Per million orders, default configuration', '');
   lines.push(...table(breakdown.lines, 'Per million orders'));
   lines.push(`| **Total** | | **${usd(breakdown.totalPerMillionOrders)}** |`);
@@ -93,6 +101,8 @@ export function costPage(results: BenchResults, prices: PriceTable = PRICES): st
     [`architecture ${base.architecture === 'arm64' ? 'x86_64' : 'arm64'}`, { ...base, architecture: base.architecture === 'arm64' ? 'x86_64' : 'arm64' }],
     ['WAF on', { ...base, waf: true }],
     ['outcome events on', { ...base, outcomeEvents: true }],
+    ['one stage', { ...base, stages: 1 }],
+    ['two stages', { ...base, stages: 2 }],
   ];
   for (const [label, config] of variants) {
     const variant = costPerMillionOrders(facts, config, prices);

@@ -18,6 +18,10 @@ export interface UsageFacts {
   readonly dynamoReadsPerOrder: number;
   /** Handler log bytes per order (structured lines and EMF), both functions. */
   readonly handlerLogBytesPerOrder: number;
+  /** The worker's own share of the above: what one more step (a stage) repeats per order. */
+  readonly workerDynamoWritesPerOrder: number;
+  readonly workerDynamoReadsPerOrder: number;
+  readonly workerLogBytesPerOrder: number;
   /** Distinct custom metrics the EMF lines create. */
   readonly customMetrics: number;
   readonly alarms: number;
@@ -34,6 +38,8 @@ export interface Configuration {
    * by default, as in the construct (`outcomeEvents`, or any `onOrderProcessed`-style rule, turns them on).
    */
   readonly outcomeEvents?: boolean;
+  /** Stages after the workflow's own processor (`addStage`), none by default. */
+  readonly stages?: number;
 }
 
 /** Assumptions the facts do not give; each one is stated on the generated page. */
@@ -70,6 +76,11 @@ export interface CostBreakdown {
   readonly totalFixedPerMonth: number;
 }
 
+/** The cost line of the stages, present only with stages. */
+export const STAGES_SERVICE = 'Stages';
+/** The alarms a stage adds: the main pair's seven. */
+export const ALARMS_PER_STAGE = 7;
+
 /** The cost line of outcome events, present only when they are on. */
 export const OUTCOME_EVENTS_SERVICE = 'EventBridge (outcome events)';
 
@@ -89,6 +100,7 @@ export function costPerMillionOrders(
     return invocations / MILLION * prices.lambdaRequestsPerMillion.usd + invocations * (billedMs / 1000) * gb * gbSecondPrice;
   };
   const workerInvocations = n / config.batchSize;
+  const stages = config.stages ?? 0;
   const invocations = n + workerInvocations;
   const lines: CostLine[] = [
     { service: 'API Gateway', detail: '1 REST request per order', usdPerMillionOrders: prices.apiGatewayRestPerMillion.usd },
@@ -122,6 +134,17 @@ export function costPerMillionOrders(
       usdPerMillionOrders: facts.dynamoWritesPerOrder * prices.dynamoWriteUnitsPerMillion.usd
         + facts.dynamoReadsPerOrder * prices.dynamoReadUnitsPerMillion.usd,
     },
+    ...(stages > 0 ? [{
+      service: STAGES_SERVICE,
+      detail: `${stages} stage${stages === 1 ? '' : 's'}, each per order: the previous step's completed event, 1 SendMessage and a share of a batch's receive and delete, ` +
+        `a worker run like the main one's, ${facts.workerDynamoWritesPerOrder} writes and ${facts.workerDynamoReadsPerOrder} read, ${Math.round(facts.workerLogBytesPerOrder)} log bytes`,
+      usdPerMillionOrders: stages * (prices.eventBridgeCustomEventsPerMillion.usd
+        + (n + 2 * workerInvocations) / MILLION * prices.sqsRequestsPerMillion.usd
+        + lambdaCost(workerInvocations, facts.workerDurationPerRecordMs * config.batchSize, facts.workerInitMs)
+        + facts.workerDynamoWritesPerOrder * prices.dynamoWriteUnitsPerMillion.usd
+        + facts.workerDynamoReadsPerOrder * prices.dynamoReadUnitsPerMillion.usd
+        + (n * facts.workerLogBytesPerOrder + workerInvocations * assumptions.platformLogBytesPerInvocation) / 1e9 * prices.logsIngestionPerGb.usd),
+    }] : []),
     {
       service: 'CloudWatch Logs',
       detail: `${Math.round(facts.handlerLogBytesPerOrder)} handler bytes per order (EMF included) + ${assumptions.platformLogBytesPerInvocation} platform bytes per invocation`,
@@ -129,11 +152,12 @@ export function costPerMillionOrders(
         * prices.logsIngestionPerGb.usd,
     },
   ];
-  const idleReceives = assumptions.idlePollers * SECONDS_PER_MONTH / LONG_POLL_SECONDS;
+  const idleReceives = assumptions.idlePollers * (1 + stages) * SECONDS_PER_MONTH / LONG_POLL_SECONDS;
+  const alarms = facts.alarms + stages * ALARMS_PER_STAGE;
   const fixedPerMonth: CostLine[] = [
-    { service: 'SQS (idle pollers)', detail: `${assumptions.idlePollers} pollers x one 20 s long poll each = ${Math.round(idleReceives).toLocaleString('en-US')} empty receives a month`, usdPerMillionOrders: idleReceives / MILLION * prices.sqsRequestsPerMillion.usd },
+    { service: 'SQS (idle pollers)', detail: `${assumptions.idlePollers * (1 + stages)} pollers x one 20 s long poll each = ${Math.round(idleReceives).toLocaleString('en-US')} empty receives a month`, usdPerMillionOrders: idleReceives / MILLION * prices.sqsRequestsPerMillion.usd },
     { service: 'CloudWatch metrics', detail: `${facts.customMetrics} custom metrics (EMF)`, usdPerMillionOrders: facts.customMetrics * prices.customMetricPerMonth.usd },
-    { service: 'CloudWatch alarms', detail: `${facts.alarms} alarms`, usdPerMillionOrders: facts.alarms * prices.alarmPerMonth.usd },
+    { service: 'CloudWatch alarms', detail: `${alarms} alarms`, usdPerMillionOrders: alarms * prices.alarmPerMonth.usd },
     { service: 'CloudWatch dashboard', detail: `${facts.dashboards} dashboard(s) (3 per account are free)`, usdPerMillionOrders: facts.dashboards * prices.dashboardPerMonth.usd },
     ...(config.waf ? [{ service: 'AWS WAF', detail: `1 web ACL, ${assumptions.wafRules} rules`, usdPerMillionOrders: prices.wafWebAclPerMonth.usd + assumptions.wafRules * prices.wafRulePerMonth.usd }] : []),
   ];

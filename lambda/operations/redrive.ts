@@ -5,7 +5,7 @@
  * starts the task and reports on it.
  */
 import { ListMessageMoveTasksCommand, ListMessageMoveTasksResultEntry, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
-import type { OperationsConfig } from './config';
+import type { QueuePair } from './config';
 import { queueCounts } from './queue-depths';
 
 /** A task that blocks another one on the same source queue ("one active task per queue"). */
@@ -37,21 +37,22 @@ export async function latestMoveTask(sqs: SQSClient, deadLetterQueueArn: string)
   return tasks[0] && view(tasks[0]);
 }
 
-export async function startRedrive(sqs: SQSClient, config: OperationsConfig): Promise<RedriveStart> {
-  const running = await activeTask(sqs, config.deadLetterQueueArn);
+/** Moves `pair`'s dead-letter queue back to its queue: the order resumes at that pair's step. */
+export async function startRedrive(sqs: SQSClient, pair: QueuePair, messagesPerSecond?: number): Promise<RedriveStart> {
+  const running = await activeTask(sqs, pair.deadLetterQueueArn);
   if (running) return { kind: 'running', task: running };
-  const { visible } = await queueCounts(sqs, config.deadLetterQueueUrl);
+  const { visible } = await queueCounts(sqs, pair.deadLetterQueueUrl);
   if (visible === 0) return { kind: 'empty' };
   try {
     const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({
-      SourceArn: config.deadLetterQueueArn,
-      DestinationArn: config.mainQueueArn,
-      ...(config.redriveMessagesPerSecond !== undefined ? { MaxNumberOfMessagesPerSecond: config.redriveMessagesPerSecond } : {}),
+      SourceArn: pair.deadLetterQueueArn,
+      DestinationArn: pair.queueArn,
+      ...(messagesPerSecond !== undefined ? { MaxNumberOfMessagesPerSecond: messagesPerSecond } : {}),
     }));
     return { kind: 'started', taskHandle: TaskHandle!, approximateNumberOfMessagesToMove: visible };
   } catch (error) {
     // Two operators at once: both saw no task, SQS let one start. The other is a 409 too.
-    const started = await activeTask(sqs, config.deadLetterQueueArn);
+    const started = await activeTask(sqs, pair.deadLetterQueueArn);
     if (started) return { kind: 'running', task: started };
     throw error;
   }

@@ -25,6 +25,8 @@ export const LOG_EVENTS = {
   publishFailed: { msg: 'publish_failed', outcome: 'error' },
   orderProcessed: { msg: 'order_processed', outcome: 'processed' },
   orderRejected: { msg: 'order_rejected', outcome: 'rejected' },
+  stepCompleted: { msg: 'step_completed', outcome: 'processed' },
+  stepCompensated: { msg: 'step_compensated', outcome: 'compensated' },
   outcomePublishFailed: { msg: 'outcome_publish_failed', outcome: 'error' },
   duplicate: { msg: 'duplicate', outcome: 'duplicate_ignored' },
   processingFailed: { msg: 'processing_failed', outcome: 'failed' },

@@ -12,7 +12,8 @@ export type ReadableSchemaVersion = (typeof READABLE_SCHEMA_VERSIONS)[number];
 
 /** Routing keys: defined once in src/ (the construct's rules use them too). */
 export {
-  DEFAULT_EVENT_SOURCE, ORDER_CREATED_DETAIL_TYPE, ORDER_FAILED_DETAIL_TYPE, ORDER_PROCESSED_DETAIL_TYPE, ORDER_REJECTED_DETAIL_TYPE,
+  DEFAULT_EVENT_SOURCE, ORDER_COMPENSATION_REQUESTED_DETAIL_TYPE, ORDER_CREATED_DETAIL_TYPE, ORDER_FAILED_DETAIL_TYPE, ORDER_PROCESSED_DETAIL_TYPE,
+  ORDER_REJECTED_DETAIL_TYPE,
 } from '../../src/event-contract';
 
 /** A sku that makes the worker throw when failure injection is on (DLQ drills). */

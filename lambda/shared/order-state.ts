@@ -14,12 +14,16 @@ import { fromItem, toItem } from './attribute-values';
 import type { JsonObject, OrderItem } from './order-contract';
 import { orderRetentionSeconds, withExpiration } from './order-retention';
 import type { OrderStatus } from './order-status';
+import type { StepState, StepStatus } from './order-steps';
 
 export type { OrderStatus } from './order-status';
 
 export interface StatusChange {
   readonly status: OrderStatus;
   readonly at: string;
+  /** With stages: the step whose change this was, and what became of it. */
+  readonly step?: string;
+  readonly stepStatus?: StepStatus;
 }
 
 /** One stored order (the table item, without its key attributes' encoding). */
@@ -46,6 +50,12 @@ export interface OrderRecord {
   readonly result?: JsonObject;
   /** REJECTED: why the processor refused the order (its PermanentOrderError's message). */
   readonly reason?: string;
+  /** With stages: each step's state, by step name (each knows its place in the pipeline). */
+  readonly steps?: Record<string, StepState>;
+  /** REJECTED by a stage: the step that refused the order. */
+  readonly rejectedStep?: string;
+  /** FAILED in a stage: the step whose last attempt failed. */
+  readonly failedStep?: string;
   /** The last status changes, oldest first, at most `MAX_HISTORY`. */
   readonly history: StatusChange[];
   /** Bumped on every write; the condition of the next one. */
@@ -193,11 +203,21 @@ export class OrderStateStore {
    * read. Returns the record as written, or the stored one when the outcome changed nothing.
    */
   async apply(facts: OrderFacts, outcome: Outcome, read?: ReadRecord): Promise<OrderRecord | undefined> {
+    return this.update(facts, (current) => applyOutcome(current, facts, outcome), read);
+  }
+
+  /**
+   * Writes `transition(current)` conditional on the version read, re-reading on a conflict.
+   * Returns the record as written, or the stored one when the transition changed nothing.
+   */
+  async update(
+    facts: OrderFacts, transition: (current: OrderRecord | undefined) => OrderRecord | undefined, read?: ReadRecord,
+  ): Promise<OrderRecord | undefined> {
     const id = orderKey(callerScope(facts.submittedBy), facts.orderId);
     for (let attempt = 1; ; attempt++) {
       // A record the caller read moments ago saves a read; a stale one only fails the conditional write, then it is read again.
       const current = attempt === 1 && read !== undefined ? read.record : await this.read(id);
-      const next = applyOutcome(current, facts, outcome);
+      const next = transition(current);
       if (next === undefined) return current;
       try {
         await this.client.send(new PutItemCommand({
@@ -222,16 +242,17 @@ export class OrderStateStore {
 }
 
 /**
- * The team's JSON (attributes, the processor's result) is stored as JSON text: any JSON number
+ * The team's JSON (attributes, the processor's result, each step's result with its state) is stored as JSON text: any JSON number
  * survives (DynamoDB's numbers stop at 38 digits and 1E+126) and no key is special to DynamoDB.
  */
-const JSON_TEXT_FIELDS = ['attributes', 'result'] as const;
+const JSON_TEXT_FIELDS = ['attributes', 'result', 'steps'] as const;
 
 export function toOrderItem(record: OrderRecord): Record<string, AttributeValue> {
-  const { attributes, result, items, ...rest } = record;
+  const { attributes, result, steps, items, ...rest } = record;
   const item = toItem({ ...rest, items: items.map(({ attributes: itemAttributes, ...fields }) => fields) });
   if (attributes !== undefined) item.attributes = { S: JSON.stringify(attributes) };
   if (result !== undefined) item.result = { S: JSON.stringify(result) };
+  if (steps !== undefined) item.steps = { S: JSON.stringify(steps) };
   items.forEach(({ attributes: itemAttributes }, index) => {
     if (itemAttributes !== undefined) item.items.L![index].M!.attributes = { S: JSON.stringify(itemAttributes) };
   });

@@ -1,3 +1,4 @@
+import { readStepConfig, StepConfig } from './step-config';
 import { positiveSeconds } from '../shared/env';
 import type { EventTarget } from '../shared/put-event';
 
@@ -13,6 +14,8 @@ export interface WorkerConfig {
   readonly maxReceiveCount: number;
   /** Where OrderProcessed, OrderRejected and OrderFailed go; undefined when outcome events are off. */
   readonly outcomeEvents?: EventTarget;
+  /** With stages: the step this worker runs; undefined for a workflow without stages. */
+  readonly step?: StepConfig;
 }
 
 /** Seven days: far beyond maxReceiveCount x visibility timeout of any sane queue setting. */
@@ -39,6 +42,7 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     idempotencyExpirySeconds: positiveSeconds(env, 'IDEMPOTENCY_EXPIRY_SECONDS', DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS),
     failureInjectionEnabled: parseBoolean('FAILURE_INJECTION_ENABLED', env.FAILURE_INJECTION_ENABLED, true),
     outcomeEvents: readOutcomeTarget(env),
+    step: readStepConfig(env),
   };
 }
 

@@ -13,7 +13,9 @@ import { InvalidOrderEventError, parseOrderCreatedRecord, RawIds, ReceivedOrderD
 import { attemptOf, createOrderStatus } from './order-status';
 import { createOrderStep } from './order-step';
 import { createOutcomePublisher } from './outcome-events';
+import { createPipelineStep } from './pipeline-step';
 import type { OrderProcessorFunction, OrderWorkerHandler } from './public-types';
+import { readStepInput } from './step-events';
 import { errorMessageOf, LOG_EVENTS, logger, logOutcome } from '../shared/log';
 import { metrics, publishMetrics, recordDuplicate, recordFailed } from '../shared/metrics';
 import { OrderRecord, OrderStateStore } from '../shared/order-state';
@@ -30,10 +32,15 @@ export function createOrderWorker(processor: OrderProcessorFunction): OrderWorke
   // One client for the order record and the idempotency table: one connection pool, one TLS
   // handshake on a cold start instead of two.
   const dynamoDb = new DynamoDBClient({});
-  const orderStatus = createOrderStatus(config, new OrderStateStore(config.ordersTableName, dynamoDb));
+  const store = new OrderStateStore(config.ordersTableName, dynamoDb);
+  const orderStatus = createOrderStatus(config, store);
   const outcomes = createOutcomePublisher(config.outcomeEvents);
   let invocationContext: Context | undefined;
-  const step = createOrderStep({ config, orderStatus, outcomes, processor, lambdaContext: () => invocationContext! });
+  const lambdaContext = () => invocationContext!;
+  // With stages, the step this worker runs; without, the single step it always was.
+  const step = config.step !== undefined
+    ? createPipelineStep({ config, step: config.step, store, outcomes, processor, lambdaContext })
+    : createOrderStep({ config, orderStatus, outcomes, processor, lambdaContext });
   const { idempotencyConfig, processOnce } = createIdempotentOrderProcessing(config, step, dynamoDb);
   const batch = new BatchProcessor(EventType.SQS);
   const deadlines = new LastAttemptDeadlines();
@@ -47,12 +54,13 @@ export function createOrderWorker(processor: OrderProcessorFunction): OrderWorke
     try {
       // Validate before the idempotent step so a malformed record never claims a key.
       const parsed = parseOrderCreatedRecord(record.body);
-      detail = parsed;
       ids = { eventId: parsed.eventId, orderId: parsed.orderId, submittedBy: parsed.submittedBy };
+      const input = config.step === undefined ? undefined : readStepInput(record.body, config.step, parsed);
+      detail = parsed;
       // A timeout runs no catch block: on the last attempt, the order is recorded FAILED just before it.
       const result = orderStatus.isLastAttempt(record)
-        ? await deadlines.watch(context, () => processOnce(record, parsed), (remainingMs) => recordTimingOut(parsed, record, remainingMs))
-        : await processOnce(record, parsed);
+        ? await deadlines.watch(context, () => processOnce(record, parsed, input), (remainingMs) => recordTimingOut(parsed, record, remainingMs))
+        : await processOnce(record, parsed, input);
       if (result.replayed) logDuplicate(parsed, record, result);
       return result;
     } catch (error) {

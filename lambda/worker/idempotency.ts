@@ -9,6 +9,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import type { WorkerConfig } from './config';
 import type { ReceivedOrderDetail } from './order-event';
+import type { StepConfig } from './step-config';
+import type { StepInput } from './step-events';
 
 /**
  * What the idempotent step stores as the response of a completed eventId (keep it small: it is
@@ -25,7 +27,7 @@ export interface RecordResult {
 }
 
 /** The part of the work that runs at most once to completion per eventId. */
-export type OrderStep = (detail: ReceivedOrderDetail, record: SQSRecord) => Promise<RecordResult>;
+export type OrderStep = (detail: ReceivedOrderDetail, record: SQSRecord, input: StepInput) => Promise<RecordResult>;
 
 /**
  * Fixed instead of Powertools' default (the Lambda function name), so a redelivery that
@@ -60,9 +62,20 @@ interface IdempotentInput {
   readonly payload: readonly unknown[];
   readonly record: SQSRecord;
   readonly detail: ReceivedOrderDetail;
+  readonly input: StepInput;
 }
 
 export const EVENT_KEY_PATH = 'eventId';
+
+/**
+ * The idempotency key of an event in this worker: the eventId itself for the workflow's own
+ * processor (with or without stages, so records of a deployment before its first stage still
+ * match), qualified by the step for a stage and by `compensate` for a stage's undo.
+ */
+export function idempotencyKeyOf(eventId: string, step: StepConfig | undefined): string {
+  if (step === undefined || (step.index === 0 && step.mode === 'process')) return eventId;
+  return step.mode === 'compensate' ? `${eventId}#${step.name}#compensate` : `${eventId}#${step.name}`;
+}
 
 /** The raw detail's fields, as the JMESPath multiselect gave them (a missing field is null). */
 function hashedPayload(record: SQSRecord): unknown[] {
@@ -98,6 +111,8 @@ export class EventIdConflictError extends Error {
   }
 }
 
+const NO_STEP_INPUT: StepInput = { results: {} };
+
 /** Built once at cold start; the handler only registers each invocation's context. */
 export function createIdempotentOrderProcessing(config: WorkerConfig, step: OrderStep, client: DynamoDBClient) {
   const persistenceStore = new DynamoDBPersistenceLayer({
@@ -129,9 +144,9 @@ export function createIdempotentOrderProcessing(config: WorkerConfig, step: Orde
 
   // One argument: makeIdempotent inspects a second one for a Lambda context.
   const processIdempotently = makeIdempotent(
-    async ({ record, detail }: IdempotentInput): Promise<RecordResult> => {
+    async ({ record, detail, input }: IdempotentInput): Promise<RecordResult> => {
       try {
-        return await step(detail, record);
+        return await step(detail, record, input);
       } catch (error) {
         processingErrors.set(record, error);
         throw error;
@@ -141,10 +156,10 @@ export function createIdempotentOrderProcessing(config: WorkerConfig, step: Orde
   );
 
   /** `detail` is the record's body, already validated (parseOrderCreatedRecord). */
-  async function processOnce(record: SQSRecord, detail: ReceivedOrderDetail): Promise<RecordResult> {
+  async function processOnce(record: SQSRecord, detail: ReceivedOrderDetail, input: StepInput = NO_STEP_INPUT): Promise<RecordResult> {
     const payload = hashedPayload(record);
     try {
-      return await processIdempotently({ eventId: detail.eventId, payload, record, detail });
+      return await processIdempotently({ eventId: idempotencyKeyOf(detail.eventId, config.step), payload, record, detail, input });
     } catch (error) {
       const processingError = processingErrors.get(record);
       // After the business step has thrown, the only error Powertools raises in its place

@@ -10,14 +10,16 @@ import { createOrderWorker as create } from './create-order-worker';
 import { MAX_RESULT_BYTES as RESULT_BYTES } from './processor-result';
 import type { OrderProcessorFunction, OrderWorkerHandler } from './public-types';
 import {
-  ORDER_CREATED_DETAIL_TYPE, ORDER_FAILED_DETAIL_TYPE, ORDER_PROCESSED_DETAIL_TYPE, ORDER_REJECTED_DETAIL_TYPE,
+  ORDER_COMPENSATION_REQUESTED_DETAIL_TYPE, ORDER_CREATED_DETAIL_TYPE, ORDER_FAILED_DETAIL_TYPE, ORDER_PROCESSED_DETAIL_TYPE,
+  ORDER_REJECTED_DETAIL_TYPE,
 } from '../shared/order-contract';
 
 export { PermanentOrderError } from './permanent-order-error';
 export type {
   JsonValue, JsonObject, OrderItem, SubmittedBy, Order, OrderLogger, MetricUnit, OrderMetrics, LambdaContext, OrderProcessingContext,
   OrderProcessorFunction, SqsBatchEvent, SqsBatchResponse, OrderWorkerHandler, OrderOutcomeDetailBase, OrderProcessedDetail,
-  OrderRejectedDetail, OrderFailedDetail, OrderOutcomeDetail, OrderCreatedDetail,
+  OrderRejectedDetail, OrderFailedDetail, OrderOutcomeDetail, OrderCreatedDetail, OrderStepCompletedDetail,
+  OrderCompensationRequestedDetail,
 } from './public-types';
 
 /**
@@ -34,11 +36,13 @@ export const ORDER_DETAIL_TYPES: {
   readonly orderProcessed: 'OrderProcessed';
   readonly orderRejected: 'OrderRejected';
   readonly orderFailed: 'OrderFailed';
+  readonly orderCompensationRequested: 'OrderCompensationRequested';
 } = {
   orderCreated: ORDER_CREATED_DETAIL_TYPE,
   orderProcessed: ORDER_PROCESSED_DETAIL_TYPE,
   orderRejected: ORDER_REJECTED_DETAIL_TYPE,
   orderFailed: ORDER_FAILED_DETAIL_TYPE,
+  orderCompensationRequested: ORDER_COMPENSATION_REQUESTED_DETAIL_TYPE,
 };
 
 /** The most a processor's result may weigh, in UTF-8 bytes of JSON. */

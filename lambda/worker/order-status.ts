@@ -8,6 +8,7 @@ import type { ReceivedOrderDetail } from './order-event';
 import type { JsonObject } from './public-types';
 import { errorMessageOf, LOG_EVENTS, logOutcome } from '../shared/log';
 import { callerScope, isFinalStatus, OrderRecord, OrderStateStore, ReadRecord } from '../shared/order-state';
+import { applyStepOutcome } from '../shared/order-steps';
 
 /** The order's record as read at the start of an attempt, and the same record when this very event already settled it. */
 export interface StoredOrder extends ReadRecord {
@@ -64,8 +65,13 @@ export function createOrderStatus(config: WorkerConfig, store = new OrderStateSt
     async recordFailure(detail: ReceivedOrderDetail, record: SQSRecord, error: unknown): Promise<OrderRecord | undefined> {
       const attempts = attemptOf(record);
       const final = this.isLastAttempt(record);
+      const failure = { at: new Date().toISOString(), attempts, final, error: errorMessageOf(error) };
+      const step = config.step;
       try {
-        const written = await store.apply(detail, { kind: 'failed', at: new Date().toISOString(), attempts, final, error: errorMessageOf(error) });
+        const written = step === undefined
+          ? await store.apply(detail, { kind: 'failed', ...failure })
+          : await store.update(detail, (current) => applyStepOutcome(current, detail, { names: step.names }, step.name,
+            { kind: step.mode === 'compensate' ? 'compensation-failed' : 'failed', ...failure }));
         return final && written?.status === 'FAILED' && written.eventId === detail.eventId ? written : undefined;
       } catch (writeError) {
         logOutcome('error', LOG_EVENTS.orderStateWriteFailed, {

@@ -7,6 +7,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { OrderFailedDetail, OrderOutcomeDetail, OrderOutcomeDetailBase, OrderProcessedDetail, OrderRejectedDetail } from './public-types';
 import { ORDER_FAILED_DETAIL_TYPE, ORDER_PROCESSED_DETAIL_TYPE, ORDER_REJECTED_DETAIL_TYPE } from '../shared/order-contract';
 import type { OrderRecord } from '../shared/order-state';
+import { completedResults } from '../shared/order-steps';
 import { EventTarget, putEvent } from '../shared/put-event';
 
 export interface OutcomeEvent {
@@ -35,6 +36,7 @@ export function outcomeEvent(record: OrderRecord): OutcomeEvent | undefined {
         occurredAt: record.processedAt ?? record.updatedAt,
         status: 'PROCESSED',
         ...(record.result !== undefined ? { result: record.result } : {}),
+        ...(record.steps !== undefined ? { results: completedResults(record.steps) } : {}),
       };
       return { detailType: ORDER_PROCESSED_DETAIL_TYPE, detail };
     }

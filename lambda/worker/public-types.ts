@@ -86,6 +86,12 @@ export interface OrderProcessingContext {
   /** A failure now makes the order FAILED and sends it to the dead-letter queue. */
   readonly isLastAttempt: boolean;
   readonly lambdaContext: LambdaContext;
+  /** With stages: the step this is (`main` for the workflow's own processor, else the stage's id); undefined without stages. */
+  readonly step?: string;
+  /** With stages: what the earlier steps returned, by step name (those that returned something). */
+  readonly results?: { readonly [step: string]: JsonObject };
+  /** In a stage's compensation: which step refused the order, and why. */
+  readonly compensation?: { readonly rejectedStep: string; readonly reason: string };
   /** Milliseconds until the invocation times out. */
   remainingTimeInMillis(): number;
 }
@@ -129,8 +135,10 @@ export interface OrderOutcomeDetailBase extends Omit<Order, 'schemaVersion'> {
 /** `detail` of an OrderProcessed event. */
 export interface OrderProcessedDetail extends OrderOutcomeDetailBase {
   readonly status: 'PROCESSED';
-  /** What the processor returned, when it returned something. */
+  /** What the processor returned, when it returned something (with stages: the last stage's). */
   readonly result?: JsonObject;
+  /** With stages: what every step returned, by step name. */
+  readonly results?: { readonly [step: string]: JsonObject };
 }
 
 /** `detail` of an OrderRejected event. */
@@ -153,4 +161,34 @@ export type OrderOutcomeDetail = OrderProcessedDetail | OrderRejectedDetail | Or
 /** `detail` of an OrderCreated event (schema 1.1). */
 export interface OrderCreatedDetail extends Omit<Order, 'schemaVersion'> {
   readonly schemaVersion: '1.0' | '1.1';
+}
+
+/** `detail` of a step's completed event (a stage's `completedEvent`, or the workflow processor's when stages follow). */
+export interface OrderStepCompletedDetail extends Omit<Order, 'schemaVersion'> {
+  readonly schemaVersion: '1.1';
+  /** The step that completed. */
+  readonly step: string;
+  /** What every step so far returned, this one included, by step name. */
+  readonly results: { readonly [step: string]: JsonObject };
+  /** When the step completed (ISO 8601). */
+  readonly completedAt: string;
+  /** `<eventId>:<step>:completed`, the same for every publication: deduplicate on it. */
+  readonly outcomeId: string;
+}
+
+/** `detail` of an OrderCompensationRequested event: undo `step`, then the `remaining` ones in order. */
+export interface OrderCompensationRequestedDetail extends Omit<Order, 'schemaVersion'> {
+  readonly schemaVersion: '1.1';
+  /** The step to compensate now. */
+  readonly step: string;
+  /** The steps to compensate after it, latest first. */
+  readonly remaining: readonly string[];
+  /** The step that refused the order. */
+  readonly rejectedStep: string;
+  /** Its PermanentOrderError's message. */
+  readonly reason: string;
+  /** What the completed steps returned, by step name. */
+  readonly results: { readonly [step: string]: JsonObject };
+  /** `<eventId>:<step>:compensate`: deduplicate on it. */
+  readonly outcomeId: string;
 }

@@ -23,7 +23,7 @@ import { synthesizeLocalStack } from './template/local-stack';
 export {
   DEFAULT_API_PORT, DEFAULT_VISIBILITY_TIMEOUT_SECONDS, FAILURE_INJECTION_ENV,
 } from './runner';
-export type { LocalWorker, LocalWorkflow, LocalWorkflowOptions, TemplateSource, LocalOutputs, LogLine, LogListener, WorkerBatchReport } from './runner';
+export type { LocalStageWorker, LocalWorker, LocalWorkflow, LocalWorkflowOptions, TemplateSource, LocalOutputs, LogLine, LogListener, WorkerBatchReport } from './runner';
 
 export function startLocalWorkflow(options: LocalWorkflowOptions = {}): Promise<LocalWorkflow> {
   return startWorkflow(options, synthesizeLocalStack);

@@ -5,7 +5,7 @@
  */
 
 export interface LogLine {
-  /** `api`, `worker` (the function's short name), `local` or `moto`. */
+  /** `api`, `worker` (the function's short name), a stage worker's function name, `local` or `moto`. */
   readonly source: string;
   readonly line: string;
   /** The parsed line when it is a JSON object (Powertools structured logs are). */

@@ -29,7 +29,7 @@ import { localWorkerTimeout } from './sqs/worker-timeout';
 import { PhysicalResource } from './template/intrinsics';
 import type { LocalStackProps } from './template/local-stack';
 import { readSynthesizedStack, SynthesizedStack } from './template/synthesized-stack';
-import { FunctionModel, readFunction, readWorkflowModel, WorkflowModel } from './template/workflow-model';
+import { EventSourceModel, FunctionModel, readFunction, readWorkflowModel, StageWorkerModel, WorkflowModel } from './template/workflow-model';
 
 export type { LocalOutputs } from './outputs';
 export type { LogLine, LogListener } from './logs';
@@ -58,7 +58,7 @@ export interface LocalWorkflowOptions {
    * is retried (and reaches the DLQ) in seconds; `'template'` keeps the template's value.
    * The worker's timeout shrinks with it (at most half of it, less the batching window;
    * sqs/worker-timeout.ts), so a crashed invocation's claim expires before its message is
-   * redelivered, as in AWS.
+   * redelivered, as in AWS. Every stage worker's queue and timeout get the same treatment.
    * @default 2
    */
   readonly visibilityTimeoutSeconds?: number | 'template';
@@ -67,11 +67,14 @@ export interface LocalWorkflowOptions {
    * A value near or above the visibility timeout lets an invocation outlive its messages'
    * invisibility, so a message is redelivered while its first invocation still runs: AWS's
    * settings rule that out; the load test uses it to exercise concurrent redelivery.
+   * Applies to the stage workers too.
    * @default the template's timeout, at most (visibility timeout - batching window) / 2
    */
   readonly workerTimeoutSeconds?: number;
   /** Extra or overriding environment of the worker, e.g. `{ FAILURE_INJECTION_ENABLED: 'false' }` (wins over `failureInjection`). */
   readonly workerEnv?: Readonly<Record<string, string>>;
+  /** Extra or overriding environment of every stage's (and compensation's) worker, e.g. a test's `AWS_ENDPOINT_URL`. */
+  readonly stageWorkerEnv?: Readonly<Record<string, string>>;
   /**
    * The worker's failure injection (sku FAIL-ME): `on` and `off` override the stack's setting,
    * `template` keeps it. On by default, so the walk-through's failing order works although the
@@ -81,9 +84,12 @@ export interface LocalWorkflowOptions {
   readonly failureInjection?: FailureInjectionChoice;
   /** Extra or overriding environment of the API function. */
   readonly apiEnv?: Readonly<Record<string, string>>;
-  /** Start the SQS pollers at once. `false`: call `worker.startPolling()` or `worker.deliver()` yourself. @default true */
+  /**
+   * Start the SQS pollers at once. `false`: call `worker.startPolling()` or `worker.deliver()` (and
+   * the same on each of `stageWorkers`) yourself. @default true
+   */
   readonly pollQueue?: boolean;
-  /** Parallel pollers (each one invocation at a time). @default the mapping's MaximumConcurrency, else 5 */
+  /** Parallel pollers (each one invocation at a time), per worker. @default the mapping's MaximumConcurrency, else 5 */
   readonly workerConcurrency?: number;
   /** Most API function instances at once (further requests wait for one). @default 4 */
   readonly apiConcurrency?: number;
@@ -95,6 +101,8 @@ export interface LocalWorkflowOptions {
   readonly emulatorLogs?: boolean;
   /** Every worker invocation: the SQSEvent, its outcome, what was deleted and what stays. */
   readonly onWorkerBatch?: (report: WorkerBatchReport) => void;
+  /** The same for every invocation of a stage worker (`report.functionName` says which). */
+  readonly onStageWorkerBatch?: (report: WorkerBatchReport) => void;
   /** @default this repo's stack, synthesized into a temporary directory */
   readonly template?: TemplateSource;
   /** Also write the outputs to this JSON file (main.ts: `.local/outputs.json`). */
@@ -116,6 +124,21 @@ export interface LocalWorker {
   pids(): number[];
 }
 
+/**
+ * Another SQS event source mapping of the stack (a stage's worker, or a stage's compensation
+ * worker), run like the worker: its own poller and its own function instances.
+ */
+export interface LocalStageWorker extends LocalWorker {
+  /** The function's `STEP_NAME` (the stage id), if it has one. */
+  readonly stepName?: string;
+  /** `process`, or `compensate` for a compensation worker; undefined without a step name. */
+  readonly stepMode?: string;
+  readonly queueUrl: string;
+  readonly queueName: string;
+  /** The queue's redrive target, if it has one. */
+  readonly deadLetterQueueUrl?: string;
+}
+
 export interface LocalWorkflow {
   /** `http://127.0.0.1:<port>`, no trailing slash: POST `${apiUrl}/orders`. */
   readonly apiUrl: string;
@@ -127,6 +150,8 @@ export interface LocalWorkflow {
   /** Whether FAIL-ME fails at start, and who decided (the runner, `workerEnv` or the stack). */
   readonly failureInjection: FailureInjectionState;
   readonly worker: LocalWorker;
+  /** The stage workers, in step order (empty without stages); their batches go to `onStageWorkerBatch`. */
+  readonly stageWorkers: readonly LocalStageWorker[];
   readonly api: { readonly functionName: string; pids(): number[] };
   /** What each method of the template requires, as the local API Gateway enforces it (e.g. `POST /orders`: `AWS_IAM`). */
   readonly methodAccess: ReadonlyArray<{ readonly route: string; readonly authorizationType: string; readonly apiKeyRequired: boolean }>;
@@ -170,23 +195,33 @@ export async function startWorkflow(requested: LocalWorkflowOptions, synthesize?
     const moveTasks = await startMessageMoveTaskProxy({ upstream: emulatorEndpoint, log });
     cleanups.push(() => moveTasks.close());
 
-    const timing = queueTiming(stack, model, options);
+    const timing = queueTiming(stack, mainWorkerOf(model), options);
+    const stageTimings = model.stageWorkers.map((stage) => queueTiming(stack, stage, options));
     const apiKeys = mintApiKeys(api.access.apiKeys);
     const provisioned = await provisionStack(stack, clients, {
-      queueAttributeOverrides: new Map([[model.mainQueueLogicalId, { VisibilityTimeout: String(timing.visibility) }]]),
+      queueAttributeOverrides: new Map([
+        // The stages' first: the main queue's setting wins should a stage share it.
+        ...model.stageWorkers.map((stage, index): [string, Record<string, string>] =>
+          [stage.queueLogicalId, { VisibilityTimeout: String(stageTimings[index].visibility) }]),
+        [model.mainQueueLogicalId, { VisibilityTimeout: String(timing.visibility) }],
+      ]),
       runnerResources: apiKeyResources(apiKeys),
       log,
     });
     const queue = provisioned.physical(model.mainQueueLogicalId);
     logTiming(timing, model, queue.attributes.QueueName, log);
+    model.stageWorkers.forEach((stage, index) => log(stageWorkerLine(stage, stageTimings[index], provisioned, workerConcurrency(stage, options))));
     // The operations function names the operators group (OPERATORS_GROUP); the API function's environment still counts.
     const functionEnvironments = Object.assign({}, ...model.routeFunctions.map((fn) => fn.environment), model.apiFunction.environment);
     const access = await prepareLocalAccess({
       api, stack, provisioned, apiKeys, apiEnvironment: functionEnvironments, emulatorEndpoint, cognito: clients.cognito, log,
     });
 
-    const functions = startFunctions(model, options, timing.workerTimeout, { emulatorEndpoint, sqsEndpoint: moveTasks.url, provisioned, logs });
-    cleanups.push(() => functions.worker.stop(), () => functions.api.stop(), ...functions.routes.map(([, fn]) => () => fn.stop()));
+    const functions = startFunctions(model, options, { worker: timing, stages: stageTimings }, {
+      emulatorEndpoint, sqsEndpoint: moveTasks.url, provisioned, logs,
+    });
+    cleanups.push(() => functions.worker.stop(), () => functions.api.stop(), ...functions.routes.map(([, fn]) => () => fn.stop()),
+      ...[...new Set(functions.stages)].filter((fn) => fn !== functions.worker).map((fn) => () => fn.stop()));
     const server = await startApiServer({
       model: api,
       functions: new Map([[model.apiFunction.logicalId, functions.api], ...functions.routes]),
@@ -197,16 +232,39 @@ export async function startWorkflow(requested: LocalWorkflowOptions, synthesize?
     });
     cleanups.push(() => server.close());
 
-    const poller = workerPoller(model, options, { sqs: clients.sqs, queue, fn: functions.worker, maxReceiveCount: timing.maxReceiveCount, log });
-    if (model.deadLetterQueueLogicalId) {
-      const dlq = provisioned.physical(model.deadLetterQueueLogicalId);
+    const poller = workerPoller(mainWorkerOf(model), options, {
+      sqs: clients.sqs,
+      queue,
+      fn: functions.worker,
+      maxReceiveCount: timing.maxReceiveCount,
+      label: 'worker',
+      onBatch: options.onWorkerBatch,
+      log,
+    });
+    const stagePollers = model.stageWorkers.map((stage, index) => workerPoller(stage, options, {
+      sqs: clients.sqs,
+      queue: provisioned.physical(stage.queueLogicalId),
+      fn: functions.stages[index],
+      maxReceiveCount: stageTimings[index].maxReceiveCount,
+      label: stage.function.functionName,
+      onBatch: options.onStageWorkerBatch,
+      log,
+    }));
+    const deadLetterQueues = [model.deadLetterQueueLogicalId, ...model.stageWorkers.map((stage) => stage.deadLetterQueueLogicalId)];
+    for (const dlqLogicalId of new Set(deadLetterQueues.filter((id): id is string => id !== undefined))) {
+      const dlq = provisioned.physical(dlqLogicalId);
       cleanups.push(watchQueueDepth(clients.sqs, dlq.ref, dlq.attributes.QueueName, log));
     }
     const subscribers = startRuleTargets(model, provisioned, functions.start, clients.sqs, log);
     cleanups.push(...subscribers.functions.map((fn) => () => fn.stop()), ...subscribers.deliveries);
     // Runs first on stop: no new invocations while the functions shut down.
-    cleanups.push(() => poller.stop());
+    cleanups.push(() => poller.stop(), ...stagePollers.map((stagePoller) => () => stagePoller.stop()));
     if (options.pollQueue !== false && model.eventSource.enabled) poller.start();
+    if (options.pollQueue !== false) {
+      model.stageWorkers.forEach((stage, index) => {
+        if (stage.eventSource.enabled) stagePollers[index].start();
+      });
+    }
 
     const injection = failureInjectionState(requested.workerEnv, requested.failureInjection ?? DEFAULT_FAILURE_INJECTION,
       model.workerFunction.environment[FAILURE_INJECTION_ENV]);
@@ -222,7 +280,17 @@ export async function startWorkflow(requested: LocalWorkflowOptions, synthesize?
       sqsEndpoint: moveTasks.url,
       stackName: stack.stackName,
       failureInjection: injection,
-      worker: localWorker(model, timing, poller, functions.worker),
+      worker: localWorker(mainWorkerOf(model), timing, poller, functions.worker),
+      stageWorkers: model.stageWorkers.map((stage, index): LocalStageWorker => {
+        const stageQueue = provisioned.physical(stage.queueLogicalId);
+        return {
+          ...localWorker(stage, stageTimings[index], stagePollers[index], functions.stages[index]),
+          ...(stage.stepName !== undefined ? { stepName: stage.stepName, stepMode: stage.stepMode } : {}),
+          queueUrl: stageQueue.ref,
+          queueName: stageQueue.attributes.QueueName,
+          ...(stage.deadLetterQueueLogicalId !== undefined ? { deadLetterQueueUrl: provisioned.physical(stage.deadLetterQueueLogicalId).ref } : {}),
+        };
+      }),
       setFailureInjection: (enabled) => {
         functions.worker.updateEnvironment({ [FAILURE_INJECTION_ENV]: String(enabled) });
         outputs = { ...outputs, FailureInjection: enabled };
@@ -309,18 +377,29 @@ interface QueueTiming {
   readonly workerTimeoutOverridden: boolean;
 }
 
-/** The main queue's local visibility timeout and the worker timeout that goes with it (sqs/worker-timeout.ts). */
-function queueTiming(stack: SynthesizedStack, model: WorkflowModel, options: LocalWorkflowOptions): QueueTiming {
-  const mainQueue = stack.template.Resources[model.mainQueueLogicalId].Properties ?? {};
-  const templateVisibility = Number(mainQueue.VisibilityTimeout ?? 30);
+/** A worker as the runner runs it: its function, fed by its event source mapping from its queue. */
+interface WorkerModel {
+  readonly function: FunctionModel;
+  readonly eventSource: EventSourceModel;
+  readonly queueLogicalId: string;
+}
+
+function mainWorkerOf(model: WorkflowModel): WorkerModel {
+  return { function: model.workerFunction, eventSource: model.eventSource, queueLogicalId: model.mainQueueLogicalId };
+}
+
+/** A worker queue's local visibility timeout and the worker timeout that goes with it (sqs/worker-timeout.ts). */
+function queueTiming(stack: SynthesizedStack, worker: WorkerModel, options: LocalWorkflowOptions): QueueTiming {
+  const queueProps = stack.template.Resources[worker.queueLogicalId].Properties ?? {};
+  const templateVisibility = Number(queueProps.VisibilityTimeout ?? 30);
   const visibility = options.visibilityTimeoutSeconds === 'template'
     ? templateVisibility
     : options.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
-  const derived = localWorkerTimeout(model.workerFunction.timeoutSeconds, visibility, model.eventSource.maxBatchingWindowSeconds);
+  const derived = localWorkerTimeout(worker.function.timeoutSeconds, visibility, worker.eventSource.maxBatchingWindowSeconds);
   return {
     visibility,
     templateVisibility,
-    maxReceiveCount: redriveMaxReceiveCount(mainQueue.RedrivePolicy),
+    maxReceiveCount: redriveMaxReceiveCount(queueProps.RedrivePolicy),
     derived,
     workerTimeout: options.workerTimeoutSeconds ?? derived.timeoutSeconds,
     workerTimeoutOverridden: options.workerTimeoutSeconds !== undefined,
@@ -351,9 +430,40 @@ function logTiming(timing: QueueTiming, model: WorkflowModel, queueName: string,
   }
 }
 
+/**
+ * One line per stage worker, at start: its queue and batch settings, the local visibility
+ * timeout and worker timeout (as logTiming says them for the worker), its DLQ.
+ */
+function stageWorkerLine(stage: StageWorkerModel, timing: QueueTiming, provisioned: ProvisionedStack, concurrency: number): string {
+  const { visibility, templateVisibility, maxReceiveCount, derived, workerTimeout } = timing;
+  const fn = stage.function;
+  const source = stage.eventSource;
+  const step = stage.stepName !== undefined ? ` (step ${stage.stepName}${stage.stepMode === 'compensate' ? ', compensation' : ''})` : '';
+  const queueName = provisioned.physical(stage.queueLogicalId).attributes.QueueName;
+  const dlqName = stage.deadLetterQueueLogicalId !== undefined
+    ? provisioned.physical(stage.deadLetterQueueLogicalId).attributes.QueueName : undefined;
+  const parts = [
+    `stage worker ${fn.functionName}${step}: polls ${queueName}` + (source.enabled ? '' : ' (not started: the mapping is disabled in the template)') +
+      ` with batches of up to ${source.batchSize}, a ${source.maxBatchingWindowSeconds} s batching window, ${concurrency} at a time` +
+      (source.reportBatchItemFailures ? ', partial batch responses' : ''),
+    `visibility timeout ${visibility} s` + (visibility !== templateVisibility ? ` locally (template: ${templateVisibility} s)` : ''),
+    dlqName !== undefined
+      ? `DLQ ${dlqName}` + (maxReceiveCount !== undefined ? ` after ${maxReceiveCount} receives (~${maxReceiveCount * visibility} s)` : '')
+      : 'no DLQ',
+    `timeout ${workerTimeout} s` + (workerTimeout !== fn.timeoutSeconds ? ` locally (template: ${fn.timeoutSeconds} s)` : '') +
+      (timing.workerTimeoutOverridden && workerTimeout > derived.timeoutSeconds
+        ? ' (workerTimeoutSeconds: more than half the visibility timeout, so a message can be redelivered while its first invocation still runs)'
+        : workerTimeout < fn.timeoutSeconds && !derived.preservesAwsOrder ? ' (too long for this batching window: raise --visibility-timeout)' : ''),
+  ];
+  if (source.hasFilterCriteria) parts.push('its FilterCriteria are not applied locally');
+  return parts.join('; ');
+}
+
 interface LocalFunctions {
   readonly api: LocalFunction;
   readonly worker: LocalFunction;
+  /** One per stage worker (model.stageWorkers' order); a function that more than one mapping feeds is one LocalFunction. */
+  readonly stages: readonly LocalFunction[];
   readonly routes: Array<[string, LocalFunction]>;
   /** Another function of the stack (a rule's Lambda target), with the template's timeout. */
   start(fn: FunctionModel, label: string): LocalFunction;
@@ -361,7 +471,7 @@ interface LocalFunctions {
 
 /** One local instance pool per function: the template's settings, plus what differs locally. */
 function startFunctions(
-  model: WorkflowModel, options: LocalWorkflowOptions, workerTimeout: number,
+  model: WorkflowModel, options: LocalWorkflowOptions, timings: { worker: QueueTiming; stages: readonly QueueTiming[] },
   context: { emulatorEndpoint: string; sqsEndpoint: string; provisioned: ProvisionedStack; logs: LogSink },
 ): LocalFunctions {
   const { emulatorEndpoint, sqsEndpoint, provisioned, logs } = context;
@@ -387,16 +497,32 @@ function startFunctions(
     onLine: (source, line) => logs.write(source, line),
     onNote: (message) => logs.local(message),
   });
+  const worker = localFunction(model.workerFunction, 'worker', {
+    overrides: options.workerEnv,
+    timeoutSeconds: timings.worker.workerTimeout,
+    maxConcurrency: workerConcurrency(mainWorkerOf(model), options),
+  });
+  // Labelled by the function's name: each stage worker's lines are told apart by it.
+  const byFunction = new Map<string, LocalFunction>([[model.workerFunction.logicalId, worker]]);
+  const stages = model.stageWorkers.map((stage, index) => {
+    let fn = byFunction.get(stage.function.logicalId);
+    if (!fn) {
+      fn = localFunction(stage.function, stage.function.functionName, {
+        overrides: options.stageWorkerEnv,
+        timeoutSeconds: timings.stages[index].workerTimeout,
+        maxConcurrency: workerConcurrency(stage, options),
+      });
+      byFunction.set(stage.function.logicalId, fn);
+    }
+    return fn;
+  });
   return {
     start: (fn: FunctionModel, label: string) => localFunction(fn, label, {
       timeoutSeconds: fn.timeoutSeconds,
       maxConcurrency: options.apiConcurrency ?? DEFAULT_API_CONCURRENCY,
     }),
-    worker: localFunction(model.workerFunction, 'worker', {
-      overrides: options.workerEnv,
-      timeoutSeconds: workerTimeout,
-      maxConcurrency: workerConcurrency(model, options),
-    }),
+    worker,
+    stages,
     api: localFunction(model.apiFunction, 'api', {
       overrides: options.apiEnv,
       timeoutSeconds: model.apiFunction.timeoutSeconds,
@@ -418,7 +544,9 @@ function startRuleTargets(
   model: WorkflowModel, provisioned: ProvisionedStack, start: (fn: FunctionModel, label: string) => LocalFunction, sqs: SQSClient,
   log: (message: string) => void,
 ): { functions: LocalFunction[]; deliveries: Array<() => Promise<void>> } {
-  const workflowFunctions = new Map([model.apiFunction, model.workerFunction, ...model.routeFunctions].map((fn) => [fn.logicalId, fn]));
+  const workflowFunctions = new Map([
+    model.apiFunction, model.workerFunction, ...model.routeFunctions, ...model.stageWorkers.map((stage) => stage.function),
+  ].map((fn) => [fn.logicalId, fn]));
   const started = new Map<string, LocalFunction>();
   const deliveries: Array<() => Promise<void>> = [];
   for (const target of provisioned.lambdaTargets) {
@@ -440,43 +568,53 @@ function startRuleTargets(
   return { functions: [...started.values()], deliveries };
 }
 
-/** The event source mapping, locally: its batch settings, polling the provisioned queue. */
-function workerPoller(model: WorkflowModel, options: LocalWorkflowOptions, context: {
-  sqs: SQSClient; queue: PhysicalResource; fn: LocalFunction; maxReceiveCount?: number; log: (message: string) => void;
-}): WorkerPoller {
+interface PollerContext {
+  readonly sqs: SQSClient;
+  readonly queue: PhysicalResource;
+  readonly fn: LocalFunction;
+  readonly maxReceiveCount?: number;
+  /** How its log lines name the worker. */
+  readonly label: string;
+  readonly onBatch?: (report: WorkerBatchReport) => void;
+  readonly log: (message: string) => void;
+}
+
+/** An event source mapping, locally: its batch settings, polling the provisioned queue. */
+function workerPoller(worker: WorkerModel, options: LocalWorkflowOptions, context: PollerContext): WorkerPoller {
   return new WorkerPoller({
+    label: context.label,
     sqs: context.sqs,
     queueUrl: context.queue.ref,
     queueArn: context.queue.attributes.Arn,
     queueName: context.queue.attributes.QueueName,
     region: LOCAL_REGION,
     function: context.fn,
-    batchSize: model.eventSource.batchSize,
-    maxBatchingWindowSeconds: model.eventSource.maxBatchingWindowSeconds,
-    reportBatchItemFailures: model.eventSource.reportBatchItemFailures,
-    concurrency: workerConcurrency(model, options),
+    batchSize: worker.eventSource.batchSize,
+    maxBatchingWindowSeconds: worker.eventSource.maxBatchingWindowSeconds,
+    reportBatchItemFailures: worker.eventSource.reportBatchItemFailures,
+    concurrency: workerConcurrency(worker, options),
     maxReceiveCount: context.maxReceiveCount,
     log: context.log,
-    onBatch: options.onWorkerBatch,
+    onBatch: context.onBatch,
   });
 }
 
-function localWorker(model: WorkflowModel, timing: QueueTiming, poller: WorkerPoller, fn: LocalFunction): LocalWorker {
+function localWorker(worker: WorkerModel, timing: QueueTiming, poller: WorkerPoller, fn: LocalFunction): LocalWorker {
   return {
     deliver: (messages, receivedAt) => poller.deliver(messages, receivedAt),
     startPolling: () => poller.start(),
     stopPolling: () => poller.stop(),
     pids: () => fn.pids(),
-    functionName: model.workerFunction.functionName,
+    functionName: worker.function.functionName,
     timeoutSeconds: timing.workerTimeout,
     visibilityTimeoutSeconds: timing.visibility,
-    batchSize: model.eventSource.batchSize,
+    batchSize: worker.eventSource.batchSize,
     maxReceiveCount: timing.maxReceiveCount,
   };
 }
 
-function workerConcurrency(model: WorkflowModel, options: LocalWorkflowOptions): number {
-  return options.workerConcurrency ?? model.eventSource.maximumConcurrency ?? DEFAULT_WORKER_CONCURRENCY;
+function workerConcurrency(worker: WorkerModel, options: LocalWorkflowOptions): number {
+  return options.workerConcurrency ?? worker.eventSource.maximumConcurrency ?? DEFAULT_WORKER_CONCURRENCY;
 }
 
 function redriveMaxReceiveCount(redrivePolicy: unknown): number | undefined {

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OrderAlarms } from './alarms';
+import { StepAlarms } from './step-alarms';
 import { ResolvedProps } from '../resolved-props';
 
 export interface OrdersDashboardProps {
@@ -15,8 +16,13 @@ export interface OrdersDashboardProps {
   readonly workerFunction: lambda.IFunction;
   readonly mainQueue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
-  /** Shown in the status widget, with the metrics behind them graphed. */
+  /** Graphed: the metrics behind the alarms. */
   readonly alarms: OrderAlarms;
+  /**
+   * Shown in the status widget when the dashboard is rendered (at synth): the workflow's
+   * alarms, to which each stage adds its own.
+   */
+  readonly statusAlarms: cloudwatch.Alarm[];
 }
 
 const WIDTH = 8;
@@ -35,7 +41,7 @@ export class OrdersDashboard extends Construct {
       dashboardName: props.settings.namePrefix && `${props.settings.namePrefix}-dashboard`,
     });
     this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: alarms.all, width: 3 * WIDTH, height: 3 }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: props.statusAlarms, width: 3 * WIDTH, height: 3 }),
     );
     const business = alarms.business;
     this.dashboard.addWidgets(
@@ -85,4 +91,42 @@ export class OrdersDashboard extends Construct {
       );
     }
   }
+}
+
+/** What one stage's row graphs: its rule, worker, queue and dead-letter queue. */
+export interface StepDashboardParts {
+  readonly workerFunction: lambda.IFunction;
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly alarms: StepAlarms;
+}
+
+/** One row of four graphs for a stage's step (or its compensation), each titled with `label`. */
+export function stepDashboardRow(label: string, parts: StepDashboardParts): cloudwatch.IWidget[] {
+  const width = (3 * WIDTH) / 4;
+  const { ruleMetrics, recordFailures, deadLetterArrivals } = parts.alarms;
+  const fn = parts.workerFunction;
+  return [
+    new cloudwatch.GraphWidget({
+      title: `${label}: rule invocations / failed / to DLQ / failed to reach the DLQ`,
+      left: [ruleMetrics.invocations, ruleMetrics.failedInvocations, ruleMetrics.sentToDlq, ruleMetrics.failedToBeSentToDlq],
+      width,
+    }),
+    new cloudwatch.GraphWidget({
+      title: `${label}: worker invocations / errors / records failed`,
+      left: [fn.metricInvocations(), fn.metricErrors(), recordFailures],
+      width,
+    }),
+    new cloudwatch.GraphWidget({
+      title: `${label}: queue depth (visible / in flight; age of oldest, right)`,
+      left: [parts.queue.metricApproximateNumberOfMessagesVisible(), parts.queue.metricApproximateNumberOfMessagesNotVisible()],
+      right: [parts.queue.metricApproximateAgeOfOldestMessage()],
+      width,
+    }),
+    new cloudwatch.GraphWidget({
+      title: `${label}: dead-letter queue (visible / new messages)`,
+      left: [parts.deadLetterQueue.metricApproximateNumberOfMessagesVisible(), deadLetterArrivals],
+      width,
+    }),
+  ];
 }

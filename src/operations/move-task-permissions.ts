@@ -9,6 +9,8 @@ export interface MoveTaskQueues {
   readonly mainQueue: sqs.IQueue;
   /** The customer-managed key of both queues, if they use one (SSE-SQS needs no KMS permission). */
   readonly encryptionKey?: kms.IKey;
+  /** Appended to the statement ids, for a stage's pair (the main pair's have none). */
+  readonly sidSuffix?: string;
 }
 
 /**
@@ -23,16 +25,16 @@ export interface MoveTaskQueues {
  */
 export function grantMessageMoveTask(grantee: iam.IGrantable, queues: MoveTaskQueues): void {
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'RedriveFromDeadLetterQueue',
+    sid: `RedriveFromDeadLetterQueue${queues.sidSuffix ?? ''}`,
     actions: ['sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
     resources: [queues.deadLetterQueue.queueArn],
   }));
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'RedriveToMainQueue',
+    sid: `RedriveToMainQueue${queues.sidSuffix ?? ''}`,
     actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
     resources: [queues.mainQueue.queueArn],
   }));
-  if (queues.encryptionKey) {
+  if (queues.encryptionKey && queues.sidSuffix === undefined) {
     grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'RedriveEncryptedMessages',
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],

@@ -1,3 +1,4 @@
+import { Lazy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -31,6 +32,8 @@ export class OrderOperations extends Construct {
   public readonly logGroup: logs.LogGroup;
   /** The three ops methods: `grantOperations` grants execute-api:Invoke on exactly these. */
   public readonly methods: apigateway.Method[];
+  private readonly stagePairs: Array<{ name: string; queue: sqs.IQueue; deadLetterQueue: sqs.IQueue }> = [];
+  private readonly encryptionKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: OrderOperationsProps) {
     super(scope, id);
@@ -54,6 +57,7 @@ export class OrderOperations extends Construct {
     });
     this.function = handler.function;
     this.logGroup = handler.logGroup;
+    this.encryptionKey = props.queueEncryptionKey;
     grantMessageMoveTask(this.function, { deadLetterQueue, mainQueue, encryptionKey: props.queueEncryptionKey });
     // oldestAgeSeconds: SQS has no attribute for it, CloudWatch's ApproximateAgeOfOldestMessage is it.
     this.function.addToRolePolicy(new iam.PolicyStatement({
@@ -72,6 +76,27 @@ export class OrderOperations extends Construct {
       redrive.addMethod('POST', integration, options),
       redrive.addMethod('GET', integration, options),
     ];
+  }
+
+  /**
+   * A stage's queue pair (or its compensation's): listed by `GET /ops/queues`, redriven by
+   * `POST /ops/redrive` with `{ "stage": name }`. The pairs reach the function as `STAGE_QUEUES`.
+   */
+  public addQueuePair(name: string, queue: sqs.IQueue, deadLetterQueue: sqs.IQueue): void {
+    if (this.stagePairs.length === 0) {
+      this.function.addEnvironment('STAGE_QUEUES', Lazy.string({
+        produce: () => Stack.of(this).toJsonString(this.stagePairs.map((pair) => ({
+          name: pair.name,
+          queueUrl: pair.queue.queueUrl,
+          queueArn: pair.queue.queueArn,
+          deadLetterQueueUrl: pair.deadLetterQueue.queueUrl,
+          deadLetterQueueArn: pair.deadLetterQueue.queueArn,
+        }))),
+      }));
+    }
+    this.stagePairs.push({ name, queue, deadLetterQueue });
+    // The pair's position, not its name: a stage id may hold characters a statement id may not.
+    grantMessageMoveTask(this.function, { deadLetterQueue, mainQueue: queue, encryptionKey: this.encryptionKey, sidSuffix: `Stage${this.stagePairs.length}` });
   }
 
   /** execute-api:Invoke on the three ops methods of the API's stage, nothing else. */

@@ -39,15 +39,18 @@ const LOGS_KEY_ACTIONS = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms
  * CloudWatch Logs encrypts a log group's events with the group's key as the regional logs
  * service principal, so the key policy must allow it; without this the log group cannot be
  * created. The encryption-context condition keeps the grant to these log groups: the service
- * cannot use the key for any other log group, in this account or another.
+ * cannot use the key for any other log group, in this account or another. Each stage adds a
+ * statement of its own (`sid`) for its workers' log groups.
  */
-export function allowLogsToUseKey(scope: Construct, key: kms.IKey, logGroupNames: string[]): void {
+export function allowLogsToUseKey(
+  scope: Construct, key: kms.IKey, logGroupNames: string[], sid = 'AllowCloudWatchLogsToEncryptOrdersWorkflowLogs',
+): void {
   const stack = Stack.of(scope);
   const logGroupArns = logGroupNames.map((name) => stack.formatArn({
     service: 'logs', resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   }));
   const { statementAdded } = key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchLogsToEncryptOrdersWorkflowLogs',
+    sid,
     principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
     actions: LOGS_KEY_ACTIONS,
     resources: ['*'],

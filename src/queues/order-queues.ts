@@ -7,11 +7,26 @@ import { ResolvedProps } from '../resolved-props';
 export interface OrderQueuesProps {
   readonly settings: ResolvedProps;
   readonly encryptionKey?: kms.IKey;
+  /**
+   * With `namePrefix`, the queues' names after it: `<namePrefix>-<queue>` and `<namePrefix>-<deadLetterQueue>`.
+   *
+   * @default - the main pair's: `main-queue` and `dlq`
+   */
+  readonly names?: OrderQueueNames;
 }
 
+/** The names of a queue pair after the workflow's `namePrefix`. */
+export interface OrderQueueNames {
+  readonly queue: string;
+  readonly deadLetterQueue: string;
+}
+
+const MAIN_PAIR_NAMES: OrderQueueNames = { queue: 'main-queue', deadLetterQueue: 'dlq' };
+
 /**
- * The main queue and its dead-letter queue: encrypted at rest, TLS-only, redrive after N
- * receives. Who may send to them (the rule only) is decided where the rule is, in routing/.
+ * The main queue and its dead-letter queue (or a stage's pair): encrypted at rest, TLS-only,
+ * redrive after N receives. Who may send to them (the rule only) is decided where the rule is,
+ * in routing/.
  */
 export class OrderQueues extends Construct {
   public readonly mainQueue: sqs.Queue;
@@ -20,6 +35,7 @@ export class OrderQueues extends Construct {
   constructor(scope: Construct, id: string, props: OrderQueuesProps) {
     super(scope, id);
     const { settings, encryptionKey } = props;
+    const names = props.names ?? MAIN_PAIR_NAMES;
     const common: sqs.QueueProps = {
       enforceSSL: true,
       ...(encryptionKey
@@ -31,7 +47,7 @@ export class OrderQueues extends Construct {
       ...common,
       // Parked orders exist nowhere else until replayed: data, retained by default.
       removalPolicy: settings.dataRemovalPolicy,
-      queueName: settings.namePrefix && `${settings.namePrefix}-dlq`,
+      queueName: settings.namePrefix && `${settings.namePrefix}-${names.deadLetterQueue}`,
       retentionPeriod: settings.deadLetterRetentionPeriod,
     });
     acknowledgeNagFindings(this.deadLetterQueue, [{
@@ -43,7 +59,7 @@ export class OrderQueues extends Construct {
       ...common,
       // Its messages are retried or parked in the DLQ within the retention period anyway.
       removalPolicy: settings.transientRemovalPolicy,
-      queueName: settings.namePrefix && `${settings.namePrefix}-main-queue`,
+      queueName: settings.namePrefix && `${settings.namePrefix}-${names.queue}`,
       retentionPeriod: settings.retentionPeriod,
       visibilityTimeout: settings.visibilityTimeout,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },

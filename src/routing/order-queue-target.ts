@@ -12,11 +12,20 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
  * rule only; the key policy is handled by `allowRuleToUseKey`.
  */
 export class OrderQueueTarget implements events.IRuleTarget {
-  constructor(private readonly mainQueue: sqs.IQueue, private readonly deadLetterQueue: sqs.IQueue) {}
+  /**
+   * @param mainQueue where the rule sends its events (a stage's queue for a stage's rule)
+   * @param deadLetterQueue where EventBridge parks the events it cannot deliver
+   * @param ruleLabel names the rule in the queue policies' statement ids (`Allow<ruleLabel>ToSendOrders`)
+   */
+  constructor(
+    private readonly mainQueue: sqs.IQueue,
+    private readonly deadLetterQueue: sqs.IQueue,
+    private readonly ruleLabel = 'OrderCreatedRule',
+  ) {}
 
   public bind(rule: events.IRule, _id?: string): events.RuleTargetConfig {
-    this.mainQueue.addToResourcePolicy(sendFrom(rule, this.mainQueue, 'AllowOrderCreatedRuleToSendOrders'));
-    this.deadLetterQueue.addToResourcePolicy(sendFrom(rule, this.deadLetterQueue, 'AllowOrderCreatedRuleToParkUndeliverable'));
+    this.mainQueue.addToResourcePolicy(sendFrom(rule, this.mainQueue, `Allow${this.ruleLabel}ToSendOrders`));
+    this.deadLetterQueue.addToResourcePolicy(sendFrom(rule, this.deadLetterQueue, `Allow${this.ruleLabel}ToParkUndeliverable`));
     return {
       arn: this.mainQueue.queueArn,
       targetResource: this.mainQueue,

@@ -25,6 +25,9 @@ const FACTS: UsageFacts = {
   dynamoWritesPerOrder: 6,
   dynamoReadsPerOrder: 2,
   handlerLogBytesPerOrder: 1000,
+  workerDynamoWritesPerOrder: 3,
+  workerDynamoReadsPerOrder: 1,
+  workerLogBytesPerOrder: 400,
   customMetrics: 7,
   alarms: 8,
   dashboards: 1,
@@ -102,6 +105,28 @@ test('outcome events: one custom event per order at the OrderCreated price, only
   expect(line(on, 'EventBridge')).toBe(2);
   expect(on.totalPerMillionOrders - off.totalPerMillionOrders).toBeCloseTo(2, 10);
   expect(on.totalFixedPerMonth).toBe(off.totalFixedPerMonth);
+});
+
+test('a stage repeats the worker\'s share per order (its event, SQS, a worker run, its writes and read, its logs) and adds seven alarms and its pollers', () => {
+  const prices = table({
+    eventBridgeCustomEventsPerMillion: 2,
+    sqsRequestsPerMillion: 1,
+    dynamoWriteUnitsPerMillion: 10,
+    dynamoReadUnitsPerMillion: 100,
+    lambdaRequestsPerMillion: 1,
+    lambdaArmGbSecond: 1,
+    logsIngestionPerGb: 1,
+    alarmPerMonth: 10,
+  });
+  const none = costPerMillionOrders(FACTS, CONFIG, prices, ASSUMPTIONS);
+  const two = costPerMillionOrders(FACTS, { ...CONFIG, stages: 2 }, prices, ASSUMPTIONS);
+  // Per stage: $2 event + $1.4 SQS + worker Lambda ($0.2 + 21,000) + 3 x $10 + 1 x $100 + logs (1e6 x 400 + 200,000 x 500 bytes = 0.5 GB).
+  const perStage = 2 + 1.4 + 0.2 + 21_000 + 30 + 100 + 0.5;
+  expect(line(two, 'Stages')).toBeCloseTo(2 * perStage, 6);
+  expect(two.totalPerMillionOrders - none.totalPerMillionOrders).toBeCloseTo(2 * perStage, 6);
+  expect(line(none, 'Stages')).toBeUndefined();
+  expect(line(two, 'CloudWatch alarms')! - line(none, 'CloudWatch alarms')!).toBe(2 * 7 * 10);
+  expect(line(two, 'SQS (idle pollers)')).toBeCloseTo(3 * line(none, 'SQS (idle pollers)')!, 10);
 });
 
 test('docs/cost.md: the headline is without outcome events, which show as an optional line', () => {

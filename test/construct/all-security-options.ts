@@ -37,11 +37,14 @@ export interface NagFinding {
   readonly path: string;
 }
 
-/** The unacknowledged findings of `packs` for one OrdersWorkflow built with `props`. */
-export function nagFindings(packs: IAspect[], props: (stack: Stack) => OrdersWorkflowProps): NagFinding[] {
+/** The unacknowledged findings of `packs` for one OrdersWorkflow built with `props` (then `use`d: stages, rules...). */
+export function nagFindings(
+  packs: IAspect[], props: (stack: Stack) => OrdersWorkflowProps, use?: (workflow: OrdersWorkflow) => void,
+): NagFinding[] {
   const app = new App();
   const stack = new Stack(app, 'Nag', { env: { account: '111111111111', region: 'us-east-1' } });
-  new OrdersWorkflow(stack, 'Orders', props(stack));
+  const workflow = new OrdersWorkflow(stack, 'Orders', props(stack));
+  use?.(workflow);
   packs.forEach((pack) => Aspects.of(app).add(pack));
   app.synth();
   const annotations = Annotations.fromStack(stack);

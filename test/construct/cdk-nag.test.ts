@@ -4,7 +4,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { allSecurityOptions, nagFindings } from './all-security-options';
-import { OrdersApiAuthorization, OrdersApiWaf, OrdersWorkflowProps } from '../../src';
+import { OrderProcessor, OrdersApiAuthorization, OrdersApiWaf, OrdersWorkflow, OrdersWorkflowProps } from '../../src';
 
 const packs = () => [new AwsSolutionsChecks(), new ServerlessChecks()];
 const ruleIds = (props: (stack: Stack) => OrdersWorkflowProps) => [...new Set(nagFindings(packs(), props).map((f) => f.rule))].sort();
@@ -55,6 +55,23 @@ test.each(DEFAULT_FINDINGS.map((f) => [f.id, f.closedBy, f.props] as const))('%s
 
 test('every security option on (Cognito): zero unacknowledged AwsSolutions and Serverless findings', () => {
   expect(nagFindings(packs(), (stack) => allSecurityOptions(stack))).toEqual([]);
+});
+
+describe('with stages (one compensated)', () => {
+  const withStages = (workflow: OrdersWorkflow) => {
+    workflow.addStage('payment', { processor: OrderProcessor.builtIn(), completedEvent: 'PaymentAuthorized', compensation: OrderProcessor.builtIn() });
+    workflow.addStage('stock', { processor: OrderProcessor.builtIn(), completedEvent: 'StockReserved' });
+  };
+
+  test('every security option on: still zero unacknowledged findings', () => {
+    expect(nagFindings(packs(), (stack) => allSecurityOptions(stack), withStages)).toEqual([]);
+  });
+
+  test('default props: the stages add no finding beyond the documented ones (their workers, like every function, untraced)', () => {
+    const findings = nagFindings(packs(), () => ({ namePrefix: 'orders' }), withStages);
+    expect([...new Set(findings.map((f) => f.rule))].sort()).toEqual(DEFAULT_FINDINGS.map((f) => f.id).sort());
+    expect([...new Set(findings.filter((f) => f.path.includes('/Stages/')).map((f) => f.rule))]).toEqual(['Serverless-LambdaTracing']);
+  });
 });
 
 test('every security option on with IAM instead of Cognito: only COG4 (no Cognito authorizer) is left', () => {

@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { allSecurityOptions, nagFindings } from './all-security-options';
 import { synthWorkflow } from './synth';
-import { logicalIdOf, propsOf, roleManagedPoliciesOf, roleStatementsOf } from './worker-template';
+import { logicalIdOf, propsOf, roleManagedPoliciesOf, roleStatementsOf, synthUsing } from './worker-template';
 import { OrderProcessor, OrderProcessorOptions, OrdersWorkflowProps } from '../../src';
 import { WORKER_RUNTIME_ENVIRONMENT } from '../../src/worker/order-worker';
 
@@ -97,11 +97,17 @@ describe.each(KINDS)('%s options', (_kind, processor) => {
   });
 });
 
-test('the runtime\'s variables the processor may not set are exactly the ones the worker gets', () => {
-  // Every variable the construct gives the worker, with every optional one on.
-  const synth = synthWorkflow({ outcomeEvents: true, orderRetention: Duration.days(30) });
-  expect(Object.keys(propsOf(synth, synth.workflow.workerFunction).Environment.Variables).sort())
-    .toEqual([...WORKER_RUNTIME_ENVIRONMENT].sort());
+test('the runtime\'s variables the processor may not set are exactly the ones the workers get', () => {
+  // Every variable the construct gives a worker, with every optional one on: outcome events,
+  // retention, and a compensated stage (the main worker has STEP_COMPLETED_EVENT, the
+  // compensation worker STEP_MODE).
+  const synth = synthUsing({ outcomeEvents: true, orderRetention: Duration.days(30) }, (workflow) => {
+    workflow.addStage('payment', { processor: OrderProcessor.builtIn(), completedEvent: 'PaymentAuthorized', compensation: OrderProcessor.builtIn() });
+  });
+  const [stage] = synth.workflow.stages;
+  const names = [synth.workflow.workerFunction, stage.workerFunction, stage.compensationFunction!]
+    .flatMap((fn) => Object.keys(propsOf(synth, fn).Environment.Variables));
+  expect([...new Set(names)].sort()).toEqual([...WORKER_RUNTIME_ENVIRONMENT].sort());
 });
 
 test.each(WORKER_RUNTIME_ENVIRONMENT)('the processor\'s environment may not set %s', (name) => {

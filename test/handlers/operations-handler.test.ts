@@ -235,6 +235,85 @@ describe('who may operate', () => {
   });
 });
 
+describe('with stages: every pair of queues, and a redrive of the stage named', () => {
+  const pair = (name: string) => ({
+    name,
+    queueUrl: `https://sqs.us-east-1.amazonaws.com/123456789012/orders-${name.replace('/', '-')}-queue`,
+    queueArn: `arn:aws:sqs:us-east-1:123456789012:orders-${name.replace('/', '-')}-queue`,
+    deadLetterQueueUrl: `https://sqs.us-east-1.amazonaws.com/123456789012/orders-${name.replace('/', '-')}-dlq`,
+    deadLetterQueueArn: `arn:aws:sqs:us-east-1:123456789012:orders-${name.replace('/', '-')}-dlq`,
+  });
+  const STAGES = [pair('payment'), pair('payment/compensation'), pair('stock')];
+  const stagesEnv = { STAGE_QUEUES: JSON.stringify(STAGES) };
+  const postWith = (loaded: ReturnType<typeof setUp>, requestBody: string | null) =>
+    loaded.handler({ ...apiEvent({ httpMethod: 'POST', requestContext: IAM_CALLER }), resource: '/ops/redrive', path: '/ops/redrive', body: requestBody }, lambdaContext());
+
+  test('GET /ops/queues: the main pair as before, then each stage\'s pair by name, in pipeline order', async () => {
+    const loaded = setUp(stagesEnv);
+    loaded.sqs.on(loaded.sdk.GetQueueAttributesCommand).resolves(depth(0));
+    loaded.sqs.on(loaded.sdk.GetQueueAttributesCommand, { QueueUrl: STAGES[2].deadLetterQueueUrl }).resolves(depth(2));
+
+    const result = await loaded.call('GET', '/ops/queues');
+
+    const empty = { visible: 0, inFlight: 0, oldestAgeSeconds: null };
+    expect(body(result)).toEqual({
+      mainQueue: empty,
+      deadLetterQueue: empty,
+      stages: [
+        { name: 'payment', mainQueue: empty, deadLetterQueue: empty },
+        { name: 'payment/compensation', mainQueue: empty, deadLetterQueue: empty },
+        { name: 'stock', mainQueue: empty, deadLetterQueue: { visible: 2, inFlight: 0, oldestAgeSeconds: null } },
+      ],
+    });
+  });
+
+  test('POST /ops/redrive {"stage":"stock"} moves the stage\'s DLQ back to the stage\'s queue; {} is the main pair', async () => {
+    const loaded = setUp(stagesEnv);
+    loaded.sqs.on(loaded.sdk.ListMessageMoveTasksCommand).resolves({ Results: [] });
+    loaded.sqs.on(loaded.sdk.GetQueueAttributesCommand).resolves(depth(1));
+    loaded.sqs.on(loaded.sdk.StartMessageMoveTaskCommand).resolves({ TaskHandle: 'handle-1' });
+
+    expect((await postWith(loaded, JSON.stringify({ stage: 'stock' }))).statusCode).toBe(202);
+    expect((await postWith(loaded, '{}')).statusCode).toBe(202);
+
+    expect(loaded.sqs.commandCalls(loaded.sdk.StartMessageMoveTaskCommand).map((call) => call.args[0].input)).toEqual([
+      { SourceArn: STAGES[2].deadLetterQueueArn, DestinationArn: STAGES[2].queueArn },
+      { SourceArn: OPERATIONS_ENV.DEAD_LETTER_QUEUE_ARN, DestinationArn: OPERATIONS_ENV.MAIN_QUEUE_ARN },
+    ]);
+    expect(logs.withMsg('redrive_started').map((line) => line.stage)).toEqual(['stock', 'main']);
+  });
+
+  test('an unknown stage or a body that is not JSON is a 400 naming the field, and SQS is never called', async () => {
+    const loaded = setUp(stagesEnv);
+
+    const unknown = await postWith(loaded, JSON.stringify({ stage: 'shipping' }));
+    const notJson = await postWith(loaded, 'stage=stock');
+
+    expect(unknown.statusCode).toBe(400);
+    expect(body(unknown)).toEqual({
+      message: 'Unknown stage: shipping', errors: [{ path: 'stage', message: 'must be one of main, payment, payment/compensation, stock' }],
+    });
+    expect(notJson.statusCode).toBe(400);
+    expect(loaded.sqs.calls()).toHaveLength(0);
+  });
+
+  test('GET /ops/redrive?stage=payment reads the stage\'s DLQ tasks', async () => {
+    const loaded = setUp(stagesEnv);
+    loaded.sqs.on(loaded.sdk.ListMessageMoveTasksCommand).resolves({ Results: [] });
+
+    const result = await loaded.handler({
+      ...apiEvent({ httpMethod: 'GET', requestContext: IAM_CALLER }), resource: '/ops/redrive', path: '/ops/redrive', queryStringParameters: { stage: 'payment' },
+    }, lambdaContext());
+
+    expect(result.statusCode).toBe(404);
+    expect(loaded.sqs.commandCalls(loaded.sdk.ListMessageMoveTasksCommand)[0].args[0].input.SourceArn).toBe(STAGES[0].deadLetterQueueArn);
+  });
+
+  test('a malformed STAGE_QUEUES fails the init loudly', () => {
+    expect(() => setUp({ STAGE_QUEUES: JSON.stringify([{ name: 'payment' }]) })).toThrow(/STAGE_QUEUES must be a JSON array of \{ name, queueUrl/);
+  });
+});
+
 test('an unknown method on an ops resource is 405 with Allow', async () => {
   const { call } = setUp();
   const result = await call('DELETE', '/ops/redrive');

@@ -17,7 +17,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const README = path.join(REPO_ROOT, 'README.md');
 const FIXTURE = path.join(__dirname, 'fixtures', 'snippets.md');
 /** The docs pages with usage snippets: checked the same way. */
-const DOCS = ['python-and-packaging.md', 'http-api.md', 'operations.md', 'security.md', 'processors.md']
+const DOCS = ['python-and-packaging.md', 'http-api.md', 'operations.md', 'security.md', 'processors.md', 'stages.md']
   .map(page => path.join(REPO_ROOT, 'docs', page)).filter(f => fs.existsSync(f));
 
 const readme = extractCodeBlocks(fs.readFileSync(README, 'utf8'), README);

@@ -55,6 +55,7 @@ export function banner(local: LocalWorkflow, outputsFile: string, replayCommand:
     '',
     `Orders workflow running locally: stack ${local.stackName}, AWS APIs emulated by moto at ${local.emulatorEndpoint}`,
     failureInjectionLine(local.failureInjection),
+    ...stageWorkerLines(local),
     '',
     ...rows,
     `  (also in ${relativeOutputs})`,
@@ -74,6 +75,18 @@ export function banner(local: LocalWorkflow, outputsFile: string, replayCommand:
     'Ctrl-C stops everything.',
     '',
   ].join('\n');
+}
+
+/** One line per stage worker (none without stages): its step, its function and the queue it polls. */
+function stageWorkerLines(local: LocalWorkflow): string[] {
+  if (local.stageWorkers.length === 0) return [];
+  return [
+    'Stage workers, each polling its own queue:',
+    ...local.stageWorkers.map((worker) => {
+      const step = worker.stepName !== undefined ? `step ${worker.stepName}${worker.stepMode === 'compensate' ? ' (compensation)' : ''}: ` : '';
+      return `  ${step}${worker.functionName} <- ${worker.queueName}`;
+    }),
+  ];
 }
 
 /**

@@ -104,11 +104,12 @@ export function commonOptionsHelp(defaults: { port: number; visibilityTimeoutSec
   --emulator-port <n>        port for moto_server                            [a free port]
   --emulator-endpoint <url>  use a moto that is already running (kept, with its queues and
                              messages, when the runner stops), e.g. http://127.0.0.1:5000
-  --visibility-timeout <s>   main queue visibility timeout locally, seconds,
-                             or "template" for the stack's own value          [${defaults.visibilityTimeoutSeconds}]
+  --visibility-timeout <s>   visibility timeout of the worker queues locally (the main
+                             queue's and each stage's), seconds, or "template"
+                             for the stack's own value                       [${defaults.visibilityTimeoutSeconds}]
   --failure-injection <x>    sku FAIL-ME fails every attempt: on, off, or template (the
                              stack's own setting; the construct's default is off)   [on]
-  --worker-env KEY=VALUE     extra worker environment (repeatable), e.g. LOG_LEVEL=DEBUG
+  --worker-env KEY=VALUE     extra main worker environment (repeatable), e.g. LOG_LEVEL=DEBUG
   --outputs-file <file>      where to write the outputs                      [.local/outputs.json]
   --quiet                    do not print handler and runner logs
   --emulator-logs            also print moto's request log

@@ -12,6 +12,8 @@ import { InvokeOutcome, LocalFunction, Reservation } from '../lambda/local-funct
 
 export interface WorkerBatchReport {
   readonly requestId: string;
+  /** The function invoked (the worker's, or a stage worker's). */
+  readonly functionName: string;
   /** The event the function was invoked with. */
   readonly event: SQSEvent;
   /** `ok`, or how the invocation failed (`error`: the handler threw). */
@@ -29,6 +31,8 @@ export interface WorkerBatchReport {
 }
 
 export interface WorkerPollerOptions {
+  /** How the poller's log lines name the worker. @default 'worker' */
+  readonly label?: string;
   readonly sqs: SQSClient;
   readonly queueUrl: string;
   readonly queueArn: string;
@@ -65,6 +69,10 @@ export class WorkerPoller {
   private lastReceiveError?: { message: string; at: number };
 
   constructor(private readonly options: WorkerPollerOptions) {}
+
+  private get label(): string {
+    return this.options.label ?? 'worker';
+  }
 
   get isRunning(): boolean {
     return this.running;
@@ -105,6 +113,7 @@ export class WorkerPoller {
 
     const report: WorkerBatchReport = {
       requestId: outcome.requestId,
+      functionName: options.function.options.functionName,
       event,
       outcome: outcome.ok ? 'ok' : outcome.kind,
       failedMessageIds: [...verdict.failed],
@@ -191,7 +200,7 @@ export class WorkerPoller {
     const now = Date.now();
     if (this.lastReceiveError?.message === message && now - this.lastReceiveError.at < 10_000) return;
     this.lastReceiveError = { message, at: now };
-    this.options.log(`worker poller: ReceiveMessage on ${this.options.queueName} failed (${message}); retrying every second`);
+    this.options.log(`${this.label} poller: ReceiveMessage on ${this.options.queueName} failed (${message}); retrying every second`);
   }
 
   private async deleteMessages(messages: readonly Message[]): Promise<string[]> {
@@ -205,10 +214,10 @@ export class WorkerPoller {
         }));
         for (const entry of output.Successful ?? []) deleted.push(chunk[Number(entry.Id)].MessageId!);
         for (const entry of output.Failed ?? []) {
-          this.options.log(`worker poller: could not delete ${chunk[Number(entry.Id)].MessageId} (${entry.Code}: ${entry.Message}); it will be delivered again`);
+          this.options.log(`${this.label} poller: could not delete ${chunk[Number(entry.Id)].MessageId} (${entry.Code}: ${entry.Message}); it will be delivered again`);
         }
       } catch (error) {
-        this.options.log(`worker poller: DeleteMessageBatch failed (${(error as Error).message}); ${chunk.length} message(s) will be delivered again`);
+        this.options.log(`${this.label} poller: DeleteMessageBatch failed (${(error as Error).message}); ${chunk.length} message(s) will be delivered again`);
       }
     }
     return deleted;
@@ -222,7 +231,7 @@ export class WorkerPoller {
       return `${message.MessageId} (receive ${receives}${maxReceiveCount !== undefined ? `/${maxReceiveCount}` : ''}${last})`;
     });
     const why = wholeBatchReason ? `whole batch failed: ${wholeBatchReason}` : 'reported in batchItemFailures';
-    this.options.log(`worker: ${failed.size} of ${messages.length} message(s) left on ${queueName} for retry after the visibility timeout ` +
+    this.options.log(`${this.label}: ${failed.size} of ${messages.length} message(s) left on ${queueName} for retry after the visibility timeout ` +
       `(${why}): ${details.join(', ')}`);
   }
 }

@@ -66,11 +66,11 @@ export function orderDetail(overrides: Partial<OrderCreatedDetail> = {}): OrderC
 }
 
 /** The EventBridge envelope as the SQS target receives it (moto omits `account`, so it is left out). */
-export function envelope(detail: unknown): string {
+export function envelope(detail: unknown, detailType = 'OrderCreated'): string {
   return JSON.stringify({
     'version': '0',
     'id': randomUUID(),
-    'detail-type': 'OrderCreated',
+    'detail-type': detailType,
     'source': 'myapp.orders',
     'time': new Date().toISOString(),
     'region': 'us-east-1',

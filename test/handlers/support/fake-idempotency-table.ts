@@ -25,20 +25,24 @@ export interface FakeTableOptions {
    * option, which makes Powertools fall back to GetItem.
    */
   readonly returnOldItemOnConditionFailure?: boolean;
+  /** The table whose items this one shares: several workers (the steps of a pipeline) on one table. */
+  readonly shareWith?: FakeIdempotencyTable;
 }
 
 /** Order-state records (lambda/shared/order-state.ts) share the client; they live in `orderItems`, apart from the idempotency records. */
 const ORDER_KEY_PREFIX = 'order#';
 
 export class FakeIdempotencyTable {
-  readonly items = new Map<string, Item>();
-  readonly orderItems = new Map<string, Item>();
+  readonly items: Map<string, Item>;
+  readonly orderItems: Map<string, Item>;
   /** Fails the next UpdateItem with this error (Powertools' completion write is the only UpdateItem). */
   failNextUpdate?: Error;
   /** Holds the next UpdateItem (the completion write) until this settles: a record still running after its effect. */
   holdNextUpdate?: Promise<unknown>;
 
   constructor(private readonly worker: MockedDynamoDb, private readonly options: FakeTableOptions = {}) {
+    this.items = options.shareWith?.items ?? new Map();
+    this.orderItems = options.shareWith?.orderItems ?? new Map();
     const { dynamoDb, sdk } = worker;
     dynamoDb.on(sdk.PutItemCommand).callsFake(async (input) => this.putItem(input));
     dynamoDb.on(sdk.UpdateItemCommand).callsFake(async (input) => {

@@ -152,6 +152,7 @@ export const OPERATIONS_ENV: Env = {
   OPERATIONS_AUTHORIZATION: undefined,
   OPERATORS_GROUP: undefined,
   REDRIVE_MESSAGES_PER_SECOND: undefined,
+  STAGE_QUEUES: undefined,
   CORS_ALLOW_ORIGINS: undefined,
   POWERTOOLS_SERVICE_NAME: 'orders-operations',
 };

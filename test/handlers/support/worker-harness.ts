@@ -21,9 +21,9 @@ export interface PublishedEvent {
   readonly rawDetail: string;
 }
 
-export function workerHarness(env: Env = {}) {
+export function workerHarness(env: Env = {}, options: { shareTableWith?: FakeIdempotencyTable } = {}) {
   const worker = loadWorkerHandler({ MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT), ...env });
-  const table = new FakeIdempotencyTable(worker);
+  const table = new FakeIdempotencyTable(worker, { shareWith: options.shareTableWith });
   const run = (records: SQSRecord[], context: Context = lambdaContext()) => worker.handler(sqsEvent(...records), context);
   /** The messageIds SQS will deliver again (all of them when Powertools fails the whole batch). */
   const deliver = async (records: SQSRecord[], context?: Context): Promise<string[]> => {
