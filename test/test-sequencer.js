@@ -17,6 +17,7 @@ const FIRST = [
   // After the browser file, so that the two 1,000-order files (moto-bound) do not share the cores.
   'test/integration/load.test.ts', // 164-227
   'test/examples/frontend.browser.test.ts', // 105-118 (builds the frontend)
+  'test/integration/stages.test.ts', // 85 alone (320 orders through three stages)
   'test/examples/app-synth.test.ts', // 72-97 (synthesizes the example app's variants)
   'test/integration/dlq-replay.test.ts', // 47-66
   'test/integration/orders-flow.test.ts', // 42-46
