@@ -32,8 +32,12 @@ export const EVENT_SCHEMA_FILES = {
   OrderProcessed: 'order-processed.schema.json',
   OrderRejected: 'order-rejected.schema.json',
   OrderFailed: 'order-failed.schema.json',
+  OrderCompensationRequested: 'order-compensation-requested.schema.json',
 } as const;
 export type EventDetailType = keyof typeof EVENT_SCHEMA_FILES;
+/** A stage's completed event (and the workflow processor's when stages follow): the detail type is the team's. */
+export const STEP_COMPLETED_SCHEMA_FILE = 'order-step-completed.schema.json';
+type OutcomeDetailType = 'OrderProcessed' | 'OrderRejected' | 'OrderFailed';
 
 const jsonObject = (description: string): Schema => ({ type: 'object', description });
 
@@ -52,14 +56,17 @@ function orderCreatedDetail(): Schema {
 }
 
 /** The fields every outcome adds, and the one its status adds. */
-function outcomeDetail(detailType: Exclude<EventDetailType, 'OrderCreated'>): Schema {
+function outcomeDetail(detailType: OutcomeDetailType): Schema {
   const created = orderCreatedDetail();
   const { schemaVersion: _created, ...orderProperties } = created.properties;
   const status = { OrderProcessed: 'PROCESSED', OrderRejected: 'REJECTED', OrderFailed: 'FAILED' }[detailType];
   // outcomeId is `<eventId>:processed`, `<eventId>:rejected` or `<eventId>:failed:<record version>`.
   const outcomeSuffix = { OrderProcessed: ':processed$', OrderRejected: ':rejected$', OrderFailed: ':failed:[0-9]+$' }[detailType];
   const byStatus: Schema = {
-    OrderProcessed: { result: jsonObject(`What the processor returned, when it returned something; at most ${MAX_RESULT_BYTES} bytes serialized.`) },
+    OrderProcessed: {
+      result: jsonObject(`What the processor returned, when it returned something (with stages: the last stage's); at most ${MAX_RESULT_BYTES} bytes serialized.`),
+      results: stepResults('With stages: what every step returned, by step name.'),
+    },
     OrderRejected: { reason: { type: 'string', description: 'The PermanentOrderError\'s message.' } },
     OrderFailed: { error: { type: 'string', description: 'The last attempt\'s error message.' } },
   }[detailType];
@@ -87,16 +94,52 @@ function outcomeDetail(detailType: Exclude<EventDetailType, 'OrderCreated'>): Sc
   };
 }
 
+const stepResults = (description: string): Schema => ({
+  type: 'object',
+  description,
+  additionalProperties: jsonObject(`A step's result; at most ${MAX_RESULT_BYTES} bytes serialized.`),
+});
+const stepName = (description: string): Schema => ({ type: 'string', minLength: 1, maxLength: 64, description });
+
+/** The order as OrderCreated carries it, plus the step fields (lambda/worker/step-events.ts builds both). */
+function stepDetail(kind: 'completed' | 'compensation'): Schema {
+  const created = orderCreatedDetail();
+  const { schemaVersion: _created, ...orderProperties } = created.properties;
+  const fields: Schema = kind === 'completed'
+    ? {
+      step: stepName('The step that completed (`main` for the workflow\'s own processor, else the stage\'s id).'),
+      results: stepResults('What every step so far returned, this one included, by step name.'),
+      completedAt: { type: 'string', format: 'date-time', description: 'When the step completed.' },
+      outcomeId: { type: 'string', pattern: ':completed$', description: '`<eventId>:<step>:completed`, the same for every publication: deduplicate on it.' },
+    }
+    : {
+      step: stepName('The stage to compensate now.'),
+      remaining: { type: 'array', items: stepName('A stage to compensate after this one.'), description: 'The stages to compensate after it, latest first.' },
+      rejectedStep: stepName('The step that refused the order.'),
+      reason: { type: 'string', description: 'Its PermanentOrderError\'s message.' },
+      results: stepResults('What the completed steps returned, by step name.'),
+      outcomeId: { type: 'string', pattern: ':compensate$', description: '`<eventId>:<step>:compensate`: deduplicate on it.' },
+    };
+  return {
+    $schema: created.$schema,
+    type: 'object',
+    properties: { schemaVersion: { type: 'string', const: '1.1' }, ...fields, ...orderProperties },
+    required: ['schemaVersion', ...Object.keys(fields), ...created.required.filter((name: string) => name !== 'schemaVersion')],
+  };
+}
+
 const DESCRIPTIONS: Record<EventDetailType, string> = {
   OrderCreated: 'A new order, published by the API.',
   OrderProcessed: 'The processor completed the order.',
   OrderRejected: 'The processor refused the order for good (PermanentOrderError).',
   OrderFailed: 'The order\'s last attempt failed; its message is in the dead-letter queue.',
+  OrderCompensationRequested: 'A later stage refused the order: undo `step`, then the `remaining` ones.',
 };
 
 /** The schema of one detail type's `detail`, with its `$id`, title and description first. */
 export function eventSchema(detailType: EventDetailType): Schema {
-  const { $schema, ...body } = detailType === 'OrderCreated' ? orderCreatedDetail() : outcomeDetail(detailType);
+  const { $schema, ...body } = detailType === 'OrderCreated' ? orderCreatedDetail()
+    : detailType === 'OrderCompensationRequested' ? stepDetail('compensation') : outcomeDetail(detailType);
   return {
     $schema,
     $id: `${ID_BASE}${EVENT_SCHEMA_FILES[detailType]}`,
@@ -107,12 +150,27 @@ export function eventSchema(detailType: EventDetailType): Schema {
   };
 }
 
+/** The schema of any step's completed event (its detail type is the stage's `completedEvent`). */
+export function stepCompletedSchema(): Schema {
+  const { $schema, ...body } = stepDetail('completed');
+  return {
+    $schema,
+    $id: `${ID_BASE}${STEP_COMPLETED_SCHEMA_FILE}`,
+    title: 'Step completed event detail',
+    description: 'The EventBridge `detail` of a stage\'s completed event (detail-type: the stage\'s `completedEvent`, or the workflow\'s ' +
+      '`processorCompletedEvent` for its own processor; source: the workflow\'s eventSource). It carries the order and what every step so far ' +
+      'returned. Generated by projenrc/event-schemas.ts.',
+    ...body,
+  };
+}
+
 /** Every file, as committed: path relative to the repository -> content. */
 export function renderEventSchemas(): Map<string, string> {
   const files = new Map<string, string>();
   for (const [detailType, file] of Object.entries(EVENT_SCHEMA_FILES)) {
     files.set(join(SCHEMAS_DIR, file), `${JSON.stringify(eventSchema(detailType as EventDetailType), null, 2)}\n`);
   }
+  files.set(join(SCHEMAS_DIR, STEP_COMPLETED_SCHEMA_FILE), `${JSON.stringify(stepCompletedSchema(), null, 2)}\n`);
   return files;
 }
 

@@ -1,5 +1,6 @@
 import {
-  ORDER_CREATED_DETAIL_TYPE, ORDER_FAILED_DETAIL_TYPE, ORDER_PROCESSED_DETAIL_TYPE, ORDER_REJECTED_DETAIL_TYPE,
+  ORDER_COMPENSATION_REQUESTED_DETAIL_TYPE, ORDER_CREATED_DETAIL_TYPE, ORDER_FAILED_DETAIL_TYPE, ORDER_PROCESSED_DETAIL_TYPE,
+  ORDER_REJECTED_DETAIL_TYPE,
 } from '../event-contract';
 
 /**
@@ -16,6 +17,8 @@ export class OrderDetailType {
   public static readonly ORDER_REJECTED = ORDER_REJECTED_DETAIL_TYPE;
   /** The order's last attempt failed, and its message is in the dead-letter queue. */
   public static readonly ORDER_FAILED = ORDER_FAILED_DETAIL_TYPE;
+  /** With stages: a later stage refused the order, undo `detail.step` (its compensation's rule matches it). */
+  public static readonly ORDER_COMPENSATION_REQUESTED = ORDER_COMPENSATION_REQUESTED_DETAIL_TYPE;
 
   private constructor() {}
 }

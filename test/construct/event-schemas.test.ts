@@ -13,7 +13,8 @@ import type { OrderCreatedDetail } from '../../lambda/shared/order-contract';
 import type { OrderRecord } from '../../lambda/shared/order-state';
 import { parseOrderCreatedRecord } from '../../lambda/worker/order-event';
 import { outcomeEvent } from '../../lambda/worker/outcome-events';
-import { EVENT_SCHEMA_FILES, EventDetailType, renderEventSchemas } from '../../projenrc/event-schemas';
+import { compensationRequestDetail, stepCompletedDetail } from '../../lambda/worker/step-events';
+import { EVENT_SCHEMA_FILES, EventDetailType, renderEventSchemas, STEP_COMPLETED_SCHEMA_FILE } from '../../projenrc/event-schemas';
 import { OrderDetailType } from '../../src';
 
 const SCHEMAS_DIR = path.join(__dirname, '..', '..', 'schemas');
@@ -23,10 +24,15 @@ const ajv = new Ajv2020({ strict: true, allErrors: true });
 const isoDateTime = z.iso.datetime({ offset: true });
 ajv.addFormat('date-time', (value: string) => isoDateTime.safeParse(value).success);
 for (const detailType of Object.keys(EVENT_SCHEMA_FILES) as EventDetailType[]) ajv.addSchema(committed(detailType));
-const validatorOf = (detailType: EventDetailType) => ajv.getSchema(committed(detailType).$id)!;
+const stepCompleted = JSON.parse(readFileSync(path.join(SCHEMAS_DIR, STEP_COMPLETED_SCHEMA_FILE), 'utf8'));
+ajv.addSchema(stepCompleted);
+/** The schema of a step's completed event, whatever its detail type. */
+const STEP_COMPLETED = 'step completed';
+const validatorOf = (detailType: EventDetailType | typeof STEP_COMPLETED) =>
+  ajv.getSchema(detailType === STEP_COMPLETED ? stepCompleted.$id : committed(detailType).$id)!;
 
 /** The errors ajv reports, or [] when the detail validates. */
-function errorsOf(detailType: EventDetailType, detail: unknown): string[] {
+function errorsOf(detailType: EventDetailType | typeof STEP_COMPLETED, detail: unknown): string[] {
   const validate = validatorOf(detailType);
   return validate(detail) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}`);
 }
@@ -34,7 +40,7 @@ function errorsOf(detailType: EventDetailType, detail: unknown): string[] {
 test('the committed schemas are what the generator writes (run `npx projen generate:event-schemas`)', () => {
   const expected = renderEventSchemas();
   expect([...expected.keys()].map((file) => path.relative(SCHEMAS_DIR, file)).sort())
-    .toEqual(Object.values(EVENT_SCHEMA_FILES).sort());
+    .toEqual([...Object.values(EVENT_SCHEMA_FILES), STEP_COMPLETED_SCHEMA_FILE].sort());
   for (const [file, content] of expected) expect(readFileSync(file, 'utf8')).toBe(content);
 });
 
@@ -104,6 +110,39 @@ describe('outcome details the worker builds validate', () => {
     for (const other of ['OrderProcessed', 'OrderRejected', 'OrderFailed'] as const) {
       if (other !== detailType) expect(errorsOf(other, event.detail)).not.toEqual([]);
     }
+  });
+});
+
+describe('the step events the worker builds validate (stages)', () => {
+  const results = { main: { valid: true }, payment: { authorizationId: 'auth-1' } };
+
+  test('a step\'s completed event, and not as an outcome', () => {
+    const detail = stepCompletedDetail(richOrder as any, 'payment', results, '2025-03-01T12:00:04.000Z');
+    expect(errorsOf(STEP_COMPLETED, detail)).toEqual([]);
+    expect(errorsOf('OrderCompensationRequested', detail)).not.toEqual([]);
+    expect(errorsOf(STEP_COMPLETED, { ...detail, results: { payment: 'auth-1' } })).toContain('/results/payment must be object');
+  });
+
+  test('OrderCompensationRequested, with and without stages left to undo', () => {
+    for (const toCompensate of [['payment'], ['payment', 'fraud-check']]) {
+      const detail = compensationRequestDetail(plainOrder as any, toCompensate, 'stock', 'out of stock', results);
+      expect(errorsOf('OrderCompensationRequested', detail)).toEqual([]);
+      expect(errorsOf(STEP_COMPLETED, detail)).not.toEqual([]);
+    }
+    const detail = compensationRequestDetail(plainOrder as any, ['payment'], 'stock', 'out of stock', results);
+    expect(errorsOf('OrderCompensationRequested', { ...detail, rejectedStep: undefined })).toContain("(root) must have required property 'rejectedStep'");
+  });
+
+  test('OrderProcessed with every step\'s results', () => {
+    const record = recordOf(plainOrder, {
+      status: 'PROCESSED',
+      processedAt: '2025-03-01T12:00:04.000Z',
+      result: { reservationId: 'r-1' },
+      steps: { main: { index: 0, status: 'COMPLETED', attempts: 1, result: { valid: true } }, stock: { index: 1, status: 'COMPLETED', attempts: 1, result: { reservationId: 'r-1' } } },
+    });
+    const event = outcomeEvent(record)!;
+    expect(event.detail).toMatchObject({ results: { main: { valid: true }, stock: { reservationId: 'r-1' } } });
+    expect(errorsOf('OrderProcessed', event.detail)).toEqual([]);
   });
 });
 

@@ -27,7 +27,8 @@ const LOCAL_RUNNER_FILES = ['assets/tools/local/function-host/index.js', 'assets
 const WORKER_RUNTIME_FILES = ['index.js', 'index.mjs', 'index.d.ts', 'public-types.d.ts', 'permanent-order-error.d.ts']
   .map(file => `assets/runtime/worker/${file}`);
 /** One JSON Schema per event the workflow publishes. */
-const EVENT_SCHEMAS = ['order-created', 'order-processed', 'order-rejected', 'order-failed'].map(name => `schemas/${name}.schema.json`);
+const EVENT_SCHEMAS = ['order-created', 'order-processed', 'order-rejected', 'order-failed', 'order-compensation-requested', 'order-step-completed']
+  .map(name => `schemas/${name}.schema.json`);
 /** Every path the tarball may hold, and the ones it must hold. */
 const ALLOWED: RegExp[] = [
   /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^API\.md$/, /^\.jsii$/,
