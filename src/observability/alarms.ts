@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BusinessMetrics, businessMetrics } from './business-metrics';
-import { COUNT_PERIOD, createStepAlarms, StepAlarmWording } from './step-alarms';
+import { alarmBasics, createStepAlarms, StepAlarmWording } from './step-alarms';
 import { isUnresolved, redeliveryWindow, ResolvedProps } from '../resolved-props';
 
 export interface OrderAlarmsProps {
@@ -60,15 +60,7 @@ export class OrderAlarms extends Construct {
     super(scope, id);
     const { settings } = props;
     const name = (suffix: string) => settings.namePrefix && `${settings.namePrefix}-${suffix}`;
-    // No data is an idle system, not a problem: EventBridge and metric filters publish only
-    // non-zero counts, and SQS stops publishing for an idle, empty queue.
-    const evaluation = { evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
-    const atLeastOne = {
-      ...evaluation,
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    };
-    const sum = { period: COUNT_PERIOD, statistic: cloudwatch.Stats.SUM };
+    const { evaluation, atLeastOne, sum } = alarmBasics();
 
     const step = createStepAlarms(this, {
       settings,

@@ -62,18 +62,24 @@ export const COUNT_PERIOD = Duration.minutes(1);
  * queue filling, its worker failing invocations or records, its queue backing up, its rule
  * failing to deliver. Created in `scope` with fixed ids.
  */
+/**
+ * What every alarm of the workflow shares. No data is an idle system, not a problem:
+ * EventBridge and metric filters publish only non-zero counts, and SQS stops publishing for an
+ * idle, empty queue.
+ */
+export function alarmBasics() {
+  const evaluation = { evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
+  return {
+    evaluation,
+    atLeastOne: { ...evaluation, threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD },
+    sum: { period: COUNT_PERIOD, statistic: cloudwatch.Stats.SUM },
+  };
+}
+
 export function createStepAlarms(scope: Construct, props: StepAlarmsProps): StepAlarms {
   const { settings, wording: w } = props;
   const name = (suffix: string) => settings.namePrefix && `${settings.namePrefix}-${w.namePart}${suffix}`;
-  // No data is an idle system, not a problem: EventBridge and metric filters publish only
-  // non-zero counts, and SQS stops publishing for an idle, empty queue.
-  const evaluation = { evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
-  const atLeastOne = {
-    ...evaluation,
-    threshold: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-  };
-  const sum = { period: COUNT_PERIOD, statistic: cloudwatch.Stats.SUM };
+  const { evaluation, atLeastOne, sum } = alarmBasics();
 
   // The seed's alarm: in ALARM for as long as any order waits in the DLQ, so green means drained.
   const deadLetterQueueAlarm = props.deadLetterQueue

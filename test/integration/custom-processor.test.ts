@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageBatchCommand, GetQueueUrlCommand, Message, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { App, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -26,6 +26,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AT_SCALE, holdEveryNthCompletion, postOrdersAtScale, redeliveryStats } from './support/at-scale';
 import { AwsProxy, startAwsProxy } from './support/aws-proxy';
+import { effectRows } from './support/effects-table';
 import { postOrder, queueDepth, RunningWorkflow, runWorkflow, useEmulator, waitFor } from './support/harness';
 import { createUserProject, UserProject } from './support/user-processor';
 import { emulatorClientConfig } from '../../scripts/local/emulator/clients';
@@ -154,24 +155,6 @@ function drainOutcomes(client: SQSClient, queueUrl: string) {
   };
 }
 
-interface EffectRow {
-  readonly calls: number;
-  readonly effects: number;
-  readonly orderId: string;
-}
-
-async function effectRows(client: DynamoDBClient): Promise<Map<string, EffectRow>> {
-  const rows = new Map<string, EffectRow>();
-  let start: Record<string, any> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: EFFECTS_TABLE, ExclusiveStartKey: start, ConsistentRead: true }));
-    for (const item of page.Items ?? []) {
-      rows.set(item.pk.S!, { calls: Number(item.calls?.N ?? 0), effects: Number(item.effects?.N ?? 0), orderId: item.orderId?.S ?? '' });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return rows;
-}
 
 async function getOrder(apiUrl: string, orderId: string): Promise<any> {
   const response = await fetch(`${apiUrl}/orders/${encodeURIComponent(orderId)}`);
@@ -320,7 +303,7 @@ test('a PermanentOrderError rejects the order after exactly one attempt: REJECTE
   await waitFor('the main queue to be empty', async () => (await queueDepth(run.sqs, run.local.outputs.MainQueueUrl)) === 0);
   await new Promise((resolve) => setTimeout(resolve, VISIBILITY_TIMEOUT_SECONDS * 1000 + 500));
   expect(processorCalls.get(eventId)).toBe(1);
-  expect((await effectRows(run.dynamodb)).get(eventId)).toEqual({ calls: 1, effects: 0, orderId: 'reject-1' });
+  expect((await effectRows(run.dynamodb, EFFECTS_TABLE)).get(eventId)).toEqual({ calls: 1, effects: 0, orderId: 'reject-1' });
   expect(await queueDepth(run.sqs, run.local.outputs.DlqUrl)).toBe(0);
   expect(run.logged('worker', 'order_rejected', eventId)).toHaveLength(1);
   expect(run.logged('worker', 'processing_failed', eventId)).toEqual([]);
@@ -387,7 +370,7 @@ test(`${ORDERS} orders with redeliveries while in flight: exactly one side effec
     holdCompletions = false;
 
     // Exactly one effect per order, from the team's own table; no effect for anything not posted.
-    const rows = await effectRows(run.dynamodb);
+    const rows = await effectRows(run.dynamodb, EFFECTS_TABLE);
     const loadRows = [...rows].filter(([, row]) => row.orderId.startsWith('load-'));
     expect(loadRows).toHaveLength(ORDERS);
     expect(loadRows.filter(([eventId, row]) => row.effects !== 1 || posted.get(eventId) !== row.orderId)).toEqual([]);
