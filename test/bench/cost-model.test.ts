@@ -142,6 +142,15 @@ test('docs/cost.md: the headline is without outcome events, which show as an opt
   expect(costPage(results, dearer)).toMatch(/With outcome events on \([^)]*\): \+\$1\.50 per million orders\./);
 });
 
+test('what a stage adds, as docs/cost.md works it out, is what the README states', () => {
+  const results = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), 'utf8')) as BenchResults;
+  const stated = /Each stage \(`addStage`[^)]*\) adds \+(\$[\d.]+) per million orders/.exec(costPage(results))?.[1];
+  expect(stated).toMatch(/^\$\d/);
+  // The README's wording may change; the figure next to "per million orders" in its stages paragraph may not drift.
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+  expect(readme).toContain(`+${stated} per million orders`);
+});
+
 test('the total is the sum of the lines', () => {
   const cost = costPerMillionOrders(FACTS, CONFIG, PRICES, ASSUMPTIONS);
   expect(cost.totalPerMillionOrders).toBeCloseTo(cost.lines.reduce((sum, item) => sum + item.usdPerMillionOrders, 0), 10);
