@@ -17,6 +17,7 @@ import { CopyableId } from './CopyableId';
 import { OrderLinks } from './OrderLinks';
 import { OrderOutcome, outcomeOf } from './OrderOutcome';
 import { OrderStatus } from './OrderStatus';
+import { StageTimeline } from './StageTimeline';
 
 const TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 
@@ -65,6 +66,10 @@ export default function RecentOrdersTable({ config, recent }: RecentOrdersTableP
         { id: 'attempts', header: 'Attempts', minWidth: 100, cell: (order) => order.attempts ?? '-' },
         { id: 'outcome', header: 'Result or reason', minWidth: 220, cell: (order) => (outcomeOf(order) === undefined ? '-' : <OrderOutcome order={order} compact />) },
         { id: 'lastError', header: 'Last error', minWidth: 200, cell: (order) => order.lastError ?? '-' },
+        // Only in a workflow with stages: without them the table is as it always was.
+        ...(recent.orders.some((order) => order.stages !== undefined)
+          ? [{ id: 'stages', header: 'Stages', minWidth: 300, cell: (order: RecentOrders['orders'][number]) => (order.stages === undefined ? '-' : <StageTimeline order={order} />) }]
+          : []),
         { id: 'created', header: 'Created', minWidth: 140, cell: (order) => TIME.format(new Date(order.createdAt)) },
         { id: 'links', header: 'Logs', minWidth: 120, cell: (order) => <OrderLinks config={config} orderId={order.orderId} eventId={order.eventId} /> },
       ]}
