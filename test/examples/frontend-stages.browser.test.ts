@@ -6,7 +6,11 @@
  * CloudFront serves it (same Content-Security-Policy, a run-time /config.json); the API lives on
  * another origin, as it does when deployed. An operator's session is put in sessionStorage
  * before the page loads (the page reads a token's claims without verifying them; the API would).
+ *
+ * Screenshots go to test-output/screenshots/ (stages-1..3).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { expectAccessible } from './support/accessibility';
 import { launchChromium } from './support/chromium';
@@ -19,8 +23,9 @@ const API_ORIGIN = 'https://api.stages.test';
 const API_URL = `${API_ORIGIN}/prod/`;
 const CLIENT_ID = 'stagesclient';
 const OPERATORS = 'operators';
+const SCREENSHOT_DIR = path.resolve(__dirname, '..', '..', 'test-output', 'screenshots');
 /** Tall enough that the recent orders table (loaded when near the viewport) loads at once. */
-const VIEWPORT = { width: 1280, height: 2400 };
+const VIEWPORT = { width: 1280, height: 1800 };
 
 let site: StaticServer;
 let browser: Browser;
@@ -43,7 +48,10 @@ beforeAll(async () => {
     },
     contentSecurityPolicy: contentSecurityPolicy([API_ORIGIN]),
   });
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
 }, 120_000);
+
+const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 
 afterAll(async () => {
   await browser?.close();
@@ -209,6 +217,7 @@ test('a PROCESSED three-stage order: every step completed, with its time, attemp
     // The recent orders table has the stages column too.
     await expectText(page.getByTestId('recent-orders'), 'Stages');
     expect((await stagesIn(page, '[data-testid="recent-orders"]')).map(({ name }) => name)).toEqual(['main', 'payment', 'stock']);
+    await screenshot(page, 'stages-1-processed');
   } finally {
     await context.close();
   }
@@ -233,6 +242,7 @@ test('a REJECTED order: which stage refused it and which stage was COMPENSATED; 
     // One timeline: the order without stages has none (its cell says "-").
     expect(await page.locator(`${table} [data-testid="stage-timeline"]`).count()).toBe(1);
     await expectAccessible(page, 'a rejected order\'s stage timeline, beside an order without stages');
+    await screenshot(page, 'stages-2-rejected');
   } finally {
     await context.close();
   }
@@ -266,6 +276,7 @@ test('Replay DLQ: the operator picks a stage\'s pair, the confirmation names its
     expect((await confirmation.textContent())?.replace(/\s+/g, ' ')).toContain(
       'SQS moves 2 messages from the dead-letter queue of payment back to the queue of payment, where the stage\'s worker processes them again.');
     await expectAccessible(page, 'the replay confirmation of a stage\'s DLQ');
+    await screenshot(page, 'stages-3-replay-confirmation');
 
     api.redriveTask = { status: 'COMPLETED', approximateNumberOfMessagesMoved: 2, approximateNumberOfMessagesToMove: 2 };
     await dialog.getByRole('button', { name: 'Replay', exact: true }).click();

@@ -54,6 +54,10 @@ export default function RecentOrdersTable({ config, recent }: RecentOrdersTableP
         : <Box color="text-body-secondary">No orders yet. Orders you submit appear here.</Box>}
       columnDefinitions={[
         { id: 'status', header: 'Status', minWidth: 180, cell: (order) => <OrderStatus status={order.status} /> },
+        // Beside the status, only in a workflow with stages: without them the table is as it always was.
+        ...(recent.orders.some((order) => order.stages !== undefined)
+          ? [{ id: 'stages', header: 'Stages', minWidth: 300, cell: (order: RecentOrders['orders'][number]) => (order.stages === undefined ? '-' : <StageTimeline order={order} />) }]
+          : []),
         {
           id: 'ids', header: 'Order and event', minWidth: 330, cell: (order) => (
             <SpaceBetween size="xxs">
@@ -66,10 +70,6 @@ export default function RecentOrdersTable({ config, recent }: RecentOrdersTableP
         { id: 'attempts', header: 'Attempts', minWidth: 100, cell: (order) => order.attempts ?? '-' },
         { id: 'outcome', header: 'Result or reason', minWidth: 220, cell: (order) => (outcomeOf(order) === undefined ? '-' : <OrderOutcome order={order} compact />) },
         { id: 'lastError', header: 'Last error', minWidth: 200, cell: (order) => order.lastError ?? '-' },
-        // Only in a workflow with stages: without them the table is as it always was.
-        ...(recent.orders.some((order) => order.stages !== undefined)
-          ? [{ id: 'stages', header: 'Stages', minWidth: 300, cell: (order: RecentOrders['orders'][number]) => (order.stages === undefined ? '-' : <StageTimeline order={order} />) }]
-          : []),
         { id: 'created', header: 'Created', minWidth: 140, cell: (order) => TIME.format(new Date(order.createdAt)) },
         { id: 'links', header: 'Logs', minWidth: 120, cell: (order) => <OrderLinks config={config} orderId={order.orderId} eventId={order.eventId} /> },
       ]}
