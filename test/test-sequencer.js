@@ -27,6 +27,7 @@ const FIRST = [
 /** Reuse a build of a FIRST file: the frontend, the example app, the Python bindings. */
 const LAST = [
   'test/examples/example-processor.browser.test.ts',
+  'test/examples/frontend-stages.browser.test.ts',
   'test/examples/app-nag.test.ts',
   'test/packaging/python-bindings.test.ts',
 ];

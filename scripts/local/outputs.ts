@@ -33,6 +33,11 @@ export interface LocalOutputs extends AccessOutputs, Omit<WorkflowOutputValues, 
    * is rewritten then). The console shows its FAIL-ME hint only while it is true.
    */
   readonly FailureInjection: boolean;
+  /**
+   * With stages: every stage's queue pair and every compensation's (`<stage>/compensation`), in
+   * step order, as the operations function's STAGE_QUEUES (the replay tool's `--stage`).
+   */
+  readonly StageQueues?: ReadonlyArray<{ readonly name: string; readonly queueUrl: string; readonly deadLetterQueueUrl: string }>;
 }
 
 /** Outputs that are credentials: printed only where a developer asked for them, never in CI logs (main.ts). */
@@ -44,6 +49,13 @@ export function localOutputs(
 ): LocalOutputs {
   const refOf = (logicalId: string | undefined) => (logicalId !== undefined ? provisioned.physical(logicalId).ref : '');
   const bus = model.eventBus;
+  const stageQueues = model.stageWorkers
+    .filter((stage) => stage.stepName !== undefined && stage.deadLetterQueueLogicalId !== undefined)
+    .map((stage) => ({
+      name: stage.stepMode === 'compensate' ? `${stage.stepName}/compensation` : stage.stepName!,
+      queueUrl: refOf(stage.queueLogicalId),
+      deadLetterQueueUrl: refOf(stage.deadLetterQueueLogicalId),
+    }));
   return {
     ApiEndpoint: `${apiUrl}/`,
     EventBusName: bus === undefined ? '' : 'logicalId' in bus ? refOf(bus.logicalId) : bus.name,
@@ -57,6 +69,7 @@ export function localOutputs(
     ApiLogGroupName: model.apiFunction.logGroupName,
     WorkerLogGroupName: model.workerFunction.logGroupName,
     FailureInjection: failureInjection,
+    ...(stageQueues.length > 0 ? { StageQueues: stageQueues } : {}),
     ...access,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The bundled replay CLI's safety checks and exit codes, on moto with the real SDK: queues that
  * do not belong together, plain HTTP off this machine, 0/1/2 by what was moved, and Ctrl-C
- * (130, also while blocked in a long-poll receive) without losing or doubling a message.
+ * (130, also while blocked in a long-poll receive) without losing or doubling a message; and
+ * `--stage`, which takes a stage's pair from STAGE_QUEUES.
  */
 import { CreateQueueCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { queueDepth, receiveAll, useEmulator } from './support/harness';
@@ -225,5 +226,35 @@ describe('Ctrl-C: exit 130, never "Done", nothing lost', () => {
     expect(left).toBeGreaterThanOrEqual(60 - replayed);
     expect(left).toBeLessThanOrEqual(60 - replayed + 10);
     expect(await expectNothingLostOrDoubled(sqs, pair, bodies)).toEqual({ inMain: replayed, inDlq: 60 - replayed });
+  });
+});
+
+describe('--stage: a stage\'s pair', () => {
+  test('replays the stage\'s DLQ into the stage\'s queue, leaves the main pair alone; an unknown stage is exit 2', async () => {
+    const main = await createQueuePair(sqs, 'orders');
+    const payment = await createQueuePair(sqs, 'payment');
+    await fill(sqs, main.dlq, numbered('main', 2));
+    await fill(sqs, payment.dlq, numbered('payment', 3));
+    // As the operations function gets it (ARNs too).
+    const stageQueues = JSON.stringify([{
+      name: 'payment',
+      queueUrl: payment.main,
+      queueArn: 'arn:aws:sqs:us-east-1:000000000000:payment-main',
+      deadLetterQueueUrl: payment.dlq,
+      deadLetterQueueArn: payment.dlqArn,
+    }]);
+    const env = { MAIN_QUEUE_URL: main.main, DLQ_URL: main.dlq, STAGE_QUEUES: stageQueues };
+
+    const unknown = cli(['--stage', 'stock', '--endpoint', emulator.endpoint()], env);
+    expect(unknown).toMatchObject({ code: 2, stdout: '' });
+    expect(unknown.stderr).toBe('Error: Unknown stage "stock": STAGE_QUEUES lists "main", "payment".\n');
+
+    const run = cli(['--stage', 'payment', '--endpoint', emulator.endpoint()], env);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(`Replaying stage payment: payment-dlq -> payment-main via ${emulator.endpoint()}`);
+    expect(bodiesOf(await receiveAll(sqs, payment.main))).toEqual(numbered('payment', 3));
+    expect(await visibleCount(sqs, payment.dlq)).toBe(0);
+    expect(await visibleCount(sqs, main.dlq)).toBe(2);
+    expect(await queueDepth(sqs, main.main)).toBe(0);
   });
 });

@@ -2,6 +2,11 @@
  * The replay CLI's pure rules, without SQS: which URLs and endpoints it accepts, and which exit
  * code a run ends with. Their behaviour through the bundled CLI is in test/integration/dlq-replay-*.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../../tools/replay-dlq/cli';
+import { ConfigError, readConfig } from '../../tools/replay-dlq/config';
 import { exitCodeOf } from '../../tools/replay-dlq/exit-codes';
 import { endpointProblem, isLoopbackEndpoint, parseQueueUrl, PLAIN_HTTP_RULE } from '../../tools/replay-dlq/queue-url';
 import { ReplayResult } from '../../tools/replay-dlq/replay';
@@ -59,5 +64,88 @@ describe('exit codes', () => {
       expect(exitCodeOf(result, 'SIGINT')).toBe(130);
       expect(exitCodeOf(result, 'SIGTERM')).toBe(143);
     }
+  });
+});
+
+describe('--stage: a stage\'s pair', () => {
+  const base = 'http://127.0.0.1:5731/000000000000';
+  const pairs = [
+    { name: 'payment', queueUrl: `${base}/payment-queue`, deadLetterQueueUrl: `${base}/payment-dlq`, queueArn: 'arn:q', deadLetterQueueArn: 'arn:d' },
+    { name: 'payment/compensation', queueUrl: `${base}/payment-compensate-queue`, deadLetterQueueUrl: `${base}/payment-compensate-dlq` },
+    { name: 'stock', queueUrl: `${base}/stock-queue`, deadLetterQueueUrl: `${base}/stock-dlq` },
+  ];
+  const env = { MAIN_QUEUE_URL: `${base}/main-queue`, DLQ_URL: `${base}/main-dlq`, AWS_REGION: 'eu-west-1' };
+  const config = (argv: string[], extra: NodeJS.ProcessEnv = {}) => {
+    const result = readConfig(argv, { ...env, ...extra });
+    if (result === 'help') throw new Error('help');
+    return result;
+  };
+
+  test('without --stage (or with --stage main) the main pair, as before', () => {
+    for (const argv of [[], ['--stage', 'main']]) {
+      const result = config(argv, { STAGE_QUEUES: JSON.stringify(pairs) });
+      expect([result.dlq.queueName, result.main.queueName, result.stage]).toEqual(['main-dlq', 'main-queue', undefined]);
+    }
+  });
+
+  test('a stage and a compensation from STAGE_QUEUES (the operations function\'s value, ARNs and all)', () => {
+    expect(config(['--stage', 'payment'], { STAGE_QUEUES: JSON.stringify(pairs) })).toMatchObject({
+      stage: 'payment', dlq: { url: `${base}/payment-dlq` }, main: { url: `${base}/payment-queue` },
+    });
+    expect(config(['--stage', 'payment/compensation'], { STAGE_QUEUES: JSON.stringify(pairs) })).toMatchObject({
+      dlq: { queueName: 'payment-compensate-dlq' }, main: { queueName: 'payment-compensate-queue' },
+    });
+  });
+
+  test('--stage-queues wins over STAGE_QUEUES', () => {
+    const other = [{ name: 'stock', queueUrl: `${base}/other-queue`, deadLetterQueueUrl: `${base}/other-dlq` }];
+    expect(config(['--stage', 'stock', '--stage-queues', JSON.stringify(other)], { STAGE_QUEUES: JSON.stringify(pairs) }).main.queueName)
+      .toBe('other-queue');
+  });
+
+  test('from an outputs file\'s StageQueues (.local/outputs.json)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-stage-'));
+    const file = path.join(dir, 'outputs.json');
+    fs.writeFileSync(file, JSON.stringify({ MainQueueUrl: `${base}/main-queue`, DlqUrl: `${base}/main-dlq`, EmulatorEndpoint: 'http://127.0.0.1:5731', StageQueues: pairs }));
+    try {
+      expect(readConfig(['--outputs-file', file, '--stage', 'stock'], {})).toMatchObject({
+        stage: 'stock', dlq: { queueName: 'stock-dlq' }, main: { queueName: 'stock-queue' }, endpoint: 'http://127.0.0.1:5731',
+      });
+      expect(() => readConfig(['--outputs-file', file, '--stage', 'shipping'], {}))
+        .toThrow(`Unknown stage "shipping": StageQueues in ${file} lists "main", "payment", "payment/compensation", "stock".`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.each([
+    [['--stage', 'shipping'], { STAGE_QUEUES: JSON.stringify(pairs) },
+      'Unknown stage "shipping": STAGE_QUEUES lists "main", "payment", "payment/compensation", "stock".'],
+    [['--stage', 'payment'], {}, '--stage payment needs the stages\' queues'],
+    [['--stage', 'payment'], { STAGE_QUEUES: '{"payment":1}' }, 'STAGE_QUEUES must be a JSON array of { name, queueUrl, deadLetterQueueUrl }'],
+    [['--stage', 'payment', '--stage-queues', '[{"name":"payment"}]'], {}, '--stage-queues must be a JSON array'],
+    [['--stage', 'payment', '--dlq-url', `${base}/x`], { STAGE_QUEUES: JSON.stringify(pairs) }, 'pass either --stage or --dlq-url and --main-queue-url'],
+    [['--stage', 'payment'], { STAGE_QUEUES: JSON.stringify([{ ...pairs[0], queueUrl: 'http://10.0.0.8/000000000000/q' }]) },
+      'The payment queue URL "http://10.0.0.8/000000000000/q" cannot be used: plain http://'],
+  ])('%j is refused before any SQS call', (argv, extra, message) => {
+    expect(() => config(argv, extra)).toThrow(ConfigError);
+    expect(() => config(argv, extra)).toThrow(message);
+  });
+
+  test('the CLI: an unknown stage is an error line and exit 2, nothing touched', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(['--stage', 'shipping', '--endpoint', 'http://127.0.0.1:1'], { ...env, STAGE_QUEUES: JSON.stringify(pairs) },
+      { out: (text) => out.push(text), err: (text) => err.push(text) });
+    expect(code).toBe(2);
+    expect(out).toEqual([]);
+    expect(err.join('')).toBe('Error: Unknown stage "shipping": STAGE_QUEUES lists "main", "payment", "payment/compensation", "stock".\n');
+  });
+
+  test('--help documents --stage', async () => {
+    const out: string[] = [];
+    expect(await runCli(['--help'], {}, { out: (text) => out.push(text), err: () => undefined })).toBe(0);
+    expect(out.join('')).toContain('--stage <name>');
+    expect(out.join('')).toContain('--stage-queues <json>');
   });
 });

@@ -7,6 +7,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ProvisionedStack } from '../../scripts/local/emulator/provision';
+import { localOutputs } from '../../scripts/local/outputs';
 import { logicalIdOf } from '../../scripts/local/template/references';
 import { CfnResource, readSynthesizedStack, SynthesizedStack } from '../../scripts/local/template/synthesized-stack';
 import { readWorkflowModel, WorkflowModel } from '../../scripts/local/template/workflow-model';
@@ -121,4 +123,17 @@ test('the OrderCreated rule decides even when a stage worker claims step main', 
     variables.STEP_NAME = 'main';
   });
   expect(readWorkflowModel(confused).workerFunction.functionName).toBe('stages-worker');
+});
+
+test('the local outputs list every stage\'s pair and every compensation\'s as StageQueues (the replay tool\'s --stage)', () => {
+  const provisioned = { physical: (logicalId: string) => ({ ref: `url:${logicalId}` }) } as unknown as ProvisionedStack;
+  const outputs = localOutputs(model, provisioned, 'http://127.0.0.1:1', { emulator: 'http://127.0.0.1:2', sqs: 'http://127.0.0.1:3' }, false);
+  const payment = stageNames('payment');
+  const shipping = stageNames('shipping');
+  const url = (name: string) => `url:${queueId(name)}`;
+  expect(outputs.StageQueues).toEqual([
+    { name: 'payment', queueUrl: url(payment.queue), deadLetterQueueUrl: url(payment.deadLetterQueue) },
+    { name: 'payment/compensation', queueUrl: url(payment.compensationQueue), deadLetterQueueUrl: url(payment.compensationDeadLetterQueue) },
+    { name: 'shipping', queueUrl: url(shipping.queue), deadLetterQueueUrl: url(shipping.deadLetterQueue) },
+  ]);
 });

@@ -22,8 +22,17 @@ the original one for 5 minutes.
 Options (flags win over the environment):
   --dlq-url <url>          the DLQ                              [env DLQ_URL]
   --main-queue-url <url>   the queue to send to                 [env MAIN_QUEUE_URL]
+  --stage <name>           replay a stage's pair instead: a stage id, or
+                           <stage>/compensation for its compensation's; "main" (the
+                           default) is the workflow's own pair. The stages' URLs come from
+                           --stage-queues, else STAGE_QUEUES, else the outputs file
+  --stage-queues <json>    the operations function's STAGE_QUEUES [env STAGE_QUEUES]:
+                           aws lambda get-function-configuration --function-name
+                           <prefix>-operations --query Environment.Variables.STAGE_QUEUES
+                           --output text
   --outputs-file <file>    take both URLs (and the emulator endpoint) from a stack outputs
                            file: \`cdk deploy --outputs-file\` output, or .local/outputs.json
+                           (which also has the stages' URLs, StageQueues)
   --endpoint <url>         SQS endpoint, e.g. an emulator       [env AWS_ENDPOINT_URL]
   --region <region>        [env AWS_REGION, else from the queue URL]
   --max <n>                replay at most n messages            [all]
@@ -143,7 +152,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
         if (main.deadLetterTargetArn !== dlq.arn) {
           io.err(`Warning (--force): the main queue's RedrivePolicy names ${main.deadLetterTargetArn ?? 'no DLQ'}, not ${dlq.arn}; replaying anyway.\n`);
         }
-        io.out(`${options.dryRun ? 'Dry run: counting' : 'Replaying'} ${options.dlq.queueName} -> ${options.main.queueName}${where}` +
+        io.out(`${options.dryRun ? 'Dry run: counting' : 'Replaying'}${options.stage !== undefined ? ` stage ${options.stage}:` : ''} ${options.dlq.queueName} -> ${options.main.queueName}${where}` +
           `${options.max !== undefined ? `, at most ${options.max} message(s)` : ''}\n`);
         if (options.dryRun) io.out('Nothing is sent or deleted; received messages are made visible again at the end.\n');
       },

@@ -6,6 +6,22 @@
 import type { JsonObject, OrderItem } from '../../../lambda/shared/order-contract';
 import { ORDER_STATUSES, type OrderStatus } from '../../../lambda/shared/order-status';
 
+/** What became of one step of an order (docs/stages.md). */
+export const STEP_STATUSES = ['PENDING', 'COMPLETED', 'REJECTED', 'FAILED', 'COMPENSATED', 'COMPENSATION_FAILED'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/** One step of an order in a workflow with stages: `main` (the workflow's processor), then each stage in order. */
+export interface StageView {
+  readonly name: string;
+  readonly status: StepStatus;
+  /** When the step's state last changed (absent while PENDING). */
+  readonly at?: string;
+  readonly attempts: number;
+  readonly lastError?: string;
+  /** REJECTED: why the step refused the order. */
+  readonly reason?: string;
+}
+
 export interface OrderView {
   readonly orderId: string;
   readonly eventId: string;
@@ -22,6 +38,12 @@ export interface OrderView {
   readonly result?: JsonObject;
   /** REJECTED: why the processor refused the order. */
   readonly reason?: string;
+  /** With stages: every step, in order. Absent for a workflow without stages. */
+  readonly stages?: readonly StageView[];
+  /** REJECTED with stages: the step that refused the order. */
+  readonly rejectedStep?: string;
+  /** FAILED with stages: the step whose last attempt failed. */
+  readonly failedStep?: string;
 }
 
 export interface OrdersPage {
@@ -35,9 +57,18 @@ export interface QueueDepth {
   readonly oldestAgeSeconds?: number;
 }
 
+/** A stage's queue pair, or a compensation's (`<stage>/compensation`). */
+export interface StageQueueDepths {
+  readonly name: string;
+  readonly mainQueue: QueueDepth;
+  readonly deadLetterQueue: QueueDepth;
+}
+
 export interface QueueDepths {
   readonly mainQueue: QueueDepth;
   readonly deadLetterQueue: QueueDepth;
+  /** With stages: every stage's pair and every compensation's, in order. */
+  readonly stages?: readonly StageQueueDepths[];
 }
 
 export interface RedriveStarted {
@@ -74,12 +105,19 @@ function routeUrl(apiUrl: string, route: string): string {
   return new URL(route, apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`).toString();
 }
 
-async function call(apiUrl: string, route: string, options: ReadOptions & { method?: 'GET' | 'POST' } = {}): Promise<Record<string, unknown>> {
+async function call(
+  apiUrl: string, route: string, options: ReadOptions & { method?: 'GET' | 'POST'; body?: Record<string, unknown> } = {},
+): Promise<Record<string, unknown>> {
   let response: Response;
   try {
     response = await fetch(routeUrl(apiUrl, route), {
       method: options.method ?? 'GET',
-      headers: { Accept: 'application/json', ...(options.token === undefined ? {} : { Authorization: options.token }) },
+      headers: {
+        Accept: 'application/json',
+        ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(options.token === undefined ? {} : { Authorization: options.token }),
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       signal: options.signal ?? AbortSignal.timeout(READ_TIMEOUT_MS),
     });
   } catch {
@@ -103,17 +141,29 @@ export async function listOrders(apiUrl: string, limit: number, cursor: string |
   const query = new URLSearchParams({ limit: String(limit) });
   if (cursor !== undefined) query.set('cursor', cursor);
   const json = await call(apiUrl, `orders?${query}`, options);
-  const orders = Array.isArray(json.orders) ? json.orders.filter(isOrderView) : [];
+  const orders = Array.isArray(json.orders) ? json.orders.filter(isOrderView).map(withParsedStages) : [];
   return { orders, nextCursor: typeof json.nextCursor === 'string' ? json.nextCursor : undefined };
 }
 
 export async function queueDepths(apiUrl: string, options: ReadOptions = {}): Promise<QueueDepths> {
   const json = await call(apiUrl, 'ops/queues', options);
-  return { mainQueue: depthOf(json.mainQueue), deadLetterQueue: depthOf(json.deadLetterQueue) };
+  const stages = Array.isArray(json.stages)
+    ? json.stages.flatMap((pair: unknown) => {
+      const fields = (pair ?? {}) as Record<string, unknown>;
+      return typeof fields.name === 'string' && fields.name !== ''
+        ? [{ name: fields.name, mainQueue: depthOf(fields.mainQueue), deadLetterQueue: depthOf(fields.deadLetterQueue) }] : [];
+    })
+    : undefined;
+  return { mainQueue: depthOf(json.mainQueue), deadLetterQueue: depthOf(json.deadLetterQueue), ...(stages !== undefined ? { stages } : {}) };
 }
 
-export async function startRedrive(apiUrl: string, options: ReadOptions = {}): Promise<RedriveStarted> {
-  const json = await call(apiUrl, 'ops/redrive', { ...options, method: 'POST' });
+/**
+ * Starts the move task of the main pair, or of `stage`'s pair (a name GET /ops/queues lists):
+ * the body is `{"stage": name}` then, and empty for the main pair.
+ */
+export async function startRedrive(apiUrl: string, options: ReadOptions & { stage?: string } = {}): Promise<RedriveStarted> {
+  const { stage, ...rest } = options;
+  const json = await call(apiUrl, 'ops/redrive', { ...rest, method: 'POST', ...(stage !== undefined ? { body: { stage } } : {}) });
   return {
     taskHandle: typeof json.taskHandle === 'string' ? json.taskHandle : undefined,
     approximateNumberOfMessagesToMove: numberOf(json.approximateNumberOfMessagesToMove),
@@ -121,8 +171,9 @@ export async function startRedrive(apiUrl: string, options: ReadOptions = {}): P
 }
 
 /** The latest move task; undefined when there has been none. */
-export async function latestRedrive(apiUrl: string, options: ReadOptions = {}): Promise<RedriveTask | undefined> {
-  const json = await call(apiUrl, 'ops/redrive', options);
+export async function latestRedrive(apiUrl: string, options: ReadOptions & { stage?: string } = {}): Promise<RedriveTask | undefined> {
+  const { stage, ...rest } = options;
+  const json = await call(apiUrl, stage === undefined ? 'ops/redrive' : `ops/redrive?${new URLSearchParams({ stage })}`, rest);
   // The contract says "the latest task's status": accept the task itself, `{ task }` or `{ tasks: [latest, ...] }`,
   // in the API's camelCase or SQS's own PascalCase.
   const task = (Array.isArray(json.tasks) ? json.tasks[0] : json.task ?? json) as Record<string, unknown> | undefined;
@@ -152,4 +203,41 @@ function isOrderView(value: unknown): value is OrderView {
     && typeof order.orderId === 'string' && typeof order.eventId === 'string'
     && typeof order.status === 'string' && (ORDER_STATUSES as readonly string[]).includes(order.status)
     && typeof order.createdAt === 'string' && Array.isArray(order.items);
+}
+
+/**
+ * The order with its `stages` read strictly: entries without a name or with an unknown status
+ * are dropped, optional fields of the wrong type left out. An order without stages (or with an
+ * unreadable list) has none, and renders as in a workflow without stages.
+ */
+export function withParsedStages(order: OrderView): OrderView {
+  const raw = order as unknown as Record<string, unknown>;
+  const { stages: rawStages, rejectedStep, failedStep, ...rest } = raw;
+  const stages = Array.isArray(rawStages) ? rawStages.flatMap(stageOf) : undefined;
+  return {
+    ...(rest as unknown as OrderView),
+    ...(stages !== undefined && stages.length > 0 ? { stages } : {}),
+    ...(typeof rejectedStep === 'string' && rejectedStep !== '' ? { rejectedStep } : {}),
+    ...(typeof failedStep === 'string' && failedStep !== '' ? { failedStep } : {}),
+  };
+}
+
+function stageOf(value: unknown): StageView[] {
+  const stage = (value ?? {}) as Record<string, unknown>;
+  if (typeof stage.name !== 'string' || stage.name === '' || typeof stage.status !== 'string'
+    || !(STEP_STATUSES as readonly string[]).includes(stage.status)) {
+    return [];
+  }
+  const text = (field: unknown) => (typeof field === 'string' && field !== '' ? field : undefined);
+  const at = text(stage.at);
+  const lastError = text(stage.lastError);
+  const reason = text(stage.reason);
+  return [{
+    name: stage.name,
+    status: stage.status as StepStatus,
+    ...(at !== undefined ? { at } : {}),
+    attempts: numberOf(stage.attempts) ?? 0,
+    ...(lastError !== undefined ? { lastError } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+  }];
 }

@@ -40,7 +40,8 @@ export function banner(local: LocalWorkflow, outputsFile: string, replayCommand:
   const outputs = local.outputs;
   const masked = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
   const width = Math.max(...Object.keys(outputs).map((key) => key.length));
-  const shown = (key: keyof LocalOutputs) => (masked && SECRET_OUTPUTS.includes(key) ? '(masked in CI; see the outputs file)' : outputs[key]);
+  const shown = (key: keyof LocalOutputs) => (masked && SECRET_OUTPUTS.includes(key) ? '(masked in CI; see the outputs file)'
+    : key === 'StageQueues' ? `${(outputs.StageQueues ?? []).map((pair) => pair.name).join(', ')} (URLs in the outputs file)` : outputs[key]);
   const rows = (Object.keys(outputs) as Array<keyof LocalOutputs>).map((key) => `  ${key.padEnd(width)}  ${shown(key)}`);
   const orders = `${local.apiUrl}/orders`;
   const relativeOutputs = path.relative(process.cwd(), outputsFile) || outputsFile;

@@ -2,15 +2,18 @@
  * For operators only (loaded on demand, after the order form): the main queue and dead-letter
  * queue depths (GET /ops/queues) and "Replay DLQ", which starts SQS's native message move
  * task (POST /ops/redrive) after a confirmation, follows it (GET /ops/redrive) and reports
- * the result in a flashbar.
+ * the result in a flashbar. In a workflow with stages the operator picks which pair to replay:
+ * the main pair, a stage's or a compensation's (`{"stage": name}` in the POST).
  */
 import Box from '@cloudscape-design/components/box';
 import Button, { type ButtonProps } from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
 import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flashbar';
+import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import Modal from '@cloudscape-design/components/modal';
+import RadioGroup from '@cloudscape-design/components/radio-group';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -29,11 +32,15 @@ export const DEPTH_POLL_MS = 5000;
 const REPLAY_POLL_MS = 1000;
 const FINAL_TASK_STATUSES = ['COMPLETED', 'CANCELLED', 'FAILED'];
 
+/** The value of the main pair in the pair choice (a stage's pair is its name). */
+const MAIN_PAIR = '';
+
 type Replay =
   | { readonly kind: 'idle' }
   | { readonly kind: 'confirming' }
   | { readonly kind: 'starting' }
-  | { readonly kind: 'running'; readonly toMove?: number; readonly moved?: number };
+  /** `stage`: the pair being replayed, undefined for the main pair. */
+  | { readonly kind: 'running'; readonly stage?: string; readonly toMove?: number; readonly moved?: number };
 
 export default function OperationsPanel({ apiUrl, token, onReplayed }: OperationsPanelProps) {
   const [depths, setDepths] = useState<QueueDepths | undefined>(undefined);
@@ -41,6 +48,8 @@ export default function OperationsPanel({ apiUrl, token, onReplayed }: Operation
   const [replay, setReplay] = useState<Replay>({ kind: 'idle' });
   const [flashes, setFlashes] = useState<FlashbarProps.MessageDefinition[]>([]);
   const [depthGeneration, setDepthGeneration] = useState(0);
+  /** The pair "Replay DLQ" moves: MAIN_PAIR, or a name GET /ops/queues lists under `stages`. */
+  const [pair, setPair] = useState<string>(MAIN_PAIR);
   const replayButton = useRef<ButtonProps.Ref>(null);
   const running = replay.kind === 'running' || replay.kind === 'starting';
 
@@ -82,7 +91,7 @@ export default function OperationsPanel({ apiUrl, token, onReplayed }: Operation
     const check = async () => {
       let task: RedriveTask | undefined;
       try {
-        task = await latestRedrive(apiUrl, { token });
+        task = await latestRedrive(apiUrl, { token, stage: replay.stage });
       } catch (caught) {
         task = undefined;
         if (caught instanceof ApiError && caught.status !== undefined && caught.status < 500) {
@@ -95,14 +104,14 @@ export default function OperationsPanel({ apiUrl, token, onReplayed }: Operation
       if (task !== undefined && FINAL_TASK_STATUSES.includes(task.status)) {
         const moved = task.moved ?? replay.toMove ?? 0;
         flash(task.status === 'COMPLETED'
-          ? { type: 'success', header: 'Replay finished', content: `${messages(moved)} moved back to the main queue; the worker processes them again.` }
+          ? { type: 'success', header: 'Replay finished', content: `${messages(moved)} moved back to ${queueOf(replay.stage)}; ${workerOf(replay.stage)} processes them again.` }
           : { type: 'error', header: `Replay ${task.status.toLowerCase()}`, content: task.failureReason ?? `${messages(moved)} moved before it stopped.` });
         setReplay({ kind: 'idle' });
         setDepthGeneration((current) => current + 1);
         onReplayed();
         return;
       }
-      if (task !== undefined) setReplay({ kind: 'running', toMove: task.toMove ?? replay.toMove, moved: task.moved });
+      if (task !== undefined) setReplay({ kind: 'running', stage: replay.stage, toMove: task.toMove ?? replay.toMove, moved: task.moved });
       timer = window.setTimeout(() => void check(), REPLAY_POLL_MS);
     };
     timer = window.setTimeout(() => void check(), REPLAY_POLL_MS);
@@ -116,23 +125,28 @@ export default function OperationsPanel({ apiUrl, token, onReplayed }: Operation
   useEffect(() => {
     if (replay.kind !== 'running') return;
     setFlashes([{
-      id: 'replay-progress', type: 'in-progress', loading: true, header: 'Replaying the dead-letter queue',
-      content: replay.toMove === undefined ? 'Moving the messages back to the main queue.'
-        : `${replay.moved ?? 0} of ${messages(replay.toMove)} moved back to the main queue.`,
+      id: 'replay-progress', type: 'in-progress', loading: true, header: `Replaying ${dlqOf(replay.stage)}`,
+      content: replay.toMove === undefined ? `Moving the messages back to ${queueOf(replay.stage)}.`
+        : `${replay.moved ?? 0} of ${messages(replay.toMove)} moved back to ${queueOf(replay.stage)}.`,
     }]);
   }, [replay]);
+
+  const stagePairs = depths?.stages ?? [];
+  // A pair that is no longer listed (another deployment) falls back to the main pair.
+  const chosen = stagePairs.find((candidate) => candidate.name === pair);
+  const stage = chosen?.name;
 
   const confirm = async () => {
     setReplay({ kind: 'starting' });
     try {
-      const started = await startRedrive(apiUrl, { token });
+      const started = await startRedrive(apiUrl, { token, stage });
       if (started.taskHandle === undefined) {
         // 200 without a task: the dead-letter queue had nothing visible to move.
-        flash({ type: 'info', header: 'Nothing to replay', content: 'The dead-letter queue has no visible messages; no move task was started.' });
+        flash({ type: 'info', header: 'Nothing to replay', content: `${capitalized(dlqOf(stage))} has no visible messages; no move task was started.` });
         setReplay({ kind: 'idle' });
         setDepthGeneration((current) => current + 1);
       } else {
-        setReplay({ kind: 'running', toMove: started.approximateNumberOfMessagesToMove, moved: 0 });
+        setReplay({ kind: 'running', stage, toMove: started.approximateNumberOfMessagesToMove, moved: 0 });
       }
     } catch (caught) {
       const status = caught instanceof ApiError ? caught.status : undefined;
@@ -145,15 +159,17 @@ export default function OperationsPanel({ apiUrl, token, onReplayed }: Operation
   };
 
   const dlq = depths?.deadLetterQueue;
-  const dlqCount = dlq === undefined ? undefined : dlq.visible + dlq.inFlight;
+  const mainDlqCount = count(dlq);
+  const dlqCount = chosen === undefined ? mainDlqCount : count(chosen.deadLetterQueue);
   return (
     <SpaceBetween size="s">
       <Flashbar items={flashes} />
       <Container header={(
-        <Header variant="h2" description="Both queues of the workflow, read with GET /ops/queues."
+        <Header variant="h2"
+          description={stagePairs.length > 0 ? 'The queues of the workflow and of its stages, read with GET /ops/queues.' : 'Both queues of the workflow, read with GET /ops/queues.'}
           actions={(
             <Button ref={replayButton} loading={running} loadingText="Replaying" disabled={dlqCount === 0 && !running}
-              disabledReason="The dead-letter queue is empty." onClick={() => setReplay({ kind: 'confirming' })}>
+              disabledReason={`${capitalized(dlqOf(stage))} is empty.`} onClick={() => setReplay({ kind: 'confirming' })}>
               Replay DLQ
             </Button>
           )}>
@@ -164,13 +180,39 @@ export default function OperationsPanel({ apiUrl, token, onReplayed }: Operation
           {depthError !== undefined && <StatusIndicator type="error">{depthError}</StatusIndicator>}
           <KeyValuePairs columns={2} items={[
             { label: 'Main queue', value: <span data-testid="main-queue-depth">{describe(depths?.mainQueue)}</span> },
-            { label: 'Dead-letter queue', value: <span data-testid="dlq-depth" data-count={dlqCount}>{describe(dlq)}</span> },
+            { label: 'Dead-letter queue', value: <span data-testid="dlq-depth" data-count={mainDlqCount}>{describe(dlq)}</span> },
           ]} />
+          {stagePairs.length > 0 && (
+            <div data-testid="stage-queues">
+              <KeyValuePairs columns={2} items={stagePairs.map((stagePair) => ({
+                label: `Stage ${stagePair.name}`,
+                value: (
+                  <span data-testid="stage-queue-depth" data-stage={stagePair.name} data-dlq-count={count(stagePair.deadLetterQueue)}>
+                    Queue: {describe(stagePair.mainQueue)}. Dead-letter queue: {describe(stagePair.deadLetterQueue)}.
+                  </span>
+                ),
+              }))} />
+            </div>
+          )}
+          {stagePairs.length > 0 && (
+            <div data-testid="replay-pair">
+              <FormField label="Queue pair to replay" description="Replay DLQ moves this pair's dead-letter queue back to its queue.">
+                <RadioGroup value={chosen?.name ?? MAIN_PAIR} onChange={({ detail }) => setPair(detail.value)} items={[
+                  { value: MAIN_PAIR, label: 'main', description: `The workflow's own queues. Dead-letter queue: ${dlqCountText(mainDlqCount)}` },
+                  ...stagePairs.map((stagePair) => ({
+                    value: stagePair.name,
+                    label: stagePair.name,
+                    description: `Dead-letter queue: ${dlqCountText(count(stagePair.deadLetterQueue))}`,
+                  })),
+                ]} />
+              </FormField>
+            </div>
+          )}
         </SpaceBetween>
       </Container>
       <Modal
         visible={replay.kind === 'confirming' || replay.kind === 'starting'}
-        header="Replay the dead-letter queue?"
+        header={stage === undefined ? 'Replay the dead-letter queue?' : `Replay the dead-letter queue of ${stage}?`}
         closeAriaLabel="Close"
         onDismiss={() => replay.kind === 'confirming' && setReplay({ kind: 'idle' })}
         footer={(
@@ -182,11 +224,40 @@ export default function OperationsPanel({ apiUrl, token, onReplayed }: Operation
           </Box>
         )}
       >
-        SQS moves {dlqCount === undefined ? 'every message' : messages(dlqCount)} from the dead-letter queue back to the main
-        queue, where the worker processes them again. Orders that still fail return to the dead-letter queue after their retries.
+        <span data-testid="replay-confirmation" data-stage={stage ?? 'main'}>
+          SQS moves {dlqCount === undefined ? 'every message' : messages(dlqCount)} from {dlqOf(stage)} back to {queueOf(stage)},
+          where {workerOf(stage)} processes them again. Orders that still fail return to {stage === undefined ? 'the' : 'that'} dead-letter
+          queue after their retries.
+        </span>
       </Modal>
     </SpaceBetween>
   );
+}
+
+/** The dead-letter queue of the main pair (`stage` undefined) or of a stage's or compensation's pair, in words. */
+function dlqOf(stage: string | undefined): string {
+  return stage === undefined ? 'the dead-letter queue' : `the dead-letter queue of ${stage}`;
+}
+
+function queueOf(stage: string | undefined): string {
+  return stage === undefined ? 'the main queue' : `the queue of ${stage}`;
+}
+
+function workerOf(stage: string | undefined): string {
+  if (stage === undefined) return 'the worker';
+  return stage.endsWith('/compensation') ? 'the compensation\'s worker' : 'the stage\'s worker';
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function count(depth: QueueDepths['mainQueue'] | undefined): number | undefined {
+  return depth === undefined ? undefined : depth.visible + depth.inFlight;
+}
+
+function dlqCountText(value: number | undefined): string {
+  return value === undefined ? 'loading' : messages(value);
 }
 
 function messages(count: number): string {

@@ -19,6 +19,7 @@ import { CopyableId } from './CopyableId';
 import { OrderLinks } from './OrderLinks';
 import { OrderOutcome, outcomeOf } from './OrderOutcome';
 import { OrderStatus } from './OrderStatus';
+import { StageTimeline } from './StageTimeline';
 import type { OutcomeActions } from './OutputPanel';
 
 export interface OutcomeDetailsProps {
@@ -61,6 +62,7 @@ function ResultView({ result, actions, config, order }: { readonly result: Submi
               ...(order?.lastError !== undefined ? [{ label: 'Last error', value: order.lastError }] : []),
               ...(order !== undefined && outcomeOf(order) !== undefined
                 ? [{ label: outcomeOf(order) === 'reason' ? 'Reason' : 'Result', value: <OrderOutcome order={order} /> }] : []),
+              ...(order?.stages !== undefined ? [{ label: 'Stages', value: <StageTimeline order={order} /> }] : []),
             ]} />
             {result.replayed === true && (
               <Box data-testid="replayed-note">
@@ -68,7 +70,7 @@ function ResultView({ result, actions, config, order }: { readonly result: Submi
                 (Idempotent-Replayed: true). No second order was created.
               </Box>
             )}
-            <Box>{statusNote(status)}</Box>
+            <Box>{statusNote(status, order)}</Box>
             <OrderLinks config={config} orderId={result.orderId} eventId={result.eventId} />
           </SpaceBetween>
         </Alert>
@@ -142,7 +144,14 @@ const ALERT_TYPE: Record<OrderView['status'], 'success' | 'error' | 'warning' | 
   ACCEPTED: 'info', PROCESSED: 'success', REJECTED: 'warning', FAILED: 'error',
 };
 
-function statusNote(status: OrderView['status'] | undefined): ReactNode {
+function statusNote(status: OrderView['status'] | undefined, order?: OrderView): ReactNode {
+  if (status === 'REJECTED' && order?.rejectedStep !== undefined) {
+    return `Stage ${order.rejectedStep} refused it; the compensations of the stages before it undo what they did. ` +
+      'That is final: it is not retried and does not go to a dead-letter queue.';
+  }
+  if (status === 'FAILED' && order?.failedStep !== undefined) {
+    return `Stage ${order.failedStep} gave up on it after its retries: it is in that stage's dead-letter queue. An operator can replay it.`;
+  }
   switch (status) {
     case 'PROCESSED': return 'The worker processed it.';
     case 'REJECTED': return 'The processor refused it for the reason above. That is final: it is not retried and does not go to the dead-letter queue.';

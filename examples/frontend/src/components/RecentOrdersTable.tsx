@@ -17,6 +17,7 @@ import { CopyableId } from './CopyableId';
 import { OrderLinks } from './OrderLinks';
 import { OrderOutcome, outcomeOf } from './OrderOutcome';
 import { OrderStatus } from './OrderStatus';
+import { StageTimeline } from './StageTimeline';
 
 const TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 
@@ -53,6 +54,10 @@ export default function RecentOrdersTable({ config, recent }: RecentOrdersTableP
         : <Box color="text-body-secondary">No orders yet. Orders you submit appear here.</Box>}
       columnDefinitions={[
         { id: 'status', header: 'Status', minWidth: 180, cell: (order) => <OrderStatus status={order.status} /> },
+        // Beside the status, only in a workflow with stages: without them the table is as it always was.
+        ...(recent.orders.some((order) => order.stages !== undefined)
+          ? [{ id: 'stages', header: 'Stages', minWidth: 300, cell: (order: RecentOrders['orders'][number]) => (order.stages === undefined ? '-' : <StageTimeline order={order} />) }]
+          : []),
         {
           id: 'ids', header: 'Order and event', minWidth: 330, cell: (order) => (
             <SpaceBetween size="xxs">
