@@ -255,6 +255,12 @@ describe.each(ALL)('%s', (name) => {
   test('failure injection is on only in dev, and the page is told', () => {
     expect(workerEnv(name).FAILURE_INJECTION_ENABLED).toBe(name === 'dev' ? 'true' : 'false');
     expect(deployedConfig(name).failureInjection).toBe(name === 'dev');
+    // The stages' workers share the setting (the runtime injects only in the first step, validation).
+    for (const functionName of ['orders-payment-worker', 'orders-payment-compensate-worker', 'orders-stock-worker']) {
+      const stageWorker = Object.values(template(name).findResources('AWS::Lambda::Function', { Properties: { FunctionName: functionName } }))[0];
+      expect({ functionName, injection: stageWorker.Properties.Environment.Variables.FAILURE_INJECTION_ENABLED })
+        .toEqual({ functionName, injection: name === 'dev' ? 'true' : 'false' });
+    }
   });
 
   test('POST /orders needs a token of the app\'s user pool; the pool admits only invited users', () => {
@@ -349,7 +355,7 @@ describe.each(ALL)('%s', (name) => {
   test('the stack has its outputs', () => {
     const expected = [
       'ApiEndpoint', 'DlqUrl', 'DynamoTableName', 'EventBusName', 'FrontendUrl', 'IdempotencyTableName', 'InventoryTableName', 'MainQueueUrl',
-      'NotificationsQueueUrl', 'OrdersTableName', 'UserPoolClientId', 'UserPoolId',
+      'NotificationsQueueUrl', 'OrdersTableName', 'PaymentGatewayTableName', 'UserPoolClientId', 'UserPoolId',
     ];
     expect(Object.keys(json(name).Outputs).sort()).toEqual(name === 'prodDomain' ? [...expected, 'DistributionDomainName'].sort() : expected);
     template(name).hasOutput('ApiEndpoint', { Value: { 'Fn::Join': Match.arrayWith([Match.arrayWith([{ Ref: logicalIdOf(name, 'AWS::ApiGateway::RestApi') }])]) } });
@@ -358,26 +364,80 @@ describe.each(ALL)('%s', (name) => {
   });
 });
 
-describe('the business step (issue 15)', () => {
-  const workerId = () => logicalIdOf('dev', 'AWS::Lambda::Function', { FunctionName: 'orders-worker' });
+describe('the business steps: validation, then stages payment and stock', () => {
+  const functionId = (functionName: string) => logicalIdOf('dev', 'AWS::Lambda::Function', { FunctionName: functionName });
   const inventoryId = () => logicalIdOf('dev', 'AWS::DynamoDB::Table', { KeySchema: [{ AttributeName: 'sku', KeyType: 'HASH' }] });
+  const gatewayId = () => logicalIdOf('dev', 'AWS::DynamoDB::Table', { KeySchema: [{ AttributeName: 'authorizationId', KeyType: 'HASH' }] });
+  const envOf = (functionName: string): Record<string, unknown> => json('dev').Resources[functionId(functionName)].Properties.Environment.Variables;
+  const bundleOf = (functionName: string): string => {
+    const fn = json('dev').Resources[functionId(functionName)] as Resource & { Metadata: Record<string, string> };
+    expect(fn.Properties.Handler).toBe('index.handler');
+    return fs.readFileSync(path.join(VARIANTS.dev.dir, fn.Metadata['aws:asset:path'], 'index.js'), 'utf8');
+  };
+  /** The statements of a function's role whose resources name `tableId`. */
+  const statementsOn = (functionName: string, tableId: string): any[] => {
+    const role = json('dev').Resources[functionId(functionName)].Properties.Role['Fn::GetAtt'][0];
+    return Object.values(template('dev').findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: role }]))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement: any) => JSON.stringify(statement.Resource).includes(tableId));
+  };
+  const sourceOf = () => Object.values(template('dev').findResources('AWS::Events::Rule'))
+    .find((rule) => JSON.stringify(rule.Properties.EventPattern['detail-type']) === '["OrderCreated"]')!.Properties.EventPattern.source;
 
-  test('the worker runs the example\'s processor, bundled at synth through aws-lambda-nodejs (not the built-in bundle)', () => {
-    const worker = json('dev').Resources[workerId()] as Resource & { Metadata: Record<string, string> };
-    expect(worker.Properties.Handler).toBe('index.handler');
-    const bundle = fs.readFileSync(path.join(VARIANTS.dev.dir, worker.Metadata['aws:asset:path'], 'index.js'), 'utf8');
-    // The processor's own code, and the runtime inlined (the package is not needed on Lambda)...
-    expect(bundle).toContain('reservation#');
-    expect(bundle).toContain('stock_reserved');
-    expect(bundle).not.toMatch(/require\("cdk-orders-workflow/);
-    // ...and the AWS SDK too: fromEntry bundles it (bundleAwsSDK), so the processor runs the client it was tested with.
-    expect(bundle).not.toContain('require("@aws-sdk/client-dynamodb")');
-    expect(bundle).toContain('TransactWriteItems');
+  test('each worker runs its own processor, bundled at synth through aws-lambda-nodejs (not the built-in bundle)', () => {
     const builtIn = fs.readFileSync(path.join(EXAMPLE_APP_DIR, 'node_modules', 'cdk-orders-workflow', 'assets', 'lambda', 'worker', 'handler', 'index.js'), 'utf8');
-    expect(bundle).not.toBe(builtIn);
+    const markers: Record<string, { has: string[]; hasNot: string[] }> = {
+      'orders-worker': { has: ['order_validated', '12 to 19 digits expected'], hasNot: ['stock_reserved', 'payment_authorized'] },
+      'orders-payment-worker': { has: ['payment_authorized', 'card declined'], hasNot: ['stock_reserved', 'authorization_voided'] },
+      'orders-payment-compensate-worker': { has: ['authorization_voided', 'VOIDED'], hasNot: ['payment_authorized', 'stock_reserved'] },
+      'orders-stock-worker': { has: ['stock_reserved', 'reservation#', 'TransactWriteItems'], hasNot: ['payment_authorized', 'order_validated'] },
+    };
+    for (const [functionName, { has, hasNot }] of Object.entries(markers)) {
+      const bundle = bundleOf(functionName);
+      // The processor's own code, and the runtime inlined (the package is not needed on Lambda)...
+      for (const marker of has) expect({ functionName, marker, found: bundle.includes(marker) }).toEqual({ functionName, marker, found: true });
+      for (const marker of hasNot) expect({ functionName, marker, found: bundle.includes(marker) }).toEqual({ functionName, marker, found: false });
+      expect(bundle).not.toMatch(/require\("cdk-orders-workflow/);
+      // ...and the AWS SDK too: fromEntry bundles it (bundleAwsSDK), so the processor runs the client it was tested with.
+      expect(bundle).not.toContain('require("@aws-sdk/client-dynamodb")');
+      expect(bundle).not.toBe(builtIn);
+    }
   });
 
-  test('the inventory table exists, its name reaches the processor, and the worker may read and write it', () => {
+  test('the stages run in order on the workflow\'s bus: OrderValidated -> payment -> PaymentAuthorized -> stock; payment has its compensation', () => {
+    const source = sourceOf();
+    const ruleTo = (pattern: Record<string, unknown>) => {
+      const id = logicalIdOf('dev', 'AWS::Events::Rule', { EventPattern: pattern });
+      const rule = json('dev').Resources[id];
+      expect(rule.Properties.EventPattern).toEqual(pattern);
+      const [target] = rule.Properties.Targets;
+      return { queue: target.Arn['Fn::GetAtt'][0] as string, dlq: target.DeadLetterConfig.Arn['Fn::GetAtt'][0] as string };
+    };
+    const queueName = (id: string) => json('dev').Resources[id].Properties.QueueName;
+    const payment = ruleTo({ 'source': source, 'detail-type': ['OrderValidated'] });
+    expect([queueName(payment.queue), queueName(payment.dlq)]).toEqual(['orders-payment-queue', 'orders-payment-dlq']);
+    const stock = ruleTo({ 'source': source, 'detail-type': ['PaymentAuthorized'] });
+    expect([queueName(stock.queue), queueName(stock.dlq)]).toEqual(['orders-stock-queue', 'orders-stock-dlq']);
+    const compensation = ruleTo({ 'source': source, 'detail-type': ['OrderCompensationRequested'], 'detail': { step: ['payment'] } });
+    expect([queueName(compensation.queue), queueName(compensation.dlq)]).toEqual(['orders-payment-compensate-queue', 'orders-payment-compensate-dlq']);
+    // Each worker reads its own queue.
+    const mappings = Object.values(template('dev').findResources('AWS::Lambda::EventSourceMapping'));
+    const readerOf = (queue: string) => mappings.find((mapping) => mapping.Properties.EventSourceArn['Fn::GetAtt'][0] === queue)!.Properties.FunctionName.Ref;
+    expect(readerOf(payment.queue)).toBe(functionId('orders-payment-worker'));
+    expect(readerOf(stock.queue)).toBe(functionId('orders-stock-worker'));
+    expect(readerOf(compensation.queue)).toBe(functionId('orders-payment-compensate-worker'));
+    // Nothing follows stock: no rule reads StockReserved (the notifications read OrderProcessed).
+    const patterns = Object.values(template('dev').findResources('AWS::Events::Rule')).map((rule) => JSON.stringify(rule.Properties.EventPattern));
+    expect(patterns.filter((pattern) => pattern.includes('StockReserved'))).toEqual([]);
+    // The steps as every worker knows them; stock is last and publishes StockReserved, then OrderProcessed.
+    expect(envOf('orders-worker')).toMatchObject({ STEP_NAME: 'main', STEP_NAMES: '["main","payment","stock"]', STEP_COMPENSATED: '["payment"]' });
+    expect(envOf('orders-payment-worker')).toMatchObject({ STEP_NAME: 'payment', STEP_COMPLETED_EVENT: 'PaymentAuthorized' });
+    expect(envOf('orders-payment-compensate-worker')).toMatchObject({ STEP_NAME: 'payment', STEP_MODE: 'compensate' });
+    expect(envOf('orders-stock-worker')).toMatchObject({ STEP_NAME: 'stock', STEP_COMPLETED_EVENT: 'StockReserved' });
+  });
+
+  test('the inventory table: validation may only read it, the stock stage read and write it, nobody else touch it', () => {
     const inventory = inventoryId();
     template('dev').hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'sku', KeyType: 'HASH' }],
@@ -385,16 +445,44 @@ describe('the business step (issue 15)', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
     });
-    expect(workerEnv('dev').INVENTORY_TABLE_NAME).toEqual({ Ref: inventory });
-    const role = json('dev').Resources[workerId()].Properties.Role['Fn::GetAtt'][0];
-    const policies = Object.values(template('dev').findResources('AWS::IAM::Policy'))
-      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: role }]));
-    const onInventory = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement)
-      .filter((statement: any) => JSON.stringify(statement.Resource).includes(inventory));
-    expect(onInventory).toHaveLength(1);
-    expect(onInventory[0].Resource).toEqual([{ 'Fn::GetAtt': [inventory, 'Arn'] }, { Ref: 'AWS::NoValue' }]);
-    expect(onInventory[0].Action).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
+    for (const functionName of ['orders-worker', 'orders-stock-worker']) {
+      expect(envOf(functionName).INVENTORY_TABLE_NAME).toEqual({ Ref: inventory });
+      const onInventory = statementsOn(functionName, inventory);
+      expect(onInventory).toHaveLength(1);
+      expect(onInventory[0].Resource).toEqual([{ 'Fn::GetAtt': [inventory, 'Arn'] }, { Ref: 'AWS::NoValue' }]);
+      expect(onInventory[0].Action).toEqual(expect.arrayContaining(['dynamodb:GetItem']));
+    }
+    expect(statementsOn('orders-worker', inventory)[0].Action).not.toEqual(expect.arrayContaining(['dynamodb:PutItem']));
+    expect(statementsOn('orders-worker', inventory)[0].Action).not.toEqual(expect.arrayContaining(['dynamodb:UpdateItem']));
+    expect(statementsOn('orders-stock-worker', inventory)[0].Action)
+      .toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
+    for (const functionName of ['orders-payment-worker', 'orders-payment-compensate-worker']) {
+      expect(statementsOn(functionName, inventory)).toEqual([]);
+      expect(envOf(functionName).INVENTORY_TABLE_NAME).toBeUndefined();
+    }
     template('dev').hasOutput('InventoryTableName', { Value: { Ref: inventory } });
+  });
+
+  test('the fake payment gateway\'s table: the payment stage and its compensation read and write it, nobody else touch it', () => {
+    const gateway = gatewayId();
+    template('dev').hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'authorizationId', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    for (const functionName of ['orders-payment-worker', 'orders-payment-compensate-worker']) {
+      expect(envOf(functionName).PAYMENT_GATEWAY_TABLE_NAME).toEqual({ Ref: gateway });
+      const onGateway = statementsOn(functionName, gateway);
+      expect(onGateway).toHaveLength(1);
+      expect(onGateway[0].Resource).toEqual([{ 'Fn::GetAtt': [gateway, 'Arn'] }, { Ref: 'AWS::NoValue' }]);
+      expect(onGateway[0].Action).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']));
+    }
+    for (const functionName of ['orders-worker', 'orders-stock-worker']) {
+      expect(statementsOn(functionName, gateway)).toEqual([]);
+      expect(envOf(functionName).PAYMENT_GATEWAY_TABLE_NAME).toBeUndefined();
+    }
+    template('dev').hasOutput('PaymentGatewayTableName', { Value: { Ref: gateway } });
   });
 
   test('the notifications rule matches exactly OrderProcessed from the workflow\'s source, into the encrypted queue with its DLQ', () => {
@@ -432,8 +520,8 @@ describe('the business step (issue 15)', () => {
         },
       });
     }
-    // Subscribing turned outcome publication on: the worker knows the bus.
-    expect(workerEnv('dev').OUTCOME_EVENT_BUS_NAME).toEqual(created.Properties.EventBusName);
+    // Subscribing turned outcome publication on: the last stage, which publishes OrderProcessed, knows the bus.
+    expect(envOf('orders-stock-worker').OUTCOME_EVENT_BUS_NAME).toEqual(created.Properties.EventBusName);
   });
 });
 

@@ -1,10 +1,12 @@
 /**
- * The example app's business step in the console, end to end on the local runner: the app's dev
- * stack as `npm run local:example` runs it (its processor bundled by aws-lambda-nodejs at synth,
- * its inventory table and notifications queue provisioned in moto), the built console signed in
- * as the runner's demo user. An order for an unknown sku ends REJECTED with its reason on the
- * page; a good one ends PROCESSED with its reservation shown, stock taken once, and one
- * notification queued.
+ * The example app's business steps in the console, end to end on the local runner: the app's dev
+ * stack as `npm run local:example` runs it (validation, then stages payment and stock, each
+ * processor bundled by aws-lambda-nodejs at synth; the inventory table, the fake payment
+ * gateway's table and the notifications queue provisioned in moto), the built console signed in
+ * as the runner's demo user. An order for an unknown sku ends REJECTED by validation with its
+ * reason on the page; a good one ends PROCESSED with its reservation shown, its payment
+ * authorized, stock taken once, and one notification queued; one for more than is in stock is
+ * REJECTED by the stock stage and its payment authorization voided, once.
  *
  * Screenshots go to test-output/screenshots/ (desktop-14, desktop-15).
  */
@@ -35,6 +37,7 @@ let sqs: SQSClient;
 let logLines: LogLine[] = [];
 /** The emulated names of the app's own resources (the runner names them `<stack>-<logicalId>`). */
 let inventoryTable: string;
+let gatewayTable: string;
 let notificationsQueueUrl: string;
 const pageErrors: string[] = [];
 
@@ -52,6 +55,7 @@ beforeAll(async () => {
   dynamodb = new DynamoDBClient(emulatorClientConfig(workflow.emulatorEndpoint));
   sqs = new SQSClient(emulatorClientConfig(workflow.emulatorEndpoint));
   inventoryTable = generatedName(EXAMPLE_STACK, logicalId(template, 'AWS::DynamoDB::Table', 'InventoryTable'), 255);
+  gatewayTable = generatedName(EXAMPLE_STACK, logicalId(template, 'AWS::DynamoDB::Table', 'PaymentGatewayTable'), 255);
   const notificationsQueue = generatedName(EXAMPLE_STACK, logicalId(template, 'AWS::SQS::Queue', 'NotificationsQueue'), 80);
   notificationsQueueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: notificationsQueue }))).QueueUrl!;
 }, 10 * 60_000);
@@ -107,9 +111,16 @@ async function available(sku: string): Promise<number | undefined> {
   return row.Item === undefined ? undefined : Number(row.Item.available.N);
 }
 
+/** The fake payment gateway's row of an authorization, or undefined. */
+async function authorization(authorizationId: string): Promise<Record<string, string> | undefined> {
+  const rowKey = { authorizationId: { S: authorizationId } };
+  const row = await dynamodb.send(new GetItemCommand({ TableName: gatewayTable, Key: rowKey, ConsistentRead: true }));
+  return row.Item === undefined ? undefined : Object.fromEntries(Object.entries(row.Item).map(([key, value]) => [key, value.S ?? value.N ?? '']));
+}
+
 test('an order for an unknown sku ends REJECTED, its reason on the page and in the list', async () => {
   const { page, context } = await openSignedIn();
-  const { orderId } = await submitOrder(page, 'NO-SUCH-SKU', 1);
+  const { orderId, eventId } = await submitOrder(page, 'NO-SUCH-SKU', 1);
   const output = page.getByTestId('output');
   await output.locator('[data-testid="order-status"][data-status="REJECTED"]').waitFor({ timeout: 60_000 });
   await expectText(output.getByTestId('order-reason'), 'unknown sku NO-SUCH-SKU');
@@ -117,8 +128,10 @@ test('an order for an unknown sku ends REJECTED, its reason on the page and in t
   const row = await rowOf(page, orderId);
   await row.locator('[data-status="REJECTED"]').waitFor({ timeout: 30_000 });
   await expectText(row.getByTestId('order-reason'), 'unknown sku NO-SUCH-SKU');
-  // Nothing stocked for the unknown sku (the catalogue does not know it either).
+  // Nothing stocked for the unknown sku (the catalogue does not know it either), and validation
+  // refused it before the payment stage: nothing authorized.
   expect(await available('NO-SUCH-SKU')).toBeUndefined();
+  expect(await authorization(`auth-${eventId}`)).toBeUndefined();
   await expectAccessible(page, 'rejected');
   await page.screenshot({ path: path.join(screenshotDir, 'desktop-14-rejected.png'), fullPage: true });
   await context.close();
@@ -138,6 +151,8 @@ test('a good order ends PROCESSED with its reservation shown, takes its stock on
   await row.locator('[data-status="PROCESSED"]').waitFor({ timeout: 30_000 });
   await expectText(row.getByTestId('order-result'), `reservationId: res-${eventId}`);
   expect(await available('SKU-1')).toBe(before - 2);
+  // The payment stage authorized the card on file (the console sends no cardNumber), and nothing voided it.
+  expect(await authorization(`auth-${eventId}`)).toMatchObject({ status: 'AUTHORIZED', orderId, cardLast4: '4242' });
 
   // The second consumer: the OrderProcessed event, with the same reservation, in the notifications queue.
   const notification = await eventually('the OrderProcessed notification', async () => {
@@ -146,19 +161,33 @@ test('a good order ends PROCESSED with its reservation shown, takes its stock on
   });
   expect(notification).toMatchObject({
     'detail-type': 'OrderProcessed',
-    'detail': { status: 'PROCESSED', eventId, outcomeId: `${eventId}:processed`, result: { reservationId: `res-${eventId}`, reserved: [{ sku: 'SKU-1', qty: 2 }] } },
+    'detail': {
+      status: 'PROCESSED',
+      eventId,
+      outcomeId: `${eventId}:processed`,
+      result: { reservationId: `res-${eventId}`, reserved: [{ sku: 'SKU-1', qty: 2 }] },
+      results: { main: { valid: true }, payment: { authorizationId: `auth-${eventId}` }, stock: { reservationId: `res-${eventId}` } },
+    },
   });
   await expectAccessible(page, 'processed with a result');
   await page.screenshot({ path: path.join(screenshotDir, 'desktop-15-processed-result.png'), fullPage: true });
   await context.close();
 }, 120_000);
 
-test('more than is in stock is REJECTED with how much is left, and takes nothing', async () => {
+test('more than is in stock is REJECTED with how much is left, takes nothing, and its payment is voided once', async () => {
   const { page, context } = await openSignedIn();
-  const { orderId } = await submitOrder(page, 'SKU-2', 10_000);
+  const { orderId, eventId } = await submitOrder(page, 'SKU-2', 10_000);
   const row = await rowOf(page, orderId);
   await row.locator('[data-status="REJECTED"]').waitFor({ timeout: 60_000 });
-  await expectText(row.getByTestId('order-reason'), `out of stock: SKU-2 (ordered 10000, ${CATALOGUE['SKU-2']} available)`);
+  const reason = `out of stock: SKU-2 (ordered 10000, ${CATALOGUE['SKU-2']} available)`;
+  await expectText(row.getByTestId('order-reason'), reason);
   expect(await available('SKU-2')).toBe(CATALOGUE['SKU-2']);
+  // The stock stage refused the order after the payment stage had authorized it: the payment's
+  // compensation voided the authorization, exactly once.
+  const voided = await eventually('the voided authorization', async () => {
+    const found = await authorization(`auth-${eventId}`);
+    return found?.status === 'VOIDED' ? found : undefined;
+  });
+  expect(voided).toMatchObject({ orderId, voids: '1', voidReason: `stock: ${reason}` });
   await context.close();
 }, 120_000);

@@ -11,6 +11,7 @@ import { FrontendHosting } from './frontend-hosting';
 import { Inventory } from './inventory';
 import { acknowledgeExampleFindings } from './nag-acknowledgements';
 import { OrderNotifications } from './order-notifications';
+import { PaymentGateway } from './payment-gateway';
 import { OPERATORS_GROUP, UserDirectory } from './user-directory';
 
 export { DEV_ORIGINS } from './environment';
@@ -72,15 +73,17 @@ export class OrdersExampleStack extends Stack {
       pendingWindow: Duration.days(settings.retainData ? 30 : 7),
     });
 
-    // The business step: reserve stock in the example's own table (processor/reserve-stock.ts).
+    // The business steps (processor/): validation (the workflow's own processor, step `main`), then
+    // stage `payment` at the example's fake gateway, then stage `stock` in the inventory table.
     const inventory = new Inventory(this, 'Inventory', { retain: settings.retainData });
+    const paymentGateway = new PaymentGateway(this, 'PaymentGateway', { retain: settings.retainData });
+    const processor = (file: string, environment: Record<string, string>) =>
+      // Bundled at synth by aws-lambda-nodejs with the esbuild of this app's devDependencies.
+      OrderProcessor.fromEntry(path.join(__dirname, '..', 'processor', file), { environment });
 
     const workflow = new OrdersWorkflow(this, 'Orders', {
       namePrefix: props.namePrefix,
-      // Bundled at synth by aws-lambda-nodejs with the esbuild of this app's devDependencies.
-      processor: OrderProcessor.fromEntry(path.join(__dirname, '..', 'processor', 'reserve-stock.ts'), {
-        environment: { INVENTORY_TABLE_NAME: inventory.table.tableName },
-      }),
+      processor: processor('validate.ts', { INVENTORY_TABLE_NAME: inventory.table.tableName }),
       // ApiEndpoint, EventBusName, MainQueueUrl, DlqUrl, DynamoTableName (= IdempotencyTableName), OrdersTableName.
       stackOutputs: true,
       authorization: OrdersApiAuthorization.cognito({ userPool: users.userPool, operatorsGroup: OPERATORS_GROUP }),
@@ -105,9 +108,27 @@ export class OrdersExampleStack extends Stack {
       corsAllowOrigins: [frontend.url, ...settings.extraCorsOrigins],
     });
 
-    inventory.table.grantReadWriteData(workflow.workerFunction);
+    // Validation looks up skus that are not in the catalogue.
+    inventory.table.grantReadData(workflow.workerFunction);
 
-    // A second consumer: every processed order (with its reservation) reaches a notifications queue.
+    // A card number ending in 0002 is declined (the order is REJECTED); a later refusal voids the authorization.
+    const gatewayEnvironment = { PAYMENT_GATEWAY_TABLE_NAME: paymentGateway.table.tableName };
+    const payment = workflow.addStage('payment', {
+      processor: processor('authorize-payment.ts', gatewayEnvironment),
+      completedEvent: 'PaymentAuthorized',
+      compensation: processor('void-authorization.ts', gatewayEnvironment),
+    });
+    paymentGateway.table.grantReadWriteData(payment.workerFunction);
+    paymentGateway.table.grantReadWriteData(payment.compensationFunction!);
+
+    // The last stage: when stock runs out it refuses the order, and the payment is voided.
+    const stock = workflow.addStage('stock', {
+      processor: processor('reserve-stock.ts', { INVENTORY_TABLE_NAME: inventory.table.tableName }),
+      completedEvent: 'StockReserved',
+    });
+    inventory.table.grantReadWriteData(stock.workerFunction);
+
+    // A second consumer: every processed order (the last stage's reservation as its result) reaches a notifications queue.
     const notifications = new OrderNotifications(this, 'Notifications', { retain: settings.retainData });
     workflow.onOrderProcessed('NotifyOrderProcessed', {
       description: 'Processed orders, with their reservation, to the notifications queue',
@@ -145,6 +166,10 @@ export class OrdersExampleStack extends Stack {
     new CfnOutput(this, 'InventoryTableName', {
       value: inventory.table.tableName,
       description: 'Stock per sku (available) and the reservations of processed orders',
+    });
+    new CfnOutput(this, 'PaymentGatewayTableName', {
+      value: paymentGateway.table.tableName,
+      description: 'The fake payment gateway\'s authorizations (AUTHORIZED, or VOIDED when a later step refused the order)',
     });
     new CfnOutput(this, 'NotificationsQueueUrl', {
       value: notifications.queue.queueUrl,

@@ -14,7 +14,7 @@ import { PermanentOrderError, type Order } from 'cdk-orders-workflow/worker';
 import { CATALOGUE } from './catalogue';
 
 /** Rows of reservations share the table with the skus' rows; no sku may look like one. */
-const RESERVATION_PREFIX = 'reservation#';
+export const RESERVATION_PREFIX = 'reservation#';
 /** A transaction holds at most 100 actions, and each sku takes two. */
 export const MAX_SKUS_PER_ORDER = 50;
 /** Seeding a catalogue sku then trying again: one retry is enough, a second miss is a real bug. */

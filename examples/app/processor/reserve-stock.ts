@@ -1,11 +1,14 @@
 /**
- * The example's processor (OrderProcessor.fromEntry in lib/orders-example-stack.ts): reserves
- * the order's stock in the example's inventory table. createOrderWorker runs it inside the
- * workflow's guarantees (once per eventId, order status, outcome events, DLQ, metrics).
+ * Stage `stock`, the last step (lib/orders-example-stack.ts): reserves the order's stock in the
+ * example's inventory table. When too little is left it refuses the order, and the workflow
+ * then runs the payment stage's compensation (the authorization is voided). createOrderWorker
+ * runs it inside the workflow's guarantees (once per eventId, order status, outcome events, DLQ,
+ * metrics); as the last stage, its result is the order's and OrderProcessed carries it.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createOrderWorker } from 'cdk-orders-workflow/worker';
 import { reserveStock } from './inventory';
+import { requiredEnv } from './required-env';
 
 /** Set by the stack (the processor's `environment`). */
 const tableName = requiredEnv('INVENTORY_TABLE_NAME');
@@ -16,12 +19,3 @@ export const handler = createOrderWorker(async (order, context) => {
   context.logger.info('stock_reserved', { reservationId: reservation.reservationId, lines: reservation.reserved.length });
   return reservation;
 });
-
-/** At init: a misconfigured function fails loudly at once, not with a confusing error per order. */
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') {
-    throw new Error(`${name} is not set: the stack passes it in the processor's environment`);
-  }
-  return value;
-}
