@@ -124,9 +124,10 @@ test('an order for an unknown sku ends REJECTED, its reason on the page and in t
   const output = page.getByTestId('output');
   await output.locator('[data-testid="order-status"][data-status="REJECTED"]').waitFor({ timeout: 60_000 });
   await expectText(output.getByTestId('order-reason'), 'unknown sku NO-SUCH-SKU');
-  await expectText(output, 'it is not retried and does not go to the dead-letter queue');
+  // With stages the page names the refusing stage; the rest of the sentence is the same.
+  await expectText(output, 'it is not retried and does not go to a dead-letter queue');
   const row = await rowOf(page, orderId);
-  await row.locator('[data-status="REJECTED"]').waitFor({ timeout: 30_000 });
+  await row.locator('[data-testid="order-status"][data-status="REJECTED"]').waitFor({ timeout: 30_000 });
   await expectText(row.getByTestId('order-reason'), 'unknown sku NO-SUCH-SKU');
   // Nothing stocked for the unknown sku (the catalogue does not know it either), and validation
   // refused it before the payment stage: nothing authorized.
@@ -148,7 +149,7 @@ test('a good order ends PROCESSED with its reservation shown, takes its stock on
   await expectText(result, `res-${eventId}`);
   await expectText(result, '"sku":"SKU-1","qty":2');
   const row = await rowOf(page, orderId);
-  await row.locator('[data-status="PROCESSED"]').waitFor({ timeout: 30_000 });
+  await row.locator('[data-testid="order-status"][data-status="PROCESSED"]').waitFor({ timeout: 30_000 });
   await expectText(row.getByTestId('order-result'), `reservationId: res-${eventId}`);
   expect(await available('SKU-1')).toBe(before - 2);
   // The payment stage authorized the card on file (the console sends no cardNumber), and nothing voided it.
@@ -178,7 +179,7 @@ test('more than is in stock is REJECTED with how much is left, takes nothing, an
   const { page, context } = await openSignedIn();
   const { orderId, eventId } = await submitOrder(page, 'SKU-2', 10_000);
   const row = await rowOf(page, orderId);
-  await row.locator('[data-status="REJECTED"]').waitFor({ timeout: 60_000 });
+  await row.locator('[data-testid="order-status"][data-status="REJECTED"]').waitFor({ timeout: 60_000 });
   const reason = `out of stock: SKU-2 (ordered 10000, ${CATALOGUE['SKU-2']} available)`;
   await expectText(row.getByTestId('order-reason'), reason);
   expect(await available('SKU-2')).toBe(CATALOGUE['SKU-2']);
