@@ -9,11 +9,10 @@ import type { JsonObject } from './order-contract';
 import {
   acceptedRecord, boundedError, MAX_HISTORY, OrderFacts, OrderRecord, StatusChange,
 } from './order-state';
-import type { OrderStatus } from './order-status';
+import type { OrderStatus, StageView, StepStatus } from './order-status';
 
-/** What became of one step of an order. */
-export const STEP_STATUSES = ['PENDING', 'COMPLETED', 'REJECTED', 'FAILED', 'COMPENSATED', 'COMPENSATION_FAILED'] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
+export { STEP_STATUSES } from './order-status';
+export type { StageView, StepStatus } from './order-status';
 
 export interface StepState {
   /** The step's place in the pipeline: 0 is the workflow's own processor. */
@@ -172,13 +171,4 @@ export function stageViews(record: OrderRecord): StageView[] | undefined {
       ...(state.lastError !== undefined ? { lastError: state.lastError } : {}),
       ...(state.reason !== undefined ? { reason: state.reason } : {}),
     }));
-}
-
-export interface StageView {
-  readonly name: string;
-  readonly status: StepStatus;
-  readonly at?: string;
-  readonly attempts: number;
-  readonly lastError?: string;
-  readonly reason?: string;
 }

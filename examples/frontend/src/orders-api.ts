@@ -4,23 +4,10 @@
  * operator's token opens. POST /orders stays in api.ts with its idempotency rules.
  */
 import type { JsonObject, OrderItem } from '../../../lambda/shared/order-contract';
-import { ORDER_STATUSES, type OrderStatus } from '../../../lambda/shared/order-status';
+import { ORDER_STATUSES, STEP_STATUSES, type OrderStatus, type StageView, type StepStatus } from '../../../lambda/shared/order-status';
 
-/** What became of one step of an order (docs/stages.md). */
-export const STEP_STATUSES = ['PENDING', 'COMPLETED', 'REJECTED', 'FAILED', 'COMPENSATED', 'COMPENSATION_FAILED'] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
-
-/** One step of an order in a workflow with stages: `main` (the workflow's processor), then each stage in order. */
-export interface StageView {
-  readonly name: string;
-  readonly status: StepStatus;
-  /** When the step's state last changed (absent while PENDING). */
-  readonly at?: string;
-  readonly attempts: number;
-  readonly lastError?: string;
-  /** REJECTED: why the step refused the order. */
-  readonly reason?: string;
-}
+export { STEP_STATUSES };
+export type { StageView, StepStatus } from '../../../lambda/shared/order-status';
 
 export interface OrderView {
   readonly orderId: string;
