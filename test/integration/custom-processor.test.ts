@@ -356,9 +356,9 @@ test(`${ORDERS} orders with redeliveries while in flight: exactly one side effec
   holdCompletions = true;
   const started = performance.now();
   try {
-    const { results } = await postOrdersAtScale(run.local.apiUrl,
+    const { results, retried } = await postOrdersAtScale(run.local.apiUrl,
       (index) => ({ orderId: `load-${index}`, items: [{ sku: `SKU-${index % 7}`, qty: 1 + (index % 3) }] }), deadline);
-    expect(results.filter((result) => result.status !== 202).map((result) => result.status)).toEqual([]);
+    expect(results.filter((result) => result.status !== 202).map(({ status, body }) => ({ status, body }))).toEqual([]);
     const posted = new Map(results.map((result) => [result.body.eventId as string, result.body.orderId as string]));
     expect(posted.size).toBe(ORDERS);
     for (const [eventId, orderId] of posted) expectedOutcomes.set(eventId, { orderId, detailType: 'OrderProcessed' });
@@ -410,7 +410,8 @@ test(`${ORDERS} orders with redeliveries while in flight: exactly one side effec
     expect(duplicates).toBeGreaterThan(0);
     console.log(`team processor load: ${ORDERS} orders processed after ${endToEndSeconds.toFixed(1)} s; ${holds.held()} completions held ` +
       `${AT_SCALE.slowCompletionMs} ms; ${redeliveries} redeliveries (${inFlight} while the first was running), ${duplicates} duplicates absorbed; ` +
-      `effects: ${ORDERS} x 1, processor runs: ${ORDERS} x 1`);
+      `effects: ${ORDERS} x 1, processor runs: ${ORDERS} x 1; ${retried.length} POSTs retried by the client ` +
+      `(${retried.slice(0, 3).map((post) => post.answer).join('; ') || 'none'})`);
     expect(Date.now()).toBeLessThan(deadline);
   } finally {
     holdCompletions = false;

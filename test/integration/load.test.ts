@@ -60,11 +60,11 @@ test(`5. load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redeli
   const { local } = run;
 
   const started = performance.now();
-  const { results, seconds: postSeconds } = await postOrdersAtScale(local.apiUrl, (index) => ({
+  const { results, seconds: postSeconds, retried } = await postOrdersAtScale(local.apiUrl, (index) => ({
     orderId: `load-${index}`, customerId: `cust-${index % 50}`, items: [{ sku: `SKU-${index % 7}`, qty: 1 + (index % 3) }],
   }), deadline);
 
-  expect(results.filter((result) => result.status !== 202).map((result) => result.status)).toEqual([]);
+  expect(results.filter((result) => result.status !== 202).map(({ status, body }) => ({ status, body }))).toEqual([]);
   const posted = new Set(results.map((result) => result.body.eventId as string));
   expect(posted.size).toBe(ORDERS);
 
@@ -98,7 +98,8 @@ test(`5. load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redeli
     `load: ${ORDERS} orders, ${CONCURRENCY} concurrent clients, visibility timeout ${VISIBILITY_TIMEOUT_SECONDS} s, worker timeout ${WORKER_TIMEOUT_SECONDS} s, ` +
       `${holds.held()} completions held ${AT_SCALE.slowCompletionMs} ms`,
     `  POST: ${(ORDERS / postSeconds).toFixed(0)} orders/s, latency p50 ${percentile(latencies, 50).toFixed(1)} ms, ` +
-      `p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`,
+      `p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms; ` +
+      `${retried.length} retried by the client (${retried.slice(0, 3).map((post) => post.answer).join('; ') || 'none'})`,
     `  end to end: all ${ORDERS} processed after ${endToEndSeconds.toFixed(1)} s (${(ORDERS / endToEndSeconds).toFixed(0)} orders/s), ` +
       `${invocations} worker invocations (${(ORDERS / invocations).toFixed(2)} records each)`,
     `  redeliveries: ${redeliveries} (${redeliveredMessages} messages, ${(100 * redeliveredMessages / ORDERS).toFixed(1)}%), ` +

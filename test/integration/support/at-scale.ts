@@ -40,22 +40,49 @@ export function holdEveryNthCompletion(isCompletion: (call: ProxiedCall) => bool
   };
 }
 
-/** POSTs `AT_SCALE.orders` orders (`order(index)`), `AT_SCALE.concurrency` at a time; fails once `deadline` passes. */
+/** A POST the client saw fail before it got its 202, and what it got instead. */
+export interface RetriedPost {
+  readonly index: number;
+  readonly answer: string;
+}
+
+/**
+ * POSTs `AT_SCALE.orders` orders (`order(index)`), `AT_SCALE.concurrency` at a time, as the HTTP
+ * contract's client does: a 409 (the same key in progress), a 5xx or a dropped connection is
+ * retried with the same body (each order carries its orderId, its deduplication key), at most
+ * `MAX_POST_ATTEMPTS` times. The retries are returned: an emulator stalled on loaded cores can
+ * answer 503 or 504 now and then, and a retry of those must still give one order, not two.
+ * Fails once `deadline` passes.
+ */
 export async function postOrdersAtScale(
   apiUrl: string, order: (index: number) => unknown, deadline: number,
-): Promise<{ results: PostResult[]; seconds: number }> {
+): Promise<{ results: PostResult[]; seconds: number; retried: RetriedPost[] }> {
   const results: PostResult[] = [];
+  const retried: RetriedPost[] = [];
   const started = performance.now();
   let next = 0;
   await Promise.all(Array.from({ length: AT_SCALE.concurrency }, async () => {
     while (next < AT_SCALE.orders) {
       const index = next++;
-      if (Date.now() > deadline) throw new Error(`deadline passed after ${results.length} POSTs`);
-      results.push(await postOrder(apiUrl, order(index)));
+      for (let attempt = 1; ; attempt++) {
+        if (Date.now() > deadline) throw new Error(`deadline passed after ${results.length} POSTs`);
+        const result = await postOrder(apiUrl, order(index)).catch((error: Error) => error);
+        const retryable = result instanceof Error || result.status === 409 || result.status >= 500;
+        if (!retryable || attempt >= MAX_POST_ATTEMPTS) {
+          if (result instanceof Error) throw result;
+          results.push(result);
+          break;
+        }
+        retried.push({ index, answer: result instanceof Error ? `${result.name}: ${result.message}` : `${result.status} ${JSON.stringify(result.body)}` });
+        const retryAfter = result instanceof Error ? NaN : Number(result.headers.get('retry-after'));
+        await new Promise((resolve) => setTimeout(resolve, Number.isFinite(retryAfter) ? retryAfter * 1000 : 500 * attempt));
+      }
     }
   }));
-  return { results, seconds: (performance.now() - started) / 1000 };
+  return { results, seconds: (performance.now() - started) / 1000, retried };
 }
+
+const MAX_POST_ATTEMPTS = 4;
 
 /** How the worker's batches received the messages: redeliveries, and how many came while an earlier delivery still ran. */
 export function redeliveryStats(batches: readonly WorkerBatchReport[]) {

@@ -116,7 +116,17 @@ export async function postOrder(apiUrl: string, order: unknown, headers: Record<
     body: JSON.stringify(order),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers, ms: performance.now() - started };
+  return { status: response.status, body: parseJsonOrText(text), headers: response.headers, ms: performance.now() - started };
+}
+
+/** A gateway error page is not JSON: keep its text, so the failure shows what came back. */
+function parseJsonOrText(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails with `what` after `timeoutMs`. */
