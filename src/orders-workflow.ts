@@ -516,9 +516,10 @@ export class OrdersWorkflow extends Construct {
   }
 
   /**
-   * Allows `grantee` to read orders: `dynamodb:GetItem` on the orders table (one order, by its key
-   * `order#<caller scope>#<orderId>`) and `dynamodb:Query` on its caller-scope index (a caller's
-   * orders, newest first), nothing else. The table also holds the API's request-idempotency
+   * Allows `grantee` to read orders: `dynamodb:GetItem` and `dynamodb:BatchGetItem` on the orders
+   * table (orders by their key `order#<caller scope>#<orderId>`) and `dynamodb:Query` on its
+   * caller-scope index (the keys of a caller's orders, newest first; the index holds keys only),
+   * nothing else. The table also holds the API's request-idempotency
    * records, which GetItem can read too.
    *
    * @param grantee the principal that may read orders (a reporting job, another team's function...)

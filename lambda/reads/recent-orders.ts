@@ -1,10 +1,12 @@
 /**
- * A caller's orders, newest first, one page at a time: a Query on the (scope, createdAt) index.
+ * A caller's orders, newest first, one page at a time: a Query on the (scope, createdAt) index,
+ * which holds keys only (so a status change never writes it), then one BatchGetItem for the
+ * page's records.
  * The cursor is DynamoDB's LastEvaluatedKey as base64url JSON; opaque to clients, checked on
  * the way back in (exactly the three key strings, and the caller's own scope) so a forged or
  * truncated cursor is a 400, never another caller's page or a 500.
  */
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { AttributeValue, BatchGetItemCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { fromItem } from '../shared/attribute-values';
 import { fromOrderItem, OrderRecord } from '../shared/order-state';
 
@@ -63,7 +65,30 @@ export async function recentOrders(
     Limit: limit,
     ...(after ? { ExclusiveStartKey: { id: { S: after.id }, scope: { S: after.scope }, createdAt: { S: after.createdAt } } } : {}),
   }));
-  const orders = Items.map(fromOrderItem);
+  const orders = await recordsOf(client, tableName, Items.map((item) => item.id.S!));
   const last = LastEvaluatedKey ? (fromItem(LastEvaluatedKey) as unknown as PageKey) : undefined;
   return { orders, ...(last ? { nextCursor: encodeCursor(last) } : {}) };
+}
+
+/** BatchGetItem's keys that DynamoDB left unprocessed (throttling) are asked again, a few times. */
+const MAX_BATCH_GET_ROUNDS = 5;
+
+/**
+ * The records of `ids` (at most MAX_LIMIT, one BatchGetItem's worth), in the order of `ids`. An
+ * order that expired between the Query and the read is left out.
+ */
+async function recordsOf(client: DynamoDBClient, tableName: string, ids: readonly string[]): Promise<OrderRecord[]> {
+  const found = new Map<string, OrderRecord>();
+  let keys: Array<Record<string, AttributeValue>> = ids.map((id) => ({ id: { S: id } }));
+  for (let round = 1; keys.length > 0; round++) {
+    if (round > MAX_BATCH_GET_ROUNDS) throw new Error(`BatchGetItem left ${keys.length} orders unread after ${MAX_BATCH_GET_ROUNDS} rounds`);
+    if (round > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+    const { Responses, UnprocessedKeys } = await client.send(new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+    for (const item of Responses?.[tableName] ?? []) {
+      const record = fromOrderItem(item);
+      found.set(record.id, record);
+    }
+    keys = UnprocessedKeys?.[tableName]?.Keys ?? [];
+  }
+  return ids.flatMap((id) => found.get(id) ?? []);
 }

@@ -36,8 +36,9 @@ export class OrdersTable extends Construct {
       indexName: OrdersTable.CALLER_INDEX_NAME,
       partitionKey: { name: 'scope', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'createdAt', type: dynamodb.AttributeType.STRING },
-      // The list shows status, items and the last error: all of it, without a GetItem per order.
-      projectionType: dynamodb.ProjectionType.ALL,
+      // Keys only: the keys never change, so the index is written once per order (its creation),
+      // not on every status change; the list reads the page's records from the table.
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
   }
 
@@ -51,10 +52,11 @@ export class OrdersTable extends Construct {
 
   /**
    * What the reads function (and `grantReadOrders`) may do: one order (GetItem on the table) and
-   * a caller's recent orders (Query on the caller-scope index), nothing else.
+   * a caller's recent orders (Query on the caller-scope index for the keys, BatchGetItem on the
+   * table for the records), nothing else.
    */
   public grantOrderReads(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOnTable(grantee, ['dynamodb:GetItem']).combine(iam.Grant.addToPrincipal({
+    return this.grantOnTable(grantee, ['dynamodb:GetItem', 'dynamodb:BatchGetItem']).combine(iam.Grant.addToPrincipal({
       grantee,
       actions: ['dynamodb:Query'],
       resourceArns: [`${this.table.tableArn}/index/${OrdersTable.CALLER_INDEX_NAME}`],

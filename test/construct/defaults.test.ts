@@ -55,7 +55,7 @@ describe('OrdersWorkflow with default props', () => {
         GlobalSecondaryIndexes: [{
           IndexName: 'byCallerScope',
           KeySchema: [{ AttributeName: 'scope', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         }],
         TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
         BillingMode: 'PAY_PER_REQUEST',
@@ -365,10 +365,10 @@ describe('OrdersWorkflow with default props', () => {
   });
 
   describe('7. IAM', () => {
-    test('the reads function may only GetItem on the orders table, Query its caller-scope index and write its own logs', () => {
+    test('the reads function may only GetItem and BatchGetItem on the orders table, Query its caller-scope index and write its own logs', () => {
       expect(policyStatementsOf(workflow.readsFunction)).toEqual([
         { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [stackId(workflow.readsLogGroup), 'Arn'] } },
-        { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': [stackId(workflow.ordersTable), 'Arn'] } },
+        { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], Resource: { 'Fn::GetAtt': [stackId(workflow.ordersTable), 'Arn'] } },
         {
           Effect: 'Allow',
           Action: 'dynamodb:Query',

@@ -172,7 +172,10 @@ describe('OrderDetailType: the detail types the handlers publish', () => {
 
   test('the constants are the public contract\'s names', () => {
     expect({ ...OrderDetailType }).toEqual({
-      ORDER_CREATED: 'OrderCreated', ORDER_PROCESSED: 'OrderProcessed', ORDER_REJECTED: 'OrderRejected', ORDER_FAILED: 'OrderFailed',
+      ORDER_CREATED: 'OrderCreated',
+      ORDER_PROCESSED: 'OrderProcessed',
+      ORDER_REJECTED: 'OrderRejected',
+      ORDER_FAILED: 'OrderFailed',
       ORDER_COMPENSATION_REQUESTED: 'OrderCompensationRequested',
     });
   });

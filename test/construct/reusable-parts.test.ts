@@ -26,10 +26,10 @@ function grantedStatements(grant: (workflow: OrdersWorkflow, role: iam.Role) => 
 }
 
 describe('grantReadOrders', () => {
-  test('GetItem on the orders table and Query on its caller-scope index, nothing else', () => {
+  test('GetItem and BatchGetItem on the orders table and Query on its caller-scope index, nothing else', () => {
     const { statements, workflow, id } = grantedStatements((w, role) => w.grantReadOrders(role));
     expect(statements).toEqual([
-      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': [id(workflow.ordersTable), 'Arn'] } },
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], Resource: { 'Fn::GetAtt': [id(workflow.ordersTable), 'Arn'] } },
       {
         Effect: 'Allow',
         Action: 'dynamodb:Query',

@@ -9,6 +9,7 @@ import { Env, loadReadsHandler } from './support/load-handlers';
 import { toItem } from '../../lambda/shared/attribute-values';
 import { acceptedRecord, applyOutcome } from '../../lambda/shared/order-state';
 
+const TABLE = 'orders-table';
 const ANN = { type: 'cognito' as const, id: 'sub-ann' };
 const BOB = { type: 'cognito' as const, id: 'sub-bob' };
 const claims = (who: { id: string }) => ({ authorizer: { claims: { sub: who.id } } }) as unknown as APIGatewayProxyEvent['requestContext'];
@@ -80,7 +81,9 @@ describe('GET /orders', () => {
     const detail = orderDetail({ submittedBy: ANN });
     const record = acceptedRecord(detail, detail.createdAt);
     const lastKey = { id: { S: record.id }, scope: { S: record.scope }, createdAt: { S: record.createdAt } };
-    reads.dynamoDb.on(reads.sdk.QueryCommand).resolves({ Items: [toItem(record)], LastEvaluatedKey: lastKey });
+    // The index holds keys only; the records come from the table.
+    reads.dynamoDb.on(reads.sdk.QueryCommand).resolves({ Items: [lastKey], LastEvaluatedKey: lastKey });
+    reads.dynamoDb.on(reads.sdk.BatchGetItemCommand).resolves({ Responses: { [TABLE]: [toItem(record)] } });
 
     const first = await get({}, null, claims(ANN));
 
@@ -101,6 +104,22 @@ describe('GET /orders', () => {
     await get({}, { limit: '5', cursor: page.nextCursor }, claims(ANN));
     const second = reads.dynamoDb.commandCalls(reads.sdk.QueryCommand)[1].args[0].input;
     expect(second).toMatchObject({ Limit: 5, ExclusiveStartKey: lastKey });
+  });
+
+  test('the page\'s records in the index\'s order, keys DynamoDB left unprocessed asked again, an order expired since the Query left out', async () => {
+    const { reads, get } = setUp();
+    const records = ['o-new', 'o-gone', 'o-old'].map((orderId) => acceptedRecord(orderDetail({ orderId }), '2026-01-01T00:00:00.000Z'));
+    const keyOf = (record: (typeof records)[number]) => ({ id: { S: record.id }, scope: { S: record.scope }, createdAt: { S: record.createdAt } });
+    reads.dynamoDb.on(reads.sdk.QueryCommand).resolves({ Items: records.map(keyOf) });
+    reads.dynamoDb.on(reads.sdk.BatchGetItemCommand)
+      .resolvesOnce({ Responses: { [TABLE]: [toItem(records[2])] }, UnprocessedKeys: { [TABLE]: { Keys: [{ id: { S: records[0].id } }] } } })
+      .resolvesOnce({ Responses: { [TABLE]: [toItem(records[0])] } });
+
+    const page = body(await get({}));
+
+    expect(page.orders.map((order: { orderId: string }) => order.orderId)).toEqual(['o-new', 'o-old']);
+    const batches = reads.dynamoDb.commandCalls(reads.sdk.BatchGetItemCommand).map((call) => call.args[0].input.RequestItems![TABLE].Keys);
+    expect(batches).toEqual([records.map((record) => ({ id: { S: record.id } })), [{ id: { S: records[0].id } }]]);
   });
 
   test('no nextCursor on the last page', async () => {
