@@ -30,6 +30,8 @@ export function usageFromResults(results: BenchResults): UsageFacts {
   const writes = count(WRITES, allFunctions);
   const reads = count(READS, allFunctions);
   const logBytes = results.throughput.endToEnd.logBytesPerOrder;
+  const { dynamo } = results.throughput.calls;
+  const sumOf = (byFunction: Record<string, number>) => Math.round(Object.values(byFunction).reduce((sum, value) => sum + value, 0) * 100) / 100;
   return {
     apiDurationMs: results.warm.api.handler.wallMs.median,
     apiInitMs: cold('api')?.moduleMs.median ?? 0,
@@ -37,9 +39,14 @@ export function usageFromResults(results: BenchResults): UsageFacts {
     workerInitMs: cold('worker')?.moduleMs.median ?? 0,
     dynamoWritesPerOrder: writes,
     dynamoReadsPerOrder: reads,
+    dynamoWriteUnitsPerOrder: sumOf(dynamo.writeUnitsPerOrder),
+    dynamoReadUnitsPerOrder: sumOf(dynamo.readUnitsPerOrder),
+    dynamoIndexWriteUnitsPerOrder: sumOf(dynamo.indexWriteUnitsPerOrder),
     handlerLogBytesPerOrder: (logBytes.api ?? 0) + (logBytes.worker ?? 0),
     workerDynamoWritesPerOrder: count(WRITES, ['worker']),
     workerDynamoReadsPerOrder: count(READS, ['worker']),
+    workerDynamoWriteUnitsPerOrder: dynamo.writeUnitsPerOrder.worker - (dynamo.indexWriteUnitsPerOrder.worker ?? 0),
+    workerDynamoReadUnitsPerOrder: dynamo.readUnitsPerOrder.worker,
     workerLogBytesPerOrder: logBytes.worker ?? 0,
     customMetrics: CUSTOM_METRICS,
     alarms: results.stack.alarms,
@@ -117,10 +124,13 @@ export function costPage(results: BenchResults, prices: PriceTable = PRICES): st
     'PutEvents tens of ms), so treat them as an order of magnitude. Billed per 1 ms, rounded up.');
   lines.push(`- INIT (billed since August 2025): the measured cold-start process time (API ${facts.apiInitMs} ms, worker ${facts.workerInitMs} ms, section 2) on ` +
     `${DEFAULT_ASSUMPTIONS.coldStartShare * 100}% of invocations (assumption: steady traffic keeps environments warm; bursts raise the share).`);
+  const largest = Object.entries(results.throughput.calls.dynamo.largestItemBytes).map(([kind, bytes]) => `${kind} ${bytes} bytes`).join(', ');
   lines.push(`- DynamoDB: the calls counted per order through a proxy (section 4): ${facts.dynamoWritesPerOrder} writes (API: Powertools' claim PutItem, the ACCEPTED PutItem, ` +
     'the completion UpdateItem; worker: the claim, the PROCESSED PutItem, the completion) and ' +
     `${facts.dynamoReadsPerOrder} strongly consistent GetItem${facts.dynamoReadsPerOrder === 1 ? '' : 's'} (the worker reads the order record once per attempt). ` +
-    'Items stay under 1 KB; TTL deletes are free.');
+    `Billed in request units by item size (largest items of the run: ${largest}; a write unit per started KB, a strongly consistent read unit per started 4 KB), ` +
+    `plus the caller-scope index: keys only, so written once per order, when the API creates the order record (${facts.dynamoIndexWriteUnitsPerOrder} unit). ` +
+    'An order with many items or large attributes makes bigger records and more units per write. TTL deletes are free.');
   lines.push('- SQS: EventBridge\'s delivery is a SendMessage billed to the queue; the event source mapping receives and deletes once per batch, and with full batches ' +
     `(steady load) one batch holds ${base.batchSize} orders. Idle, Lambda keeps ${DEFAULT_ASSUMPTIONS.idlePollers} pollers long-polling (20 s): the empty receives are a fixed monthly cost.`);
   lines.push(`- Logs: the handlers' own lines per order, EMF lines included, measured in the end-to-end run (${facts.handlerLogBytesPerOrder} bytes), plus an assumed ` +

@@ -16,11 +16,19 @@ export interface UsageFacts {
   /** DynamoDB calls per order: writes (PutItem, UpdateItem, DeleteItem) and strongly consistent reads (GetItem). */
   readonly dynamoWritesPerOrder: number;
   readonly dynamoReadsPerOrder: number;
+  /** What those calls are billed: write request units (1 KB each, the index's writes included) and read request units (4 KB each). */
+  readonly dynamoWriteUnitsPerOrder: number;
+  readonly dynamoReadUnitsPerOrder: number;
+  /** Of the write units, the caller-scope index's. */
+  readonly dynamoIndexWriteUnitsPerOrder: number;
   /** Handler log bytes per order (structured lines and EMF), both functions. */
   readonly handlerLogBytesPerOrder: number;
   /** The worker's own share of the above: what one more step (a stage) repeats per order. */
   readonly workerDynamoWritesPerOrder: number;
   readonly workerDynamoReadsPerOrder: number;
+  /** The worker's units; a stage's writes never create the order record, so none of them is the index's. */
+  readonly workerDynamoWriteUnitsPerOrder: number;
+  readonly workerDynamoReadUnitsPerOrder: number;
   readonly workerLogBytesPerOrder: number;
   /** Distinct custom metrics the EMF lines create. */
   readonly customMetrics: number;
@@ -130,19 +138,20 @@ export function costPerMillionOrders(
     },
     {
       service: 'DynamoDB',
-      detail: `${facts.dynamoWritesPerOrder} writes and ${facts.dynamoReadsPerOrder} strongly consistent read${facts.dynamoReadsPerOrder === 1 ? '' : 's'} per order (items under 1 KB)`,
-      usdPerMillionOrders: facts.dynamoWritesPerOrder * prices.dynamoWriteUnitsPerMillion.usd
-        + facts.dynamoReadsPerOrder * prices.dynamoReadUnitsPerMillion.usd,
+      detail: `${facts.dynamoWritesPerOrder} writes and ${facts.dynamoReadsPerOrder} strongly consistent read${facts.dynamoReadsPerOrder === 1 ? '' : 's'} per order: ` +
+        `${facts.dynamoWriteUnitsPerOrder} write units (${facts.dynamoIndexWriteUnitsPerOrder} of them the index's) and ${facts.dynamoReadUnitsPerOrder} read unit${facts.dynamoReadUnitsPerOrder === 1 ? '' : 's'}`,
+      usdPerMillionOrders: facts.dynamoWriteUnitsPerOrder * prices.dynamoWriteUnitsPerMillion.usd
+        + facts.dynamoReadUnitsPerOrder * prices.dynamoReadUnitsPerMillion.usd,
     },
     ...(stages > 0 ? [{
       service: STAGES_SERVICE,
       detail: `${stages} stage${stages === 1 ? '' : 's'}, each per order: the previous step's completed event, 1 SendMessage and a share of a batch's receive and delete, ` +
-        `a worker run like the main one's, ${facts.workerDynamoWritesPerOrder} writes and ${facts.workerDynamoReadsPerOrder} read, ${Math.round(facts.workerLogBytesPerOrder)} log bytes`,
+        `a worker run like the main one's, ${facts.workerDynamoWriteUnitsPerOrder} write units and ${facts.workerDynamoReadUnitsPerOrder} read unit, ${Math.round(facts.workerLogBytesPerOrder)} log bytes`,
       usdPerMillionOrders: stages * (prices.eventBridgeCustomEventsPerMillion.usd
         + (n + 2 * workerInvocations) / MILLION * prices.sqsRequestsPerMillion.usd
         + lambdaCost(workerInvocations, facts.workerDurationPerRecordMs * config.batchSize, facts.workerInitMs)
-        + facts.workerDynamoWritesPerOrder * prices.dynamoWriteUnitsPerMillion.usd
-        + facts.workerDynamoReadsPerOrder * prices.dynamoReadUnitsPerMillion.usd
+        + facts.workerDynamoWriteUnitsPerOrder * prices.dynamoWriteUnitsPerMillion.usd
+        + facts.workerDynamoReadUnitsPerOrder * prices.dynamoReadUnitsPerMillion.usd
         + (n * facts.workerLogBytesPerOrder + workerInvocations * assumptions.platformLogBytesPerInvocation) / 1e9 * prices.logsIngestionPerGb.usd),
     }] : []),
     {

@@ -7,6 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoCallRecorder, DynamoUnits, dynamoUnitsPerOrder } from './dynamo-units';
+import { emulatorClientConfig } from '../../scripts/local/emulator/clients';
 import { startLocalWorkflow } from '../../scripts/local/index';
 import { startAwsProxy } from '../../test/integration/support/aws-proxy';
 import { postOrder, PostResult, waitFor } from '../../test/integration/support/harness';
@@ -47,6 +50,8 @@ export interface CallCounts {
   /** The poller's (Lambda's event source) calls per order: one receive and one delete per batch. */
   readonly pollerPerOrder: Record<string, number>;
   readonly workerInvocations: number;
+  /** The DynamoDB calls' capacity units per order (item sizes, the index's writes). */
+  readonly dynamo: DynamoUnits;
 }
 
 interface RunOptions {
@@ -210,8 +215,11 @@ export async function measureEndToEnd(
  * AWS_ENDPOINT_URL), so this small run is not the timed one. Each function gets its own proxy.
  */
 export async function countCallsPerOrder(emulatorEndpoint: string, appDir: string, orders: number, timeoutMs: number): Promise<CallCounts> {
-  const apiProxy = await startAwsProxy(emulatorEndpoint);
-  const workerProxy = await startAwsProxy(emulatorEndpoint);
+  const apiDynamo = dynamoCallRecorder();
+  const workerDynamo = dynamoCallRecorder();
+  const apiProxy = await startAwsProxy(emulatorEndpoint, (call) => apiDynamo.decide(call));
+  const workerProxy = await startAwsProxy(emulatorEndpoint, (call) => workerDynamo.decide(call));
+  const dynamodb = new DynamoDBClient(emulatorClientConfig(emulatorEndpoint));
   try {
     const processed = new Set<string>();
     let invocations = 0;
@@ -232,6 +240,7 @@ export async function countCallsPerOrder(emulatorEndpoint: string, appDir: strin
         if (report.outcome !== 'ok' || report.failedMessageIds.length > 0) failedBatches++;
       },
     });
+    let dynamo: DynamoUnits;
     try {
       const run = randomUUID().slice(0, 8);
       for (let index = 0; index < orders; index++) {
@@ -239,6 +248,7 @@ export async function countCallsPerOrder(emulatorEndpoint: string, appDir: strin
         if (result.status !== 202) throw new Error(`counting run: POST answered ${result.status}`);
       }
       await waitForOrders(processed, orders, timeoutMs, () => failedBatches);
+      dynamo = await dynamoUnitsPerOrder({ api: apiDynamo.calls, worker: workerDynamo.calls }, orders, dynamodb);
     } finally {
       await local.stop();
     }
@@ -252,8 +262,10 @@ export async function countCallsPerOrder(emulatorEndpoint: string, appDir: strin
       perOrder: { api: tally(apiProxy.forwarded), worker: tally(workerProxy.forwarded) },
       pollerPerOrder: { ReceiveMessage: round(invocations / orders, 2), DeleteMessageBatch: round(invocations / orders, 2) },
       workerInvocations: invocations,
+      dynamo,
     };
   } finally {
+    dynamodb.destroy();
     await apiProxy.close();
     await workerProxy.close();
   }

@@ -101,6 +101,14 @@ test('throughput: the orders went through, moto\'s raw rates and the calls per o
   // The API publishes once per order; the worker claims and completes each order.
   expect(calls.perOrder.api.PutEvents).toBe(1);
   expect(calls.perOrder.worker.UpdateItem).toBeGreaterThanOrEqual(1);
+  // Capacity units: the API creates the order record, so it writes the keys-only index once per
+  // order and the worker never does; every call is at least one unit.
+  expect(calls.dynamo.indexWriteUnitsPerOrder).toEqual({ api: 1, worker: 0 });
+  const writes = (name: 'api' | 'worker') => ['PutItem', 'UpdateItem', 'DeleteItem'].reduce((sum, op) => sum + (calls.perOrder[name][op] ?? 0), 0);
+  expect(calls.dynamo.writeUnitsPerOrder.api).toBeGreaterThanOrEqual(writes('api') + 1);
+  expect(calls.dynamo.writeUnitsPerOrder.worker).toBeGreaterThanOrEqual(writes('worker'));
+  expect(calls.dynamo.readUnitsPerOrder.worker).toBeGreaterThanOrEqual(calls.perOrder.worker.GetItem);
+  expect(calls.dynamo.largestItemBytes['order record']).toBeGreaterThan(200);
   expect(results.throughput.slowestCeilingPerSecond).toBeGreaterThan(0);
   expect(endToEnd.logBytesPerOrder.api).toBeGreaterThan(0);
   expect(endToEnd.customMetrics.length).toBeGreaterThan(0);

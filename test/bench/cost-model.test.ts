@@ -24,9 +24,15 @@ const FACTS: UsageFacts = {
   workerInitMs: 500,
   dynamoWritesPerOrder: 6,
   dynamoReadsPerOrder: 2,
+  // Billed by units, not calls: one write of a 1.5 KB item is 2 units, and the index adds 1.
+  dynamoWriteUnitsPerOrder: 8,
+  dynamoReadUnitsPerOrder: 2,
+  dynamoIndexWriteUnitsPerOrder: 1,
   handlerLogBytesPerOrder: 1000,
   workerDynamoWritesPerOrder: 3,
   workerDynamoReadsPerOrder: 1,
+  workerDynamoWriteUnitsPerOrder: 4,
+  workerDynamoReadUnitsPerOrder: 1,
   workerLogBytesPerOrder: 400,
   customMetrics: 7,
   alarms: 8,
@@ -51,7 +57,7 @@ test('per-request prices: one API Gateway request, one event, SQS send + receive
   expect(line(cost, 'EventBridge')).toBe(2);
   // 1,000,000 sends + 200,000 batches x (receive + delete) = 1.4 million requests.
   expect(line(cost, 'SQS')).toBeCloseTo(1.4, 10);
-  expect(line(cost, 'DynamoDB')).toBeCloseTo(6 * 10 + 2 * 100, 10);
+  expect(line(cost, 'DynamoDB')).toBeCloseTo(8 * 10 + 2 * 100, 10);
   expect(line(cost, 'AWS WAF')).toBeUndefined();
 });
 
@@ -120,8 +126,8 @@ test('a stage repeats the worker\'s share per order (its event, SQS, a worker ru
   });
   const none = costPerMillionOrders(FACTS, CONFIG, prices, ASSUMPTIONS);
   const two = costPerMillionOrders(FACTS, { ...CONFIG, stages: 2 }, prices, ASSUMPTIONS);
-  // Per stage: $2 event + $1.4 SQS + worker Lambda ($0.2 + 21,000) + 3 x $10 + 1 x $100 + logs (1e6 x 400 + 200,000 x 500 bytes = 0.5 GB).
-  const perStage = 2 + 1.4 + 0.2 + 21_000 + 30 + 100 + 0.5;
+  // Per stage: $2 event + $1.4 SQS + worker Lambda ($0.2 + 21,000) + 4 write units x $10 + 1 read unit x $100 + logs (1e6 x 400 + 200,000 x 500 bytes = 0.5 GB).
+  const perStage = 2 + 1.4 + 0.2 + 21_000 + 40 + 100 + 0.5;
   expect(line(two, 'Stages')).toBeCloseTo(2 * perStage, 6);
   expect(two.totalPerMillionOrders - none.totalPerMillionOrders).toBeCloseTo(2 * perStage, 6);
   expect(line(none, 'Stages')).toBeUndefined();
