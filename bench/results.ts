@@ -40,6 +40,8 @@ export interface FunctionSettings {
   readonly memorySize: number;
   readonly timeoutSeconds: number;
   readonly architecture: string;
+  /** `LoggingConfig.SystemLogLevel` (Lambda's platform lines), when set. */
+  readonly systemLogLevel?: string;
   /** The worker's event source batch size. */
   readonly batchSize?: number;
 }

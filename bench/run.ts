@@ -202,6 +202,7 @@ function functionSettings(stack: SynthesizedStack, batchSize: number, workerLogi
       memorySize: Number(props.MemorySize ?? 128),
       timeoutSeconds: Number(props.Timeout ?? 3),
       architecture: String(props.Architectures?.[0] ?? 'x86_64'),
+      ...(props.LoggingConfig?.SystemLogLevel ? { systemLogLevel: String(props.LoggingConfig.SystemLogLevel) } : {}),
       ...(logicalId === workerLogicalId ? { batchSize } : {}),
     };
   }

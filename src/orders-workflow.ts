@@ -516,11 +516,12 @@ export class OrdersWorkflow extends Construct {
   }
 
   /**
-   * Allows `grantee` to read orders: `dynamodb:GetItem` and `dynamodb:BatchGetItem` on the orders
-   * table (orders by their key `order#<caller scope>#<orderId>`) and `dynamodb:Query` on its
-   * caller-scope index (the keys of a caller's orders, newest first; the index holds keys only),
-   * nothing else. The table also holds the API's request-idempotency
-   * records, which GetItem can read too.
+   * Allows `grantee` to read orders, and nothing else.
+   *
+   * `dynamodb:GetItem` and `dynamodb:BatchGetItem` on the orders table read orders by their key
+   * `order#<caller scope>#<orderId>`; `dynamodb:Query` on its caller-scope index lists the keys of
+   * a caller's orders, newest first (the index holds keys only). The table also holds the API's
+   * request-idempotency records, which GetItem can read too.
    *
    * @param grantee the principal that may read orders (a reporting job, another team's function...)
    */

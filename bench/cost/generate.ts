@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ALARMS_PER_STAGE, Configuration, costPerMillionOrders, CostBreakdown, DEFAULT_ASSUMPTIONS, OUTCOME_EVENTS_SERVICE, UsageFacts,
+  ALARMS_PER_STAGE, Assumptions, Configuration, costPerMillionOrders, CostBreakdown, DEFAULT_ASSUMPTIONS, OUTCOME_EVENTS_SERVICE, UsageFacts,
 } from './model';
 import { PRICES, PriceTable } from './prices';
 import { BUSINESS_METRICS, REJECTION_REASONS } from '../../src/observability/business-metric-names';
@@ -68,12 +68,23 @@ export function defaultConfiguration(results: BenchResults): Configuration {
 
 const usd = (value: number) => (value >= 100 ? `$${value.toFixed(0)}` : value >= 0.01 ? `$${value.toFixed(2)}` : `$${value.toFixed(4)}`);
 
+/**
+ * The default assumptions, but no platform lines when the functions' system log level is WARN
+ * (the construct's default): Lambda then drops START, END and the REPORT of every successful
+ * invocation, and writes platform lines only for a failed one.
+ */
+export function assumptionsFor(results: BenchResults): Assumptions {
+  const levels = ['api', 'worker'].map((name) => results.functions[name]?.systemLogLevel);
+  return { ...DEFAULT_ASSUMPTIONS, platformLogBytesPerInvocation: levels.every((level) => level === 'WARN') ? 0 : DEFAULT_ASSUMPTIONS.platformLogBytesPerInvocation };
+}
+
 export function costPage(results: BenchResults, prices: PriceTable = PRICES): string {
   const facts = usageFromResults(results);
   const base = defaultConfiguration(results);
-  const breakdown = costPerMillionOrders(facts, base, prices);
+  const assumptions = assumptionsFor(results);
+  const breakdown = costPerMillionOrders(facts, base, prices, assumptions);
   // Optional, off by default: priced apart so the headline stays the default configuration's.
-  const withOutcomes = costPerMillionOrders(facts, { ...base, outcomeEvents: true }, prices);
+  const withOutcomes = costPerMillionOrders(facts, { ...base, outcomeEvents: true }, prices, assumptions);
   const outcomeLine = withOutcomes.lines.find((line) => line.service === OUTCOME_EVENTS_SERVICE)!;
   const outcomeExtra = withOutcomes.totalPerMillionOrders - breakdown.totalPerMillionOrders;
   const lines: string[] = [];
@@ -84,7 +95,7 @@ export function costPage(results: BenchResults, prices: PriceTable = PRICES): st
     `(${describe(base)}), plus ${usd(breakdown.totalFixedPerMonth)} a month whatever the traffic. Free tiers are not deducted.`, '');
   lines.push('With outcome events on (`outcomeEvents: true` or any `onOrderProcessed` / `onOrderRejected` / `onOrderFailed` rule; off by default): ' +
     `+${usd(outcomeExtra)} per million orders.`, '');
-  const oneStage = costPerMillionOrders(facts, { ...base, stages: 1 }, prices);
+  const oneStage = costPerMillionOrders(facts, { ...base, stages: 1 }, prices, assumptions);
   const stageExtra = oneStage.totalPerMillionOrders - breakdown.totalPerMillionOrders;
   const stageFixed = oneStage.totalFixedPerMonth - breakdown.totalFixedPerMonth;
   lines.push(`Each stage (\`addStage\`, see docs/stages.md) adds +${usd(stageExtra)} per million orders and +${usd(stageFixed)} a month ` +
@@ -112,7 +123,7 @@ export function costPage(results: BenchResults, prices: PriceTable = PRICES): st
     ['two stages', { ...base, stages: 2 }],
   ];
   for (const [label, config] of variants) {
-    const variant = costPerMillionOrders(facts, config, prices);
+    const variant = costPerMillionOrders(facts, config, prices, assumptions);
     const difference = variant.totalPerMillionOrders - breakdown.totalPerMillionOrders;
     lines.push(`| ${label} | ${usd(variant.totalPerMillionOrders)} | ${label === 'default' ? '-' : `${difference >= 0 ? '+' : '-'}${usd(Math.abs(difference))}`} | ${usd(variant.totalFixedPerMonth)} |`);
   }
@@ -133,8 +144,12 @@ export function costPage(results: BenchResults, prices: PriceTable = PRICES): st
     'An order with many items or large attributes makes bigger records and more units per write. TTL deletes are free.');
   lines.push('- SQS: EventBridge\'s delivery is a SendMessage billed to the queue; the event source mapping receives and deletes once per batch, and with full batches ' +
     `(steady load) one batch holds ${base.batchSize} orders. Idle, Lambda keeps ${DEFAULT_ASSUMPTIONS.idlePollers} pollers long-polling (20 s): the empty receives are a fixed monthly cost.`);
-  lines.push(`- Logs: the handlers' own lines per order, EMF lines included, measured in the end-to-end run (${facts.handlerLogBytesPerOrder} bytes), plus an assumed ` +
-    `${DEFAULT_ASSUMPTIONS.platformLogBytesPerInvocation} bytes of Lambda platform lines per invocation. Storage (two weeks' retention) is not counted.`);
+  lines.push(`- Logs: the handlers' own lines per order, EMF lines included, measured in the end-to-end run (${facts.handlerLogBytesPerOrder} bytes)` +
+    (assumptions.platformLogBytesPerInvocation === 0
+      ? '. No Lambda platform lines: the functions\' system log level is WARN, so Lambda writes START, END and REPORT only for a failed invocation ' +
+        `(at INFO they would add about ${DEFAULT_ASSUMPTIONS.platformLogBytesPerInvocation} bytes per invocation).`
+      : `, plus an assumed ${assumptions.platformLogBytesPerInvocation} bytes of Lambda platform lines per invocation.`) +
+    ' Storage (two weeks\' retention) is not counted.');
   lines.push(`- Metrics, alarms, dashboard: ${facts.customMetrics} custom metrics the handlers can emit (each business metric, OrdersRejected once per reason), ${facts.alarms} alarms and ${facts.dashboards} dashboard(s) in the synthesized template.`);
   lines.push('- Outcome events (off by default): the worker publishes one per order with its own PutEvents (OrderProcessed, OrderRejected, or OrderFailed on the last attempt), ' +
     'a custom event on the workflow\'s bus priced like OrderCreated. Not counted: a republication (publication is at least once), a FAILED order replayed and then ' +

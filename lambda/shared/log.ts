@@ -5,12 +5,13 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createBoundedLogReplacer } from './log-bounds';
+import { CompactLogFormatter } from './log-formatter';
 
 /**
  * Module scope: created once per container; the service name comes from POWERTOOLS_SERVICE_NAME.
  * Every value of every line is bounded (log-bounds.ts), so a line stays one CloudWatch event.
  */
-export const logger = new Logger({ jsonReplacerFn: createBoundedLogReplacer() });
+export const logger = new Logger({ jsonReplacerFn: createBoundedLogReplacer(), logFormatter: new CompactLogFormatter() });
 
 export const LOG_EVENTS = {
   validationFailed: { msg: 'validation_failed', outcome: 'rejected' },

@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { costPage } from '../../bench/cost/generate';
-import { Assumptions, Configuration, costPerMillionOrders, OUTCOME_EVENTS_SERVICE, UsageFacts } from '../../bench/cost/model';
+import { assumptionsFor, costPage } from '../../bench/cost/generate';
+import { Assumptions, Configuration, costPerMillionOrders, DEFAULT_ASSUMPTIONS, OUTCOME_EVENTS_SERVICE, UsageFacts } from '../../bench/cost/model';
 import { PRICES, Price, PriceId, PriceTable } from '../../bench/cost/prices';
 import { parseBenchOptions } from '../../bench/options';
 import { BenchResults } from '../../bench/results';
@@ -133,6 +133,18 @@ test('a stage repeats the worker\'s share per order (its event, SQS, a worker ru
   expect(line(none, 'Stages')).toBeUndefined();
   expect(line(two, 'CloudWatch alarms')! - line(none, 'CloudWatch alarms')!).toBe(2 * 7 * 10);
   expect(line(two, 'SQS (idle pollers)')).toBeCloseTo(3 * line(none, 'SQS (idle pollers)')!, 10);
+});
+
+test('platform log lines are counted only when a function\'s system log level lets Lambda write them for every invocation', () => {
+  const withLevels = (api?: string, worker?: string) => ({
+    functions: {
+      api: { memorySize: 256, timeoutSeconds: 10, architecture: 'arm64', ...(api ? { systemLogLevel: api } : {}) },
+      worker: { memorySize: 256, timeoutSeconds: 30, architecture: 'arm64', batchSize: 5, ...(worker ? { systemLogLevel: worker } : {}) },
+    },
+  }) as unknown as BenchResults;
+  expect(assumptionsFor(withLevels('WARN', 'WARN')).platformLogBytesPerInvocation).toBe(0);
+  expect(assumptionsFor(withLevels('WARN', 'INFO')).platformLogBytesPerInvocation).toBe(DEFAULT_ASSUMPTIONS.platformLogBytesPerInvocation);
+  expect(assumptionsFor(withLevels()).platformLogBytesPerInvocation).toBe(DEFAULT_ASSUMPTIONS.platformLogBytesPerInvocation);
 });
 
 test('docs/cost.md: the headline is without outcome events, which show as an optional line', () => {

@@ -69,6 +69,16 @@ describe('a valid order', () => {
     ]);
   });
 
+  test('a log line carries the invocation\'s request id and cold start, not the function\'s name, ARN or memory its log group already names', async () => {
+    const context = lambdaContext();
+    await api.handler(postJson({ items: [{ sku: 'SKU-1', qty: 1 }] }), context);
+
+    const [line] = logs.withMsg('order_accepted');
+    expect(Object.keys(line).slice(0, 6)).toEqual(['level', 'message', 'timestamp', 'service', 'cold_start', 'function_request_id']);
+    expect(line).toMatchObject({ function_request_id: context.awsRequestId, cold_start: expect.any(Boolean), service: expect.any(String) });
+    for (const repeated of ['function_arn', 'function_name', 'function_memory_size', 'sampling_rate']) expect(line).not.toHaveProperty(repeated);
+  });
+
   test('keeps the orderId the client sent, and omits customerId when none was sent', async () => {
     const result = await api.handler(postJson({ orderId: 'order-42', items: [{ sku: 'SKU-1', qty: 1 }] }), lambdaContext());
 
