@@ -318,13 +318,6 @@ project.tasks.tryFind('docgen')!.reset('tsx projenrc/docgen.ts API.md');
   // Not spawned by `test`: test/packaging/python-bindings.test.ts runs the same check (and its
   // must-fail cases) inside jest, so `npm test` runs it once.
 
-  // The dependency bindings (a minute of one core on a cache miss) are generated in the
-  // background while bundle and compile leave a core idle (pre-compile runs first in `npm run build`); the tests then find them cached.
-  project.preCompileTask.prependSpawn(project.addTask('warm:python-bindings', {
-    description: 'Start generating the Python bindings of aws-cdk-lib and constructs into .cache/ in the background (no-op when cached)',
-    exec: 'tsx test/packaging/python/warm-dependency-bindings.ts --background',
-  }));
-
   // The test task now needs a Python that can build a wheel (pip, setuptools, wheel) in CI too.
   const setupPython = [
     { name: 'Setup Python', uses: 'actions/setup-python@v7.0.0', with: { 'python-version': '3.x' } },

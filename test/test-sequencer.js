@@ -13,7 +13,7 @@ const Sequencer = require('@jest/test-sequencer').default;
 const FIRST = [
   'test/integration/custom-processor.test.ts', // 231-300
   'test/examples/frontend-cognito.browser.test.ts', // 152-176
-  'test/packaging/readme-snippets.test.ts', // 118-158 (type-checks the Python blocks; the build warms the dependency bindings first)
+  'test/packaging/readme-snippets.test.ts', // 118 (generates the Python dependency bindings)
   // After the browser file, so that the two 1,000-order files (moto-bound) do not share the cores.
   'test/integration/load.test.ts', // 164-227
   'test/examples/frontend.browser.test.ts', // 105-118 (builds the frontend)

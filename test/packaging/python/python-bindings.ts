@@ -25,7 +25,7 @@ export const DEFAULT_FILES = [path.join(REPO_ROOT, 'examples', 'python', 'app.py
 
 const BIN = path.join(REPO_ROOT, 'node_modules', '.bin');
 /** Only these dependencies are imported by user code; see docs for the three left out. */
-export const DEPENDENCY_PACKAGES = ['aws-cdk-lib', 'constructs'];
+const DEPENDENCY_PACKAGES = ['aws-cdk-lib', 'constructs'];
 /** What the generated bindings declare as their minimum Python (`python_requires`). */
 const PYTHON_VERSION = '3.10';
 
