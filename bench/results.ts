@@ -25,6 +25,8 @@ export interface ThroughputResults {
   readonly endToEnd: EndToEndResult;
   readonly raw: RawRate[];
   readonly calls: CallCounts;
+  /** The same count with a team's processor (fromEntry) in place of the built-in one. */
+  readonly customProcessorCalls?: CallCounts & { readonly processor: string };
   /** Per needed operation: orders/s moto could serve if that call were the only one (rate / calls per order). */
   readonly ceilingByOperation: Record<string, number>;
   readonly slowestOperation: string;

@@ -59,7 +59,8 @@ export async function runBench(options: BenchOptions, print: (message: string) =
     // The trivial processor as a user's: synthesized through OrderProcessor.fromEntry, its bundle taken from cdk.out.
     const customBundles = CUSTOM_PROCESSOR_VARIANTS.map((variant, index) => {
       const bundled = bundleProcessor(REPO_ROOT, path.join(REPO_ROOT, TRIVIAL_PROCESSOR_ENTRY), path.join(workDir, `processor-${index}`), variant.bundling);
-      return { variant, inputs: bundled.inputs, file: bundled.file, size: customBundleSize(variant.name, bundled.file) };
+      const size = customBundleSize(variant.name, bundled.file);
+      return { variant, inputs: bundled.inputs, file: bundled.file, assemblyDir: bundled.assemblyDir, size };
     });
     log(`custom processor bundles: ${customBundles.map((custom) => `${custom.variant.name} ${(custom.size.bytes / 1024).toFixed(0)} KiB`).join(', ')}`);
 
@@ -107,9 +108,14 @@ export async function runBench(options: BenchOptions, print: (message: string) =
     log(`counting AWS calls per order on ${options.countedOrders} orders`);
     const calls = await countCallsPerOrder(emulator.endpoint, stack.assemblyDir, options.countedOrders, 120_000);
     await resetEmulator(emulator.endpoint);
+    // The same count with a team's processor (the trivial one, through fromEntry): the worker runtime's calls, not the processor's own.
+    log(`counting AWS calls per order with ${customBundles[0].variant.name}`);
+    const customCalls = await countCallsPerOrder(emulator.endpoint, customBundles[0].assemblyDir, options.countedOrders, 120_000);
+    await resetEmulator(emulator.endpoint);
     log(`end to end: ${options.orders} orders at concurrency ${options.concurrency}`);
     const endToEnd = await measureEndToEnd(emulator.endpoint, emulator.pid, stack.assemblyDir, options.orders, options.concurrency, 240_000);
-    const throughput = throughputResults(endToEnd, raw, calls);
+    const customProcessorCalls = { processor: customBundles[0].variant.name, ...customCalls };
+    const throughput = { ...throughputResults(endToEnd, raw, calls), customProcessorCalls };
 
     // 5. Synth.
     log(`synth: ${options.synthRuns} run(s)`);

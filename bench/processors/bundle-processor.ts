@@ -22,6 +22,8 @@ export interface ProcessorBundle {
   readonly file: string;
   /** Repository-relative inputs esbuild bundled (from its metafile). */
   readonly inputs: string[];
+  /** The synthesized reference stack with this processor, which the local runner can run. */
+  readonly assemblyDir: string;
 }
 
 /**
@@ -39,5 +41,5 @@ export function bundleProcessor(repoRoot: string, entry: string, outdir: string,
   if (!RUNTIME_FILES.some((file) => inputs.includes(file)) || inputs.some((input) => input.startsWith('lambda/'))) {
     throw new Error(`${entry} did not bundle against the package's runtime (${RUNTIME_FILES.join(', ')}); esbuild's inputs: ${inputs.join(', ')}`);
   }
-  return { file: worker.handlerFile, inputs };
+  return { file: worker.handlerFile, inputs, assemblyDir };
 }

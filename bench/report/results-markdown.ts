@@ -102,11 +102,17 @@ export function resultsMarkdown(results: BenchResults): string {
     Object.entries(t.calls.perOrder).map(([fn, ops]) => `${fn}: ${Object.entries(ops).map(([op, n]) => `${n} ${op}`).join(', ')}`).join('; ') +
     `; the event source: one ReceiveMessage and one DeleteMessageBatch per batch, ${t.calls.pollerPerOrder.ReceiveMessage} per order in the timed run ` +
     `(${e.recordsPerInvocation} records per batch).`, '');
-  const units = t.calls.dynamo;
-  lines.push('DynamoDB capacity units per order (what is billed): ' +
-    Object.keys(units.writeUnitsPerOrder).map((fn) => `${fn}: ${units.writeUnitsPerOrder[fn]} write units (${units.indexWriteUnitsPerOrder[fn] ?? 0} of them the ` +
-      `caller-scope index's), ${units.readUnitsPerOrder[fn] ?? 0} read units`).join('; ') +
-    `; largest items: ${Object.entries(units.largestItemBytes).map(([kind, bytes]) => `${kind} ${bytes} bytes`).join(', ')}.`, '');
+  const unitsOf = (units: typeof t.calls.dynamo) => Object.keys(units.writeUnitsPerOrder)
+    .map((fn) => `${fn}: ${units.writeUnitsPerOrder[fn]} write units (${units.indexWriteUnitsPerOrder[fn] ?? 0} of them the caller-scope index's), ` +
+      `${units.readUnitsPerOrder[fn] ?? 0} read units`).join('; ') +
+    `; largest items: ${Object.entries(units.largestItemBytes).map(([kind, bytes]) => `${kind} ${bytes} bytes`).join(', ')}`;
+  lines.push(`DynamoDB capacity units per order (what is billed), built-in processor: ${unitsOf(t.calls.dynamo)}.`, '');
+  const custom = t.customProcessorCalls;
+  if (custom) {
+    lines.push(`With a team's processor (${custom.processor}), counted the same way on ${custom.orders} orders: ` +
+      Object.entries(custom.perOrder).map(([fn, ops]) => `${fn}: ${Object.entries(ops).map(([op, n]) => `${n} ${op}`).join(', ')}`).join('; ') +
+      `; ${unitsOf(custom.dynamo)}.`, '');
+  }
   lines.push(`- Slowest call the path needs: **${t.slowestOperation}**, which alone would cap the path at ${t.slowestCeilingPerSecond} orders/s; ` +
     `ceiling / processed = **${t.ratioToSlowest}x** (target <= ${TARGETS.throughputRatio}x: ${mark(t.ratioToSlowest <= TARGETS.throughputRatio)}).`);
   lines.push(`- All ${Object.values(perOrder).reduce((a, b) => a + b, 0).toFixed(1)} calls of an order served back to back at these rates: ` +

@@ -109,6 +109,12 @@ test('throughput: the orders went through, moto\'s raw rates and the calls per o
   expect(calls.dynamo.writeUnitsPerOrder.worker).toBeGreaterThanOrEqual(writes('worker'));
   expect(calls.dynamo.readUnitsPerOrder.worker).toBeGreaterThanOrEqual(calls.perOrder.worker.GetItem);
   expect(calls.dynamo.largestItemBytes['order record']).toBeGreaterThan(200);
+  // A team's processor runs inside the same runtime: the same calls and units per order.
+  const custom = results.throughput.customProcessorCalls!;
+  expect(custom.processor).toContain('fromEntry');
+  expect(custom.perOrder).toEqual(calls.perOrder);
+  expect(custom.dynamo.writeUnitsPerOrder).toEqual(calls.dynamo.writeUnitsPerOrder);
+  expect(custom.dynamo.indexWriteUnitsPerOrder).toEqual({ api: 1, worker: 0 });
   expect(results.throughput.slowestCeilingPerSecond).toBeGreaterThan(0);
   expect(endToEnd.logBytesPerOrder.api).toBeGreaterThan(0);
   expect(endToEnd.customMetrics.length).toBeGreaterThan(0);
