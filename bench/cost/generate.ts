@@ -144,7 +144,7 @@ export function costPage(results: BenchResults, prices: PriceTable = PRICES): st
     'An order with many items or large attributes makes bigger records and more units per write. TTL deletes are free.');
   lines.push('- SQS: EventBridge\'s delivery is a SendMessage billed to the queue; the event source mapping receives and deletes once per batch, and with full batches ' +
     `(steady load) one batch holds ${base.batchSize} orders. Idle, Lambda keeps ${DEFAULT_ASSUMPTIONS.idlePollers} pollers long-polling (20 s): the empty receives are a fixed monthly cost.`);
-  lines.push(`- Logs: the handlers' own lines per order, EMF lines included, measured in the end-to-end run (${facts.handlerLogBytesPerOrder} bytes)` +
+  lines.push(`- Logs: the handlers' own lines per order, EMF lines included, measured in the end-to-end run (${facts.handlerLogBytesPerOrder.toFixed(1)} bytes)` +
     (assumptions.platformLogBytesPerInvocation === 0
       ? '. No Lambda platform lines: the functions\' system log level is WARN, so Lambda writes START, END and REPORT only for a failed invocation ' +
         `(at INFO they would add about ${DEFAULT_ASSUMPTIONS.platformLogBytesPerInvocation} bytes per invocation).`
