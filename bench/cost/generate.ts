@@ -11,9 +11,8 @@ import {
 import { PRICES, PriceTable } from './prices';
 import { BUSINESS_METRICS, REJECTION_REASONS } from '../../src/observability/business-metric-names';
 import type { BenchResults } from '../results';
+import { DYNAMO_READS, DYNAMO_WRITES } from '../throughput/dynamo-units';
 
-const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
-const READS = new Set(['GetItem']);
 /**
  * Every custom metric the handlers can create, not only those a run of good orders shows: each
  * business metric once (dimension `service`), OrdersRejected once per `reason`.
@@ -23,12 +22,12 @@ const CUSTOM_METRICS = Object.keys(BUSINESS_METRICS).length - 1 + REJECTION_REAS
 /** The per-order usage the benchmark measured. */
 export function usageFromResults(results: BenchResults): UsageFacts {
   const cold = (name: string) => results.coldInit.find((row) => row.name === name && row.kind === 'function');
-  const callsOf = (set: Set<string>, name: string) => Object.entries(results.throughput.calls.perOrder[name] ?? {})
+  const callsOf = (set: ReadonlySet<string>, name: string) => Object.entries(results.throughput.calls.perOrder[name] ?? {})
     .reduce((sum, [operation, calls]) => sum + (set.has(operation) ? calls : 0), 0);
-  const count = (set: Set<string>, functions: string[]) => functions.reduce((total, name) => total + callsOf(set, name), 0);
+  const count = (set: ReadonlySet<string>, functions: string[]) => functions.reduce((total, name) => total + callsOf(set, name), 0);
   const allFunctions = Object.keys(results.throughput.calls.perOrder);
-  const writes = count(WRITES, allFunctions);
-  const reads = count(READS, allFunctions);
+  const writes = count(DYNAMO_WRITES, allFunctions);
+  const reads = count(DYNAMO_READS, allFunctions);
   const logBytes = results.throughput.endToEnd.logBytesPerOrder;
   const { dynamo } = results.throughput.calls;
   const sumOf = (byFunction: Record<string, number>) => Math.round(Object.values(byFunction).reduce((sum, value) => sum + value, 0) * 100) / 100;
@@ -43,8 +42,8 @@ export function usageFromResults(results: BenchResults): UsageFacts {
     dynamoReadUnitsPerOrder: sumOf(dynamo.readUnitsPerOrder),
     dynamoIndexWriteUnitsPerOrder: sumOf(dynamo.indexWriteUnitsPerOrder),
     handlerLogBytesPerOrder: (logBytes.api ?? 0) + (logBytes.worker ?? 0),
-    workerDynamoWritesPerOrder: count(WRITES, ['worker']),
-    workerDynamoReadsPerOrder: count(READS, ['worker']),
+    workerDynamoWritesPerOrder: count(DYNAMO_WRITES, ['worker']),
+    workerDynamoReadsPerOrder: count(DYNAMO_READS, ['worker']),
     workerDynamoWriteUnitsPerOrder: dynamo.writeUnitsPerOrder.worker - (dynamo.indexWriteUnitsPerOrder.worker ?? 0),
     workerDynamoReadUnitsPerOrder: dynamo.readUnitsPerOrder.worker,
     workerLogBytesPerOrder: logBytes.worker ?? 0,

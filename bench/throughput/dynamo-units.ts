@@ -10,8 +10,9 @@
 import { AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ProxiedCall } from '../../test/integration/support/aws-proxy';
 
-const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
-const READS = new Set(['GetItem']);
+/** The DynamoDB operations billed as writes, and as (strongly consistent) reads. */
+export const DYNAMO_WRITES: ReadonlySet<string> = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+export const DYNAMO_READS: ReadonlySet<string> = new Set(['GetItem']);
 /** DynamoDB's per-item overhead in a secondary index. */
 const INDEX_ITEM_OVERHEAD_BYTES = 100;
 /** The caller-scope index's key attributes, with the table's `id`: all it projects. */
@@ -42,7 +43,7 @@ export function dynamoCallRecorder() {
   return {
     calls,
     decide(call: ProxiedCall): undefined {
-      if (!call.target.startsWith('DynamoDB_') || !(WRITES.has(call.operation) || READS.has(call.operation))) return undefined;
+      if (!call.target.startsWith('DynamoDB_') || !(DYNAMO_WRITES.has(call.operation) || DYNAMO_READS.has(call.operation))) return undefined;
       const input = JSON.parse(call.body.toString('utf8')) as {
         TableName: string; Key?: Record<string, AttributeValue>; Item?: Record<string, AttributeValue>;
       };
@@ -84,7 +85,7 @@ export async function dynamoUnitsPerOrder(
       const bytes = Math.max(call.item ? itemBytes(call.item) : 0, await storedSize(call.table, call.id));
       const kind = call.id.startsWith('order#') ? 'order record' : 'idempotency record';
       largest[kind] = Math.max(largest[kind] ?? 0, bytes);
-      if (READS.has(call.operation)) {
+      if (DYNAMO_READS.has(call.operation)) {
         readUnits[name] += Math.max(1, Math.ceil(bytes / 4096));
         continue;
       }

@@ -24,7 +24,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AT_SCALE, holdEveryNthCompletion, postOrdersAtScale, redeliveryStats } from './support/at-scale';
+import { AT_SCALE, describeRetries, holdEveryNthCompletion, postOrdersAtScale, redeliveryStats } from './support/at-scale';
 import { AwsProxy, startAwsProxy } from './support/aws-proxy';
 import { effectRows } from './support/effects-table';
 import { postOrder, queueDepth, RunningWorkflow, runWorkflow, useEmulator, waitFor } from './support/harness';
@@ -410,8 +410,7 @@ test(`${ORDERS} orders with redeliveries while in flight: exactly one side effec
     expect(duplicates).toBeGreaterThan(0);
     console.log(`team processor load: ${ORDERS} orders processed after ${endToEndSeconds.toFixed(1)} s; ${holds.held()} completions held ` +
       `${AT_SCALE.slowCompletionMs} ms; ${redeliveries} redeliveries (${inFlight} while the first was running), ${duplicates} duplicates absorbed; ` +
-      `effects: ${ORDERS} x 1, processor runs: ${ORDERS} x 1; ${retried.length} POSTs retried by the client ` +
-      `(${retried.slice(0, 3).map((post) => post.answer).join('; ') || 'none'})`);
+      `effects: ${ORDERS} x 1, processor runs: ${ORDERS} x 1; ${describeRetries(retried)}`);
     expect(Date.now()).toBeLessThan(deadline);
   } finally {
     holdCompletions = false;

@@ -12,7 +12,7 @@
  * completed ones come back as duplicates, the held one finds its claim IN_PROGRESS, fails, and
  * is retried until it is a duplicate too.
  */
-import { AT_SCALE, holdEveryNthCompletion, postOrdersAtScale, redeliveryStats } from './support/at-scale';
+import { AT_SCALE, describeRetries, holdEveryNthCompletion, postOrdersAtScale, redeliveryStats } from './support/at-scale';
 import { AwsProxy, startAwsProxy } from './support/aws-proxy';
 import { allIdempotencyRecords, queueDepth, RunningWorkflow, runWorkflow, useEmulator, useSynthesizedStack, waitFor } from './support/harness';
 
@@ -99,7 +99,7 @@ test(`5. load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redeli
       `${holds.held()} completions held ${AT_SCALE.slowCompletionMs} ms`,
     `  POST: ${(ORDERS / postSeconds).toFixed(0)} orders/s, latency p50 ${percentile(latencies, 50).toFixed(1)} ms, ` +
       `p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms; ` +
-      `${retried.length} retried by the client (${retried.slice(0, 3).map((post) => post.answer).join('; ') || 'none'})`,
+      describeRetries(retried),
     `  end to end: all ${ORDERS} processed after ${endToEndSeconds.toFixed(1)} s (${(ORDERS / endToEndSeconds).toFixed(0)} orders/s), ` +
       `${invocations} worker invocations (${(ORDERS / invocations).toFixed(2)} records each)`,
     `  redeliveries: ${redeliveries} (${redeliveredMessages} messages, ${(100 * redeliveredMessages / ORDERS).toFixed(1)}%), ` +

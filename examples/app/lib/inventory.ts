@@ -1,6 +1,6 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { businessTable } from './business-table';
 
 export interface InventoryProps {
   /** Keep the table (and its stock) when the stack is deleted. */
@@ -17,13 +17,6 @@ export class Inventory extends Construct {
 
   constructor(scope: Construct, id: string, props: InventoryProps) {
     super(scope, id);
-    this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'sku', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      // Stock is business data: restorable to any second of the last 35 days (AwsSolutions-DDB3).
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
+    this.table = businessTable(this, 'sku', props.retain);
   }
 }

@@ -40,6 +40,9 @@ export function holdEveryNthCompletion(isCompletion: (call: ProxiedCall) => bool
   };
 }
 
+/** A client's tries per order: the first POST and up to three retries. */
+const MAX_POST_ATTEMPTS = 4;
+
 /** A POST the client saw fail before it got its 202, and what it got instead. */
 export interface RetriedPost {
   readonly index: number;
@@ -82,8 +85,6 @@ export async function postOrdersAtScale(
   return { results, seconds: (performance.now() - started) / 1000, retried };
 }
 
-const MAX_POST_ATTEMPTS = 4;
-
 /** How the worker's batches received the messages: redeliveries, and how many came while an earlier delivery still ran. */
 export function redeliveryStats(batches: readonly WorkerBatchReport[]) {
   const deliveries = new Map<string, Array<{ startedAt: number; endedAt: number }>>();
@@ -102,4 +103,9 @@ export function redeliveryStats(batches: readonly WorkerBatchReport[]) {
       sum + list.filter((delivery, index) => list.slice(0, index).some((earlier) => delivery.startedAt < earlier.endedAt)).length, 0),
     maxDeliveries: Math.max(0, ...lists.map((list) => list.length)),
   };
+}
+
+/** For a test's summary line: how many POSTs were retried, and the first answers that made them. */
+export function describeRetries(retried: readonly RetriedPost[]): string {
+  return `${retried.length} POSTs retried by the client (${retried.slice(0, 3).map((post) => post.answer).join('; ') || 'none'})`;
 }
