@@ -1,5 +1,5 @@
 /**
- * Issue 15's performance target: a trivial processor bundled through `OrderProcessor.fromEntry`
+ * The performance target of a team's processor: a trivial processor bundled through `OrderProcessor.fromEntry`
  * lands within 10% of the built-in worker on bundle size and on cold init. Each variant is the
  * same trivial file with the bundling a user might pass: the defaults first (what a user gets
  * without thinking about it: `fromEntry` minifies), then `minify: false` (aws-lambda-nodejs' own

@@ -5,12 +5,12 @@ import { BenchResults } from '../results';
 import { Spread } from '../stats';
 import { callsPerOrder } from '../throughput/end-to-end';
 
-/** Issue 11's targets: cold-init ratio and bundle size (KB = 1000 bytes) per function; others take the `other` values. */
+/** The budgets: cold-init ratio and bundle size (KB = 1000 bytes) per function; others take the `other` values. */
 export const TARGETS = {
   coldInitRatio: { api: 2.5, worker: 2.6, other: 2.5 } as Record<string, number>,
   bundleKb: { api: 300, worker: 330, other: 300 } as Record<string, number>,
   throughputRatio: 2,
-  /** Issue 15: a trivial processor through fromEntry, over the built-in worker (size and cold init). */
+  /** A trivial processor through fromEntry, over the built-in worker (size and cold init). */
   customProcessorRatio: 1.1,
 };
 
@@ -125,7 +125,7 @@ export function resultsMarkdown(results: BenchResults): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Issue 15's comparison: a trivial processor of the user's against the built-in worker, size and cold init. */
+/** The comparison: a trivial processor of the user's against the built-in worker, size and cold init. */
 function customProcessorSection(customs: readonly CustomProcessorResult[] | undefined): string[] {
   const lines = ['### A processor of your own against the built-in worker', ''];
   if (!customs?.length) {

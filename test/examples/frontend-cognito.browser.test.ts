@@ -463,7 +463,7 @@ test('a replay refused because one is running says so', async () => {
   await context.close();
 }, 60_000);
 
-test('issue 10\'s story: a FAIL-ME order ends FAILED and the DLQ count rises; Replay DLQ with injection off makes it PROCESSED and empties the DLQ', async () => {
+test('an operator\'s story: a FAIL-ME order ends FAILED and the DLQ count rises; Replay DLQ with injection off makes it PROCESSED and empties the DLQ', async () => {
   const { page, context, apiRequests } = await openSite();
   workflow.setFailureInjection(true);
   try {

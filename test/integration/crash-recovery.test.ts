@@ -1,5 +1,5 @@
 /**
- * Issue 3, scenario 4: the worker dies between the idempotency claim and its completion, and
+ * The worker dies between the idempotency claim and its completion, and
  * the order is still processed exactly once, with claim expiry and redelivery in AWS's order.
  *
  * How the crash is made real rather than mocked: the worker's DynamoDB traffic goes through a

@@ -1,5 +1,5 @@
 /**
- * Issue 15 on moto, with a processor written here and bundled the way a team's is: a .ts file
+ * A team's processor on moto, written here and bundled the way a team's is: a .ts file
  * in a directory outside the repo that imports `cdk-orders-workflow/worker` (node_modules
  * symlinked to this checkout) and the AWS SDK, synthesized through `OrderProcessor.fromEntry`
  * (aws-lambda-nodejs, the repo's esbuild) into a cdk.out that the local runner runs, with the

@@ -1,5 +1,5 @@
 /**
- * Issue 3, scenario 6, and the DLQ replay tool against the emulator: the replay logic with a
+ * The DLQ replay tool against the emulator: the replay logic with a
  * real SQS client (partial failures, dry run, --max, interruption: nothing lost), and the
  * bundled CLI's exit codes and messages. The tool's safety checks (queues that belong together,
  * plain HTTP, FIFO, Ctrl-C) have their own files: dlq-replay-cli.test.ts, dlq-replay-fifo.test.ts.

@@ -1,5 +1,5 @@
 /**
- * Issue 3, scenario 5, with redelivery at scale: 1,000 orders POSTed to the local API with
+ * Load with redelivery at scale: 1,000 orders POSTed to the local API with
  * bounded concurrency while SQS redelivers a share of the messages whose first invocation is
  * still running, and still every order is processed exactly once: none lost, none doubled,
  * none parked in the DLQ. Prints the throughput, the POST latency percentiles and how many

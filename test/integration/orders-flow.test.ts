@@ -1,5 +1,5 @@
 /**
- * Issue 3, scenarios 1-3, end to end on moto with the real bundles: POST -> API handler ->
+ * The order's path end to end on moto with the real bundles: POST -> API handler ->
  * EventBridge -> SQS -> worker -> DynamoDB idempotency record; duplicates; poison messages.
  * Plus the API Gateway behaviour of the local API (CORS preflight, 403, 413).
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 15 from a consumer's side: `npm pack` the built library, install the tarball into a
+ * A team's processor from a consumer's side: `npm pack` the built library, install the tarball into a
  * fresh CDK app outside the repository (aws-cdk-lib, constructs and the tarball: no esbuild),
  * and write a processor there as the docs tell a team to:
  * - `import ... from 'cdk-orders-workflow/worker'` type-checks (`tsc --noEmit`) under
