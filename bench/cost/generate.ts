@@ -30,7 +30,9 @@ export function usageFromResults(results: BenchResults): UsageFacts {
   const reads = count(DYNAMO_READS, allFunctions);
   const logBytes = results.throughput.endToEnd.logBytesPerOrder;
   const { dynamo } = results.throughput.calls;
-  const sumOf = (byFunction: Record<string, number>) => Math.round(Object.values(byFunction).reduce((sum, value) => sum + value, 0) * 100) / 100;
+  // Units per order are kept to two decimals (dynamo-units.ts); sums and differences stay so.
+  const units = (value: number) => Math.round(value * 100) / 100;
+  const sumOf = (byFunction: Record<string, number>) => units(Object.values(byFunction).reduce((sum, value) => sum + value, 0));
   return {
     apiDurationMs: results.warm.api.handler.wallMs.median,
     apiInitMs: cold('api')?.moduleMs.median ?? 0,
@@ -44,7 +46,7 @@ export function usageFromResults(results: BenchResults): UsageFacts {
     handlerLogBytesPerOrder: (logBytes.api ?? 0) + (logBytes.worker ?? 0),
     workerDynamoWritesPerOrder: count(DYNAMO_WRITES, ['worker']),
     workerDynamoReadsPerOrder: count(DYNAMO_READS, ['worker']),
-    workerDynamoWriteUnitsPerOrder: dynamo.writeUnitsPerOrder.worker - (dynamo.indexWriteUnitsPerOrder.worker ?? 0),
+    workerDynamoWriteUnitsPerOrder: units(dynamo.writeUnitsPerOrder.worker - (dynamo.indexWriteUnitsPerOrder.worker ?? 0)),
     workerDynamoReadUnitsPerOrder: dynamo.readUnitsPerOrder.worker,
     workerLogBytesPerOrder: logBytes.worker ?? 0,
     customMetrics: CUSTOM_METRICS,

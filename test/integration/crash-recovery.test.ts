@@ -35,7 +35,7 @@ afterEach(async () => {
   await proxy?.close();
 });
 
-test('4. a worker crash between the idempotency claim and completion: the claim expires before the redelivery, which processes the order exactly once', async () => {
+test('a worker crash between the idempotency claim and completion: the claim expires before the redelivery, which processes the order exactly once', async () => {
   let crashed: { pids: number[]; claim?: Awaited<ReturnType<typeof idempotencyRecord>> } | undefined;
   let eventId = '';
   let armed = true;

@@ -36,7 +36,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-test(`5. load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redelivered while in flight -> exactly ${ORDERS} processed, 0 in the DLQ, 0 lost, 0 doubled`, async () => {
+test(`load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redelivered while in flight -> exactly ${ORDERS} processed, 0 in the DLQ, 0 lost, 0 doubled`, async () => {
   const deadline = Date.now() + AT_SCALE.deadlineMs;
   const remaining = () => Math.max(1_000, deadline - Date.now());
   const processed = new Map<string, number>();

@@ -23,7 +23,7 @@ afterEach(async () => {
   run = undefined;
 });
 
-test('1. a valid order: 202, the documented OrderCreated event reaches the queue, the worker processes it (record COMPLETED)', async () => {
+test('a valid order: 202, the documented OrderCreated event reaches the queue, the worker processes it (record COMPLETED)', async () => {
   run = await runWorkflow(emulator.endpoint(), appDir());
   const { local } = run;
 
@@ -72,7 +72,7 @@ test('1. a valid order: 202, the documented OrderCreated event reaches the queue
   expect(await queueDepth(run.sqs, local.outputs.DlqUrl)).toBe(0);
 });
 
-test('2a. the same SQS message delivered twice is processed once; the second delivery is logged as a duplicate', async () => {
+test('the same SQS message delivered twice is processed once; the second delivery is logged as a duplicate', async () => {
   // Pollers off: the test receives the message itself and hands it to the runner's delivery path twice,
   // as SQS does when a visibility timeout expires or a delete is lost after a successful invocation.
   run = await runWorkflow(emulator.endpoint(), appDir(), { pollQueue: false });
@@ -101,7 +101,7 @@ test('2a. the same SQS message delivered twice is processed once; the second del
   expect(await idempotencyRecord(run.dynamodb, local.outputs.DynamoTableName, eventId)).toEqual(completed);
 });
 
-test('2b. the same event published twice (two SQS messages) is processed once; the second is logged as a duplicate', async () => {
+test('the same event published twice (two SQS messages) is processed once; the second is logged as a duplicate', async () => {
   run = await runWorkflow(emulator.endpoint(), appDir());
   const { local } = run;
   const eventBridge = new EventBridgeClient(emulatorClientConfig(emulator.endpoint()));
@@ -136,7 +136,7 @@ test('2b. the same event published twice (two SQS messages) is processed once; t
   expect(await queueDepth(run.sqs, local.outputs.DlqUrl)).toBe(0);
 });
 
-test('3. FAIL-ME in a batch with good orders: the good ones are processed, the bad one is retried and in the DLQ after exactly maxReceiveCount receives', async () => {
+test('FAIL-ME in a batch with good orders: the good ones are processed, the bad one is retried and in the DLQ after exactly maxReceiveCount receives', async () => {
   // 4 s: the worker gets 2 s per attempt, enough on a loaded 2-core CI machine to fail by FAIL-ME
   // rather than by a timeout (at 1 s its 0.5 s did not cover a cold worker process there).
   run = await runWorkflow(emulator.endpoint(), appDir(), { pollQueue: false, visibilityTimeoutSeconds: 4 });
