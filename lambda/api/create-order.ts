@@ -9,21 +9,25 @@
  * claim expires with the invocation's remaining time, so a process that died holding it
  * blocks its key for at most the function timeout.
  *
+ * The order's ACCEPTED record is the completion (lambda/shared/order-record-persistence.ts):
+ * once it is written, Powertools' own completion write is skipped, and a retry that meets the
+ * claim still IN_PROGRESS answers as a replay when the record is there, 409 when it is not.
+ *
  * The order's ACCEPTED record is written after PutEvents succeeds, never before: a status
  * must not claim an order that was never published. The window this leaves: between
  * PutEvents and that write (or if the write fails) the order has no record yet and reads
  * answer 404 for a moment; the worker creates the record from the event if it gets there
  * first, and the API's create-only write then keeps the worker's later state.
  */
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ApiConfig } from './config';
 import { buildOrderCreatedDetail } from './order-created';
 import { publishOrderCreated } from './publish';
 import { errorMessageOf, LOG_EVENTS, logOutcome } from '../shared/log';
 import { OrderAccepted, OrderCreatedDetail, OrderRequest, SubmittedBy } from '../shared/order-contract';
-import { acceptedRecord, OrderStateStore } from '../shared/order-state';
+import { MaybeCommitted, OrderRecordPersistenceLayer } from '../shared/order-record-persistence';
+import { acceptedRecord, callerScope, OrderStateStore } from '../shared/order-state';
 
 /** The payload Powertools hashes: `key` is the idempotency key, `request` is validated against the stored hash. */
 export interface KeyedRequest {
@@ -32,6 +36,9 @@ export interface KeyedRequest {
   /** Not hashed: the key already carries the caller's scope. */
   readonly submittedBy?: SubmittedBy;
 }
+
+/** What the idempotent function returns (and Powertools stores, when the order record is not the completion). */
+type Published = OrderAccepted & MaybeCommitted & { readonly replayed?: true };
 
 export interface CreateResult {
   readonly accepted: OrderAccepted;
@@ -66,7 +73,7 @@ export const PAYLOAD_VALIDATION_PATH = 'request';
 /** Built once at cold start: clients and configuration live for the container. */
 export function createOrderCreation(config: ApiConfig) {
   const client = new DynamoDBClient({});
-  const persistenceStore = new DynamoDBPersistenceLayer({ tableName: config.ordersTableName, awsSdkV3Client: client });
+  const persistenceStore = new OrderRecordPersistenceLayer(config.ordersTableName, client, true);
   const orderState = new OrderStateStore(config.ordersTableName, client);
   const idempotencyConfig = new IdempotencyConfig({
     eventKeyJmesPath: IDEMPOTENCY_KEY_PATH,
@@ -77,7 +84,7 @@ export function createOrderCreation(config: ApiConfig) {
     responseHook: (response) => ({ ...(response as object), replayed: true }),
   });
 
-  const publish = async (request: OrderRequest, key?: string, submittedBy?: SubmittedBy): Promise<OrderAccepted> => {
+  const publish = async (request: OrderRequest, key?: string, submittedBy?: SubmittedBy): Promise<Published> => {
     const detail = buildOrderCreatedDetail(request, { deduplicationKey: key, submittedBy });
     const ids = { orderId: detail.orderId, eventId: detail.eventId };
     try {
@@ -85,17 +92,17 @@ export function createOrderCreation(config: ApiConfig) {
     } catch (error) {
       throw new OrderNotPublishedError(ids, error);
     }
-    await recordAccepted(detail);
-    return ids;
+    return (await recordAccepted(detail)) ? { ...ids, committed: true } : ids;
   };
 
   /**
    * Best effort after publishing: the order is out, so failing the request now would only
    * make the client retry an order that exists. The worker writes the record if this did not.
+   * True when this wrote the record (which then marks the request complete).
    */
-  const recordAccepted = async (detail: OrderCreatedDetail): Promise<void> => {
+  const recordAccepted = async (detail: OrderCreatedDetail): Promise<boolean> => {
     try {
-      await orderState.create(acceptedRecord(detail, detail.createdAt));
+      return await orderState.create(acceptedRecord(detail, detail.createdAt));
     } catch (error) {
       logOutcome('error', LOG_EVENTS.orderStateWriteFailed, {
         orderId: detail.orderId,
@@ -104,24 +111,47 @@ export function createOrderCreation(config: ApiConfig) {
         errorMessage: errorMessageOf(error),
         error,
       });
+      return false;
     }
   };
 
+  /** The ids of an earlier request with this key and body whose order record is written, if there is one. */
+  const recorded = async (request: OrderRequest, key: string, submittedBy?: SubmittedBy): Promise<OrderAccepted | undefined> => {
+    const { orderId, eventId } = buildOrderCreatedDetail(request, { deduplicationKey: key, submittedBy });
+    const record = await orderState.get(callerScope(submittedBy), orderId);
+    return record?.eventId === eventId ? { orderId, eventId } : undefined;
+  };
+
   const publishOnce = makeIdempotent(
-    async (input: KeyedRequest): Promise<OrderAccepted> => publish(input.request, input.key, input.submittedBy),
+    async (input: KeyedRequest): Promise<Published> => {
+      // This claim replaced one that expired IN_PROGRESS: if its holder recorded the order, answer as a replay.
+      const earlier = persistenceStore.tookOverExpiredClaim(input as never) ? await recorded(input.request, input.key, input.submittedBy) : undefined;
+      return earlier !== undefined ? { ...earlier, replayed: true, committed: true } : publish(input.request, input.key, input.submittedBy);
+    },
     { persistenceStore, config: idempotencyConfig, keyPrefix: IDEMPOTENCY_KEY_PREFIX },
   );
+
+  /** Powertools' stored response of a completed key, a claim still held (and maybe done), or this request's own result. */
+  const createKeyed = async (request: OrderRequest, key: string, submittedBy?: SubmittedBy): Promise<Published & { replayed?: true }> => {
+    try {
+      return (await publishOnce({ key, request, submittedBy })) as Published & { replayed?: true };
+    } catch (error) {
+      if (!(error instanceof IdempotencyAlreadyInProgressError)) throw error;
+      const earlier = await recorded(request, key, submittedBy);
+      if (earlier === undefined) throw error;
+      return { ...earlier, replayed: true };
+    }
+  };
 
   return {
     idempotencyConfig,
     /** Publishes (or replays) the order; throws Powertools' errors for a reused or busy key. */
     async create(request: OrderRequest, key: string | undefined, submittedBy?: SubmittedBy): Promise<CreateResult> {
       const itemCount = request.items.length;
-      if (key === undefined) {
-        return { accepted: await publish(request, undefined, submittedBy), replayed: false, itemCount };
-      }
-      const { replayed, ...accepted } = (await publishOnce({ key, request, submittedBy })) as OrderAccepted & { replayed?: true };
-      return { accepted, replayed: replayed === true, itemCount };
+      const { orderId, eventId, replayed } = key === undefined
+        ? await publish(request, undefined, submittedBy)
+        : await createKeyed(request, key, submittedBy);
+      return { accepted: { orderId, eventId }, replayed: replayed === true, itemCount };
     },
     /**
      * Seconds until the claim that made a request 409 expires (the first request finishes or

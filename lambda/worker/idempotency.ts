@@ -1,23 +1,26 @@
 /**
  * At most one successful processing per eventId on top of SQS at-least-once delivery
  * (Powertools idempotency, DynamoDB table: partition key `id`, TTL attribute `expiration`).
+ * The order record's write is the completion (lambda/shared/order-record-persistence.ts): a
+ * duplicate that meets the claim still IN_PROGRESS is acknowledged when the order record shows
+ * the work done, and retried by SQS when it does not.
  */
 import { createHash } from 'node:crypto';
 import { IdempotencyConfig, IdempotencyRecordStatus, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import type { WorkerConfig } from './config';
 import type { ReceivedOrderDetail } from './order-event';
 import type { StepConfig } from './step-config';
 import type { StepInput } from './step-events';
+import { MaybeCommitted, OrderRecordPersistenceLayer } from '../shared/order-record-persistence';
 
 /**
  * What the idempotent step stores as the response of a completed eventId (keep it small: it is
  * in every idempotency record), marked `replayed` when returned for a duplicate. Records
  * written before REJECTED existed have no `status`: they were PROCESSED.
  */
-export interface RecordResult {
+export interface RecordResult extends MaybeCommitted {
   readonly orderId: string;
   readonly eventId: string;
   /** When the order was settled (processed or rejected). */
@@ -27,7 +30,12 @@ export interface RecordResult {
 }
 
 /** The part of the work that runs at most once to completion per eventId. */
-export type OrderStep = (detail: ReceivedOrderDetail, record: SQSRecord, input: StepInput) => Promise<RecordResult>;
+export interface OrderStep {
+  /** The work, inside the claim; a result whose order record write is the completion is `committed`. */
+  run(detail: ReceivedOrderDetail, record: SQSRecord, input: StepInput): Promise<RecordResult>;
+  /** Outside the claim, for a duplicate that meets it held: the earlier attempt's result (replayed) when its record write is there. */
+  recorded(detail: ReceivedOrderDetail, input: StepInput): Promise<RecordResult | undefined>;
+}
 
 /**
  * Fixed instead of Powertools' default (the Lambda function name), so a redelivery that
@@ -115,10 +123,7 @@ const NO_STEP_INPUT: StepInput = { results: {} };
 
 /** Built once at cold start; the handler only registers each invocation's context. */
 export function createIdempotentOrderProcessing(config: WorkerConfig, step: OrderStep, client: DynamoDBClient) {
-  const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName: config.idempotencyTableName,
-    awsSdkV3Client: client,
-  });
+  const persistenceStore = new OrderRecordPersistenceLayer(config.idempotencyTableName, client);
 
   const idempotencyConfig = new IdempotencyConfig({
     // The producer's id, not the SQS messageId: EventBridge or a DLQ replay can deliver
@@ -146,7 +151,7 @@ export function createIdempotentOrderProcessing(config: WorkerConfig, step: Orde
   const processIdempotently = makeIdempotent(
     async ({ record, detail, input }: IdempotentInput): Promise<RecordResult> => {
       try {
-        return await step(detail, record, input);
+        return await step.run(detail, record, input);
       } catch (error) {
         processingErrors.set(record, error);
         throw error;
@@ -166,6 +171,10 @@ export function createIdempotentOrderProcessing(config: WorkerConfig, step: Orde
       // is the failed release (IdempotencyPersistenceLayerError): keep both.
       if (processingError !== undefined && error !== processingError) {
         throw new ClaimReleaseFailedError(processingError, error);
+      }
+      if (error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError') {
+        const earlier = await step.recorded(detail, input);
+        if (earlier) return earlier;
       }
       if (error instanceof Error && error.name === 'IdempotencyValidationError') {
         const legacy = completedUnderAnEarlierHash(error, payload);

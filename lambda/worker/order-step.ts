@@ -29,15 +29,21 @@ export interface OrderStepDependencies {
 
 export function createOrderStep(deps: OrderStepDependencies): OrderStep {
   const { config, orderStatus, outcomes, processor } = deps;
-  return async (detail: ReceivedOrderDetail, record: SQSRecord): Promise<RecordResult> => {
-    // The status write is the commit of the processor's work: if it is there, an earlier attempt
-    // ran the processor and then failed to publish the outcome or to mark the claim COMPLETED.
+
+  // With outcome events, the claim is completed after publishing (so a duplicate publishes nothing
+  // again); without, the status write is the completion and Powertools' own is skipped.
+  const commit: { committed?: true } = outcomes.enabled ? {} : { committed: true };
+
+  /** The status write is the commit of the processor's work: publish its outcome again (at least once), run nothing. */
+  const replay = async (detail: ReceivedOrderDetail, settled: OrderRecord): Promise<RecordResult> => {
+    await outcomes.publish(settled);
+    return { ...settledResult(detail, settled), replayed: true, ...commit };
+  };
+
+  const run = async (detail: ReceivedOrderDetail, record: SQSRecord): Promise<RecordResult> => {
+    // If the status is written, an earlier attempt ran the processor and then failed to publish the outcome.
     const stored = await orderStatus.readOrder(detail);
-    const settled = stored.settled;
-    if (settled !== undefined) {
-      await outcomes.publish(settled);
-      return { ...settledResult(detail, settled), replayed: true };
-    }
+    if (stored.settled !== undefined) return replay(detail, stored.settled);
     if (config.failureInjectionEnabled && detail.items.some((item) => item.sku === FAILURE_INJECTION_SKU)) {
       throw new Error(`Injected failure: the order contains sku ${FAILURE_INJECTION_SKU}`);
     }
@@ -49,16 +55,25 @@ export function createOrderStep(deps: OrderStepDependencies): OrderStep {
       if (!isPermanentOrderError(error)) throw error;
       written = await orderStatus.recordRejected(detail, record, stored, new Date().toISOString(), error.message);
     }
-    // Another event that reused the orderId owns the record: nothing of ours to announce.
+    // Another event that reused the orderId owns the record: nothing of ours to announce, and the claim must be completed.
     const ours = written !== undefined && written.eventId === detail.eventId;
     const result: RecordResult = ours
-      ? settledResult(detail, written!)
+      ? { ...settledResult(detail, written!), ...commit }
       : { orderId: detail.orderId, eventId: detail.eventId, processedAt: new Date().toISOString(), status: 'PROCESSED' };
     // After the status write, the order's commit: one line and one count per order, even if a later step fails.
     logSettled(detail, record, result);
     if (ours) await outcomes.publish(written!);
     return result;
   };
+
+  /** Only when the status write is the completion: otherwise the claim is released or completed, and the duplicate waits for it. */
+  const recorded = async (detail: ReceivedOrderDetail): Promise<RecordResult | undefined> => {
+    if (outcomes.enabled) return undefined;
+    const { settled } = await orderStatus.readOrder(detail);
+    return settled === undefined ? undefined : { ...settledResult(detail, settled), replayed: true };
+  };
+
+  return { run, recorded };
 }
 
 function logSettled(detail: ReceivedOrderDetail, record: SQSRecord, result: RecordResult): void {

@@ -8,7 +8,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Context, SQSRecord } from 'aws-lambda';
 import type { WorkerConfig } from './config';
-import type { RecordResult } from './idempotency';
+import type { OrderStep, RecordResult } from './idempotency';
 import type { ReceivedOrderDetail } from './order-event';
 import { attemptOf } from './order-status';
 import type { OutcomePublisher } from './outcome-events';
@@ -34,9 +34,11 @@ export interface PipelineStepDependencies {
   readonly lambdaContext: () => Context;
 }
 
-export type PipelineStep = (detail: ReceivedOrderDetail, record: SQSRecord, input: StepInput) => Promise<RecordResult>;
-
-export function createPipelineStep(deps: PipelineStepDependencies): PipelineStep {
+/**
+ * A step publishes after its state write (the event that moves the order on), so its claim is
+ * completed by Powertools and a duplicate publishes nothing again: no result is `committed`.
+ */
+export function createPipelineStep(deps: PipelineStepDependencies): OrderStep {
   const { config, step, store, outcomes, processor } = deps;
   const events = new EventBridgeClient({});
   const pipeline = { names: step.names };
@@ -151,7 +153,11 @@ export function createPipelineStep(deps: PipelineStepDependencies): PipelineStep
     }
   }
 
-  return step.mode === 'compensate' ? compensate : process;
+  return {
+    run: step.mode === 'compensate' ? compensate : process,
+    // A duplicate that meets the claim held is retried until the claim completes or expires.
+    recorded: async () => undefined,
+  };
 }
 
 function result(detail: ReceivedOrderDetail, record: OrderRecord): RecordResult {

@@ -12,7 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Browser, BrowserContext, Locator, Page, Request, Route } from 'playwright-core';
 import { expectAccessible } from './support/accessibility';
@@ -24,6 +24,7 @@ import { eventually as poll, expectText, focused, textOf } from './support/page'
 import { StaticServer, startStaticServer } from './support/static-server';
 import { contentSecurityPolicy } from '../../examples/app/lib/content-security-policy';
 import { configFromLocalOutputs } from '../../examples/app/lib/local-runner-config';
+import { powertoolsHash } from '../../lambda/worker/idempotency';
 import { LocalWorkflow, LogLine, startLocalWorkflow } from '../../scripts/local';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -160,10 +161,16 @@ function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeou
   });
 }
 
-/** The worker's idempotency record for an eventId (its stored result, `data`, holds the ids). */
-async function idempotencyRecord(eventId: string): Promise<Record<string, any> | undefined> {
-  const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: workflow.outputs.DynamoTableName }));
-  return Items.find((item) => item.data?.M?.eventId?.S === eventId);
+/** The order record of an eventId (orders table). */
+async function orderRecord(eventId: string): Promise<Record<string, any> | undefined> {
+  const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: workflow.outputs.OrdersTableName }));
+  return Items.find((item) => item.id?.S?.startsWith('order#') && item.eventId?.S === eventId);
+}
+
+/** The worker's claim of an eventId (idempotency table), by Powertools' key. */
+async function workerClaim(eventId: string): Promise<Record<string, any> | undefined> {
+  const { Item } = await dynamodb.send(new GetItemCommand({ TableName: workflow.outputs.DynamoTableName, Key: { id: { S: `orders-worker.order-created#${powertoolsHash(eventId)}` } }, ConsistentRead: true }));
+  return Item;
 }
 
 async function dlqMessageFor(eventId: string): Promise<string | undefined> {
@@ -340,12 +347,13 @@ test('1. a valid order shows its orderId and eventId, and the worker processes i
   await rowsOf(page, orderId).locator('[data-status="PROCESSED"]').waitFor({ timeout: 15_000 });
   await expectAccessible(page, 'accepted, processed');
 
-  // The worker processed it: its idempotency record is COMPLETED.
-  const record = await eventually('the COMPLETED idempotency record', async () => {
-    const item = await idempotencyRecord(eventId);
-    return item?.status?.S === 'COMPLETED' ? item : undefined;
+  // The worker processed it: its claim is held, completed by the order's PROCESSED record of this eventId.
+  const record = await eventually('the PROCESSED order record', async () => {
+    const item = await orderRecord(eventId);
+    return item?.status?.S === 'PROCESSED' ? item : undefined;
   });
-  expect(record.data.M.orderId.S).toBe(orderId);
+  expect(record.orderId.S).toBe(orderId);
+  expect(await workerClaim(eventId)).toBeDefined();
   expect(logLines.some((entry) => entry.source === 'worker' && entry.json?.eventId === eventId)).toBe(true);
 
   await screenshot(page, 'desktop-1-accepted');
@@ -407,8 +415,8 @@ test('3. a FAIL-ME order is accepted and, after the retries, sits in the DLQ', a
 
   const body = await eventually('the order in the DLQ', () => dlqMessageFor(eventId), 60_000);
   expect(JSON.parse(body)).toMatchObject({ 'detail-type': 'OrderCreated', 'detail': { eventId, items: [{ sku: 'FAIL-ME', qty: 1 }] } });
-  // A failed attempt never leaves a COMPLETED record behind.
-  expect((await idempotencyRecord(eventId))?.status?.S).not.toBe('COMPLETED');
+  // Every failed attempt released its claim: a replay from the DLQ will be processed.
+  expect(await workerClaim(eventId)).toBeUndefined();
   await context.close();
 }, 90_000);
 

@@ -68,17 +68,68 @@ describe('a retry with the same Idempotency-Key and body', () => {
     expect(published(api)).toHaveLength(1);
   });
 
-  test('the key is remembered for the window (IDEMPOTENCY_WINDOW_SECONDS, default 24 h)', async () => {
+  test('the key is held for the window (IDEMPOTENCY_WINDOW_SECONDS, default 24 h) by its claim, and the order record marks it complete', async () => {
     for (const [env, seconds] of [[{}, 86_400], [{ IDEMPOTENCY_WINDOW_SECONDS: '600' }, 600]] as const) {
       const { table, post } = setUp(env);
       const before = Math.floor(Date.now() / 1000);
-      await post(ORDER, { 'Idempotency-Key': 'draft-window' });
+      const { eventId } = json(await post(ORDER, { 'Idempotency-Key': 'draft-window' }));
 
       const [record] = table.records();
-      expect(record.status).toBe('COMPLETED');
+      expect(record.status).toBe('INPROGRESS');
+      expect(table.orders()).toEqual([expect.objectContaining({ status: 'ACCEPTED', eventId })]);
       expect(record.expiration).toBeGreaterThanOrEqual(before + seconds);
       expect(record.expiration).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + seconds);
     }
+  });
+});
+
+describe('the order record as the completion', () => {
+  test('a keyed create writes twice (the claim, the order record): no completion write', async () => {
+    const { api, post } = setUp();
+    await post(ORDER, { 'Idempotency-Key': 'draft-writes' });
+
+    const writes = api.dynamoDb.calls().map((call) => call.args[0].constructor.name).filter((name) => name !== 'GetItemCommand');
+    expect(writes).toEqual(['PutItemCommand', 'PutItemCommand']);
+  });
+
+  test('when the order record could not be written, Powertools completes the claim and a retry replays from it', async () => {
+    const { api, table, post } = setUp();
+    table.failNextOrderPut = new Error('InternalServerError');
+
+    const first = await post(ORDER, { 'Idempotency-Key': 'draft-unrecorded' });
+    expect(first.statusCode).toBe(202);
+    expect(table.orders()).toEqual([]);
+    expect(table.records()).toEqual([expect.objectContaining({ status: 'COMPLETED', data: json(first) })]);
+
+    const retry = await post(ORDER, { 'Idempotency-Key': 'draft-unrecorded' });
+    expect(retry.headers?.['Idempotent-Replayed']).toBe('true');
+    expect(json(retry)).toEqual(json(first));
+    expect(published(api)).toHaveLength(1);
+  });
+
+  test('a retry after the first claim expired finds the order recorded: a replay, nothing published again', async () => {
+    const { api, table, post } = setUp();
+    const first = await post(ORDER, { 'Idempotency-Key': 'draft-late' });
+    const [claim] = [...table.items.values()];
+    table.seed({ ...claim, in_progress_expiration: { N: String(Date.now() - 1) } });
+
+    const retry = await post(ORDER, { 'Idempotency-Key': 'draft-late' });
+
+    expect(retry.headers?.['Idempotent-Replayed']).toBe('true');
+    expect(json(retry)).toEqual(json(first));
+    expect(published(api)).toHaveLength(1);
+  });
+
+  test('another body cannot take over an expired claim: still a 422 for the whole window', async () => {
+    const { api, table, post } = setUp();
+    await post(ORDER, { 'Idempotency-Key': 'draft-other' });
+    const [claim] = [...table.items.values()];
+    table.seed({ ...claim, in_progress_expiration: { N: String(Date.now() - 1) } });
+
+    const reused = await post({ ...ORDER, customerId: 'cust-2' }, { 'Idempotency-Key': 'draft-other' });
+
+    expect(reused.statusCode).toBe(422);
+    expect(published(api)).toHaveLength(1);
   });
 });
 
@@ -136,8 +187,10 @@ describe('while the first request with the key is still running', () => {
   test('a retry is a 409 with Retry-After until the claim expires, and nothing is published', async () => {
     const { api, table, post } = setUp();
     await post(ORDER, { 'Idempotency-Key': 'draft-4' });
-    const [completed] = [...table.items.values()];
-    table.seed({ ...completed, status: { S: 'INPROGRESS' }, in_progress_expiration: { N: String(Date.now() + 7_500) } });
+    const [claim] = [...table.items.values()];
+    // Still running: its claim is held and its order not yet recorded.
+    table.seed({ ...claim, in_progress_expiration: { N: String(Date.now() + 7_500) } });
+    table.orderItems.clear();
     api.eventBridge.resetHistory();
 
     const busy = await post(ORDER, { 'Idempotency-Key': 'draft-4' });
@@ -152,9 +205,10 @@ describe('while the first request with the key is still running', () => {
   test('once the claim of a request that died has expired, the retry publishes the SAME ids again', async () => {
     const { api, table, post } = setUp();
     const first = json(await post(ORDER, { 'Idempotency-Key': 'draft-5' }));
-    const [completed] = [...table.items.values()];
-    // What an API process that died after PutEvents leaves: its claim, never completed.
-    table.seed({ ...completed, status: { S: 'INPROGRESS' }, in_progress_expiration: { N: String(Date.now() - 1) }, data: { NULL: true } });
+    const [claim] = [...table.items.values()];
+    // What an API process that died after PutEvents leaves: its claim, and no order record.
+    table.seed({ ...claim, in_progress_expiration: { N: String(Date.now() - 1) } });
+    table.orderItems.clear();
 
     const retry = await post(ORDER, { 'Idempotency-Key': 'draft-5' });
 
@@ -163,7 +217,7 @@ describe('while the first request with the key is still running', () => {
     expect(json(retry)).toEqual(first);
     // Published twice with one eventId: the worker processes it once.
     expect(published(api).map((detail) => detail.eventId)).toEqual([first.eventId, first.eventId]);
-    expect(table.records()[0].status).toBe('COMPLETED');
+    expect(table.orders()).toEqual([expect.objectContaining({ status: 'ACCEPTED', eventId: first.eventId })]);
   });
 });
 

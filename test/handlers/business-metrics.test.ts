@@ -88,8 +88,10 @@ describe('API', () => {
     expect((await post({ ...ORDER, customerId: 'cust-2' }, { 'Idempotency-Key': 'k-2' })).statusCode).toBe(422);
     expect(takeMetrics()).toEqual(rejected('key_reused'));
 
-    const [completed] = [...table.items.values()];
-    table.seed({ ...completed, status: { S: 'INPROGRESS' }, in_progress_expiration: { N: String(Date.now() + 5_000) } });
+    // The first request still running: its claim held, its order not yet recorded.
+    const [claim] = [...table.items.values()];
+    table.seed({ ...claim, in_progress_expiration: { N: String(Date.now() + 5_000) } });
+    table.orderItems.clear();
     api.eventBridge.resetHistory();
     expect((await post(ORDER, { 'Idempotency-Key': 'k-2' })).statusCode).toBe(409);
     expect(takeMetrics()).toEqual(rejected('in_progress'));

@@ -194,13 +194,14 @@ describe('the worker\'s payload check across the upgrade that added attributes',
     return createHash('md5').update(JSON.stringify(payload)).digest('base64');
   }
 
-  /** A 1.0 event completed by the worker before the upgrade: its COMPLETED record carries the old hash. */
+  /** A 1.0 event completed by the worker before the upgrade: its COMPLETED record (with the result) carries the old hash. */
   async function completedBeforeTheUpgrade(detail: OrderCreatedDetail) {
     const harness = workerHarness();
     expect(await harness.deliver([sqsRecord(envelope(detail))])).toEqual([]);
     const [id, claim] = [...harness.table.items.entries()][0];
     expect(claim.validation.S).not.toBe(oldPayloadHash(detail)); // the hash now covers attributes too
-    harness.table.items.set(id, { ...claim, validation: { S: oldPayloadHash(detail) } });
+    const result = { M: { orderId: { S: detail.orderId }, eventId: { S: detail.eventId }, processedAt: { S: detail.createdAt } } };
+    harness.table.items.set(id, { ...claim, status: { S: 'COMPLETED' }, data: result, validation: { S: oldPayloadHash(detail) } });
     harness.processor.mockClear();
     return harness;
   }

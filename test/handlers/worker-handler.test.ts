@@ -29,6 +29,7 @@ function setUp(env: Env = {}, tableOptions = {}) {
     put: () => onIdempotencyTable(dynamoDb.commandCalls(sdk.PutItemCommand)),
     delete: () => onIdempotencyTable(dynamoDb.commandCalls(sdk.DeleteItemCommand)),
     get: () => onIdempotencyTable(dynamoDb.commandCalls(sdk.GetItemCommand)),
+    update: () => onIdempotencyTable(dynamoDb.commandCalls(sdk.UpdateItemCommand)),
   };
   return { worker, table, processOrder, run, calls };
 }
@@ -50,8 +51,10 @@ describe('a mixed batch', () => {
     expect(failedIds.sort()).toEqual([poisoned.record.messageId, malformed.messageId].sort());
     // FAIL-ME fails in the runtime, before the processor.
     expect(processOrder.mock.calls.map(([detail]) => detail.eventId).sort()).toEqual([first.detail.eventId, last.detail.eventId].sort());
-    // Two completed claims; the FAIL-ME claim was taken and then released; the malformed record never claimed.
-    expect(table.records().map((record) => record.status)).toEqual(['COMPLETED', 'COMPLETED']);
+    // Two claims, each completed by its order's PROCESSED record (no completion write); the FAIL-ME
+    // claim was taken and then released; the malformed record never claimed.
+    expect(table.records().map((record) => record.status)).toEqual(['INPROGRESS', 'INPROGRESS']);
+    expect(calls.update()).toHaveLength(0);
     expect(calls.put()).toHaveLength(3);
     expect(calls.delete()).toHaveLength(1);
 
@@ -180,7 +183,7 @@ describe('invalid events', () => {
 
 describe('duplicates', () => {
   test('a second delivery of a completed eventId is a success that does not process again', async () => {
-    const { run, table, processOrder, calls } = setUp();
+    const { run, processOrder, calls } = setUp();
     const { detail, record } = good();
 
     await run(record);
@@ -203,12 +206,13 @@ describe('duplicates', () => {
         originalProcessedAt: expect.any(String),
       }),
     ]);
-    // Powertools read the COMPLETED record from the failed conditional put (ReturnValuesOnConditionCheckFailure).
+    // Powertools read the claim from the failed conditional put (ReturnValuesOnConditionCheckFailure): still
+    // IN_PROGRESS, and the order's PROCESSED record says its work is done.
     const secondClaim = calls.put()[1].args[0].input;
     expect(secondClaim.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
     await expect(calls.put()[1].returnValue).rejects.toMatchObject({ name: 'ConditionalCheckFailedException', Item: expect.anything() });
     expect(calls.get()).toHaveLength(0);
-    expect(table.records().filter((item) => item.status === 'COMPLETED')).toHaveLength(2);
+    expect(calls.update()).toHaveLength(0);
   });
 
   test('the same event twice in one batch: one is processed, the other is retried and then recognised as a duplicate', async () => {
@@ -244,11 +248,13 @@ describe('duplicates', () => {
     const { run, table, processOrder } = setUp();
     const { detail, record } = good();
     await run(record);
-    const [completed] = [...table.items.values()];
+    const [claim] = [...table.items.values()];
+    const [order] = [...table.orderItems.values()];
 
-    // A fresh container (new module graph, empty memory) sharing the same table.
+    // A fresh container (new module graph, empty memory) sharing the same tables.
     const other = setUp();
-    other.table.seed(completed);
+    other.table.seed(claim);
+    other.table.seed(order);
     const response = await other.run(sqsRecord(record.body));
 
     expect(response.batchItemFailures).toEqual([]);
@@ -268,7 +274,7 @@ describe('a failure after the claim', () => {
 
     expect(firstAttempt.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
     expect(calls.delete()).toHaveLength(1);
-    expect(table.records().map((item) => item.status)).toEqual(['COMPLETED']); // only the other order
+    expect(table.records()).toHaveLength(1); // only the other order's claim
     expect(logs.withMsg('processing_failed')[0]).toMatchObject({ eventId: detail.eventId, errorMessage: 'downstream timeout' });
 
     const redelivery = await run(sqsRecord(record.body, record.messageId, 2));
@@ -277,7 +283,8 @@ describe('a failure after the claim', () => {
     expect(processOrder.mock.calls.filter(([processed]) => processed.eventId === detail.eventId)).toHaveLength(2);
     expect(logs.withMsg('duplicate')).toHaveLength(0);
     expect(logs.withMsg('order_processed').filter((line) => line.eventId === detail.eventId)).toHaveLength(1);
-    expect(table.records().map((item) => item.status)).toEqual(['COMPLETED', 'COMPLETED']);
+    expect(table.records()).toHaveLength(2);
+    expect(table.orders().find((order) => order.eventId === detail.eventId)?.status).toBe('PROCESSED');
   });
 
   test('a FAIL-ME order fails on every delivery (it heads for the DLQ) and is never marked completed', async () => {
@@ -293,8 +300,8 @@ describe('a failure after the claim', () => {
     expect(processOrder.mock.calls.filter(([detail]) => detail.eventId === poisoned.detail.eventId)).toHaveLength(0);
     expect(logs.withMsg('duplicate')).toHaveLength(0);
     expect(logs.withMsg('processing_failed').map((line) => line.receiveCount)).toEqual(['1', '2', '3', '4', '5']);
-    expect(table.records().every((item) => item.status === 'COMPLETED')).toBe(true);
-    expect(table.records()).toHaveLength(5);
+    expect(table.records()).toHaveLength(5); // the good orders' claims: the FAIL-ME claim is released every time
+    expect(table.orders().find((order) => order.eventId === poisoned.detail.eventId)?.status).not.toBe('PROCESSED');
   });
 
   test('a claim left IN_PROGRESS by a crashed invocation is taken over once it expires', async () => {
@@ -314,7 +321,7 @@ describe('a failure after the claim', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(processOrder).toHaveBeenCalledTimes(1);
     expect(processOrder.mock.calls[0][0].eventId).toBe(detail.eventId);
-    expect(table.records()[0].status).toBe('COMPLETED');
+    expect(table.orders()).toEqual([expect.objectContaining({ eventId: detail.eventId, status: 'PROCESSED' })]);
   });
 
   test('a claim still IN_PROGRESS elsewhere is retried later, not processed twice', async () => {
@@ -323,6 +330,8 @@ describe('a failure after the claim', () => {
     await run(record);
     const [claim] = [...table.items.values()];
     table.seed({ ...claim, status: { S: 'INPROGRESS' }, in_progress_expiration: { N: String(Date.now() + 20_000) } });
+    // Still running: its order not yet recorded.
+    table.orderItems.clear();
     processOrder.mockClear();
 
     const redelivery = sqsRecord(record.body);
@@ -381,7 +390,8 @@ describe('the claim written to the table', () => {
     const claim = calls.put()[0].args[0].input;
     expect(claim.TableName).toBe('orders-idempotency');
     const [record] = table.records();
-    expect(Object.keys(record).sort()).toEqual(['data', 'expiration', 'id', 'in_progress_expiration', 'status', 'validation']);
+    // No `data`: the order's PROCESSED record is the completion, so the claim is never updated.
+    expect(Object.keys(record).sort()).toEqual(['expiration', 'id', 'in_progress_expiration', 'status', 'validation']);
     // A fixed prefix (not the function name) and Powertools' md5 of the eventId, base64.
     expect(record.id).toMatch(/^orders-worker\.order-created#[A-Za-z0-9+/]{22}==$/);
     expect(record.expiration).toBeGreaterThanOrEqual(Math.floor(before / 1000) + 3600);
@@ -389,7 +399,6 @@ describe('the claim written to the table', () => {
     // lambdaContext() reports 30 s left: the claim can be taken over once this invocation would have timed out.
     expect(record.in_progress_expiration).toBeGreaterThanOrEqual(before + 30_000);
     expect(record.in_progress_expiration).toBeLessThanOrEqual(Date.now() + 30_000);
-    expect(record.data).toEqual({ orderId: expect.any(String), eventId: expect.any(String), processedAt: expect.any(String), status: 'PROCESSED' });
   });
 
   test('is keyed on the event, not the message: the API republishing an eventId later (new envelope, later createdAt) is a duplicate', async () => {
@@ -440,8 +449,8 @@ describe('an eventId reused for a different order', () => {
       errorMessage: expect.stringMatching(/^eventId already used for a different order: .*IdempotencyValidationError/),
       error: expect.objectContaining({ name: 'EventIdConflictError', cause: expect.objectContaining({ name: 'IdempotencyValidationError' }) }),
     });
-    // The first order's completion record is untouched.
-    expect(table.records().filter((item) => item.status === 'COMPLETED')).toHaveLength(4);
+    // The first order's claim is neither taken over nor completed: 4 claims (the first, the 3 good orders).
+    expect(table.records().map((item) => item.status)).toEqual(['INPROGRESS', 'INPROGRESS', 'INPROGRESS', 'INPROGRESS']);
   });
 
   test('while the first is still in progress, the conflict is reported as such (not as "in progress")', async () => {
@@ -464,11 +473,13 @@ describe('an eventId reused for a different order', () => {
     const { run, table, processOrder } = setUp();
     const { detail, record } = good();
     await run(record);
-    const [completed] = [...table.items.values()];
-    const { validation, ...withoutHash } = completed;
+    const [claim] = [...table.items.values()];
+    const { validation, ...withoutHash } = claim;
     expect(validation).toBeDefined();
     table.items.clear();
-    table.seed(withoutHash);
+    // That version completed its claims with the result; no order record is needed to recognise the duplicate.
+    table.seed({ ...withoutHash, status: { S: 'COMPLETED' }, data: { M: { orderId: { S: detail.orderId }, eventId: { S: detail.eventId }, processedAt: { S: '2026-01-01T00:00:00.000Z' } } } });
+    table.orderItems.clear();
     processOrder.mockClear();
 
     const redelivery = sqsRecord(record.body);

@@ -42,8 +42,10 @@ async function eventually<T>(what: string, check: () => T | undefined | false, t
   }
 }
 
-function setUp() {
-  const worker = loadWorkerHandler({ MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT) });
+const OUTCOMES_ON = { OUTCOME_EVENT_BUS_NAME: 'orders-bus', EVENT_SOURCE: 'shop.orders' };
+
+function setUp(env: Record<string, string> = {}) {
+  const worker = loadWorkerHandler({ MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT), ...env });
   const table = new FakeIdempotencyTable(worker);
   const processOrder = worker.processor;
   const run = (record: SQSRecord, context: Context = contextEnding(TIME_LEFT_MS)) => worker.handler(sqsEvent(record), context);
@@ -108,7 +110,8 @@ test('a last attempt that completes after the FAILED write ends PROCESSED', asyn
 });
 
 test('a last attempt whose PROCESSED write came before the margin stays PROCESSED although the record had not settled', async () => {
-  const { run, table, order } = setUp();
+  // With outcome events the claim is completed after publishing (without, the PROCESSED write is the completion).
+  const { run, table, order } = setUp(OUTCOMES_ON);
   const detail = orderDetail();
   // The effect and its PROCESSED write are done; the idempotency completion write is still running at the margin.
   const completion = deferred<void>();

@@ -17,8 +17,10 @@ beforeEach(() => {
 });
 afterEach(() => logs.restore());
 
-function setUp() {
-  const worker = loadWorkerHandler({ MAX_RECEIVE_COUNT: '3' });
+const OUTCOMES_ON = { OUTCOME_EVENT_BUS_NAME: 'orders-bus', EVENT_SOURCE: 'shop.orders' };
+
+function setUp(env: Record<string, string> = {}) {
+  const worker = loadWorkerHandler({ MAX_RECEIVE_COUNT: '3', ...env });
   const table = new FakeIdempotencyTable(worker);
   const processOrder = worker.processor;
   const run = (...records: SQSRecord[]) => worker.handler(sqsEvent(...records), lambdaContext());
@@ -96,8 +98,9 @@ test('FAILED then a successful replay is PROCESSED', async () => {
   expect(after.history.map((change) => change.status)).toEqual(['ACCEPTED', 'FAILED', 'PROCESSED']);
 });
 
-test('a failed completion write does not process the order twice: the PROCESSED record of its eventId stops the retry', async () => {
-  const { run, table, processOrder, order } = setUp();
+test('a failed completion write (outcome events on) does not process the order twice: the PROCESSED record of its eventId stops the retry', async () => {
+  // Without outcome events there is no completion write: the PROCESSED record is the completion.
+  const { run, table, processOrder, order } = setUp(OUTCOMES_ON);
   const detail = orderDetail();
   table.failNextUpdate = new Error('DynamoDB unavailable');
 

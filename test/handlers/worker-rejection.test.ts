@@ -35,7 +35,9 @@ test('a PermanentOrderError rejects the order at once: not retried, REJECTED wit
   expect(stored).toMatchObject({ status: 'REJECTED', reason: 'unknown sku SKU-1', attempts: 1 });
   expect(stored).not.toHaveProperty('lastError');
   expect(stored.history.map((change) => change.status)).toEqual(['ACCEPTED', 'REJECTED']);
-  expect(claim(refused.detail.eventId)).toMatchObject({ status: 'COMPLETED', data: expect.objectContaining({ status: 'REJECTED' }) });
+  // The REJECTED record is the claim's completion: the claim itself is never updated.
+  expect(claim(refused.detail.eventId)).toMatchObject({ status: 'INPROGRESS' });
+  expect(claim(refused.detail.eventId)).not.toHaveProperty('data');
 
   expect(logs.withMsg('order_rejected')).toEqual([expect.objectContaining({
     level: 'WARN',
@@ -122,10 +124,11 @@ describe('REJECTED is final', () => {
     expect(await deliver([refused.copy(MAX_RECEIVE_COUNT)])).toEqual([]);
     expect(processorCallsFor(refused.detail.eventId)).toBe(1);
 
-    // A last attempt that fails before the processor (the claim is busy elsewhere) must not make it FAILED.
+    // A last attempt that meets the claim held elsewhere: the REJECTED record says the work is done, so it is a duplicate, never FAILED.
     const [claim] = [...table.items.values()];
     table.seed({ ...claim, status: { S: 'INPROGRESS' }, in_progress_expiration: { N: String(Date.now() + 20_000) } });
-    expect(await deliver([refused.copy(MAX_RECEIVE_COUNT)])).toHaveLength(1);
+    expect(await deliver([refused.copy(MAX_RECEIVE_COUNT)])).toEqual([]);
+    expect(processorCallsFor(refused.detail.eventId)).toBe(1);
 
     expect(order(refused.detail.orderId)).toEqual(rejected);
   });

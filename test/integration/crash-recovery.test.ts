@@ -14,7 +14,7 @@
  * visibility timeout, a fresh instance (cold start) takes the claim over and completes it.
  */
 import { AwsProxy, startAwsProxy } from './support/aws-proxy';
-import { idempotencyRecord, GOOD_ORDER, postOrder, queueDepth, RunningWorkflow, runWorkflow, useEmulator, useSynthesizedStack, waitFor } from './support/harness';
+import { committedWork, idempotencyRecord, GOOD_ORDER, postOrder, queueDepth, RunningWorkflow, runWorkflow, useEmulator, useSynthesizedStack, waitFor } from './support/harness';
 
 jest.setTimeout(90_000);
 
@@ -72,10 +72,7 @@ test('a worker crash between the idempotency claim and completion: the claim exp
   expect(crashed!.claim).toMatchObject({ status: 'INPROGRESS', inProgressExpiration: expect.any(Number) });
   const expiry = crashed!.claim!.inProgressExpiration!;
 
-  const completed = await waitFor('the order to be COMPLETED after the redelivery', async () => {
-    const record = await idempotencyRecord(run!.dynamodb, local.outputs.DynamoTableName, eventId);
-    return record?.status === 'COMPLETED' && record;
-  }, 40_000);
+  const completed = await waitFor('the order to be committed after the redelivery', async () => committedWork(run!.dynamodb, local.outputs, eventId), 40_000);
   expect(completed.eventId).toBe(eventId);
   await waitFor('the main queue to be empty', async () => (await queueDepth(run!.sqs, local.outputs.MainQueueUrl)) === 0);
 

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SendMessageBatchCommandOutput, SendMessageBatchRequestEntry, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
-  eventIdOf, FAILING_ORDER, GOOD_ORDER, idempotencyRecord, postOrder, queueDepth, receiveAll, RunningWorkflow, runWorkflow,
+  committedWork, eventIdOf, FAILING_ORDER, GOOD_ORDER, postOrder, queueDepth, receiveAll, RunningWorkflow, runWorkflow,
   useEmulator, useSynthesizedStack, waitFor,
 } from './support/harness';
 import {
@@ -63,7 +63,7 @@ describe('6. replay after a fix', () => {
     expect(result).toMatchObject({ received: 3, replayed: 3, failed: 0, left: 0, failures: [] });
 
     for (const eventId of failing) {
-      await waitFor(`${eventId} COMPLETED`, async () => (await idempotencyRecord(second.dynamodb, outputs.DynamoTableName, eventId))?.status === 'COMPLETED');
+      await waitFor(`${eventId} committed`, async () => committedWork(second.dynamodb, outputs, eventId));
     }
     await waitFor('the main queue to be empty', async () => (await queueDepth(second.sqs, outputs.MainQueueUrl)) === 0);
     expect(await queueDepth(second.sqs, outputs.DlqUrl)).toBe(0);

@@ -6,15 +6,16 @@
  * redeliveries happened. Bounded in time: a hard deadline fails the test.
  *
  * How the redeliveries are made (support/at-scale.ts): a worker timeout allowed to outlive the
- * visibility timeout, and every 40th completion write (Powertools' UpdateItem to the idempotency
- * table) held past it by a proxy in front of moto. The whole batch of that record stays in
- * flight past its visibility timeout, so its messages are received again while it runs: the
- * completed ones come back as duplicates, the held one finds its claim IN_PROGRESS, fails, and
- * is retried until it is a duplicate too.
+ * visibility timeout, and every 40th completion write (the order's PROCESSED record, a PutItem to
+ * the orders table: the completion of the claim) held past it by a proxy in front of moto. The
+ * whole batch of that record stays in flight past its visibility timeout, so its messages are
+ * received again while it runs: the completed ones come back as duplicates, the held one finds
+ * its claim IN_PROGRESS and its order not yet PROCESSED, fails, and is retried until it is a
+ * duplicate too.
  */
 import { AT_SCALE, describeRetries, holdEveryNthCompletion, postOrdersAtScale, redeliveryStats } from './support/at-scale';
 import { AwsProxy, startAwsProxy } from './support/aws-proxy';
-import { allIdempotencyRecords, queueDepth, RunningWorkflow, runWorkflow, useEmulator, useSynthesizedStack, waitFor } from './support/harness';
+import { allIdempotencyRecords, allOrderRecords, queueDepth, RunningWorkflow, runWorkflow, useEmulator, useSynthesizedStack, waitFor } from './support/harness';
 
 const {
   orders: ORDERS, concurrency: CONCURRENCY, visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS, workerTimeoutSeconds: WORKER_TIMEOUT_SECONDS,
@@ -42,8 +43,9 @@ test(`load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redeliver
   const processed = new Map<string, number>();
   let duplicateDeliveries = 0;
   let inProgressRetries = 0;
-  // Only the worker talks through the proxy: its one UpdateItem is Powertools' completion.
-  const holds = holdEveryNthCompletion(({ operation }) => operation === 'UpdateItem');
+  // Only the worker talks through the proxy: its PutItem to the orders table is the order's PROCESSED record.
+  let ordersTable = '';
+  const holds = holdEveryNthCompletion(({ operation, body }) => operation === 'PutItem' && ordersTable !== '' && body.toString().includes(`"${ordersTable}"`));
   proxy = await startAwsProxy(emulator.endpoint(), holds.decide);
   run = await runWorkflow(emulator.endpoint(), appDir(), {
     visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
@@ -58,6 +60,8 @@ test(`load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redeliver
     },
   });
   const { local } = run;
+  ordersTable = local.outputs.OrdersTableName ?? '';
+  expect(ordersTable).not.toBe('');
 
   const started = performance.now();
   const { results, seconds: postSeconds, retried } = await postOrdersAtScale(local.apiUrl, (index) => ({
@@ -72,11 +76,13 @@ test(`load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redeliver
   const endToEndSeconds = (performance.now() - started) / 1000;
   await waitFor('the main queue to be empty', async () => (await queueDepth(run!.sqs, local.outputs.MainQueueUrl)) === 0, remaining(), 250);
 
-  // Exactly once, from the table itself: one COMPLETED record per posted eventId, nothing else.
+  // Exactly once, from the tables themselves: one claim per posted eventId, each completed by its
+  // order's PROCESSED record, nothing else.
   const records = await allIdempotencyRecords(run.dynamodb, local.outputs.DynamoTableName);
   expect(records).toHaveLength(ORDERS);
-  expect(records.filter((record) => record.status !== 'COMPLETED')).toEqual([]);
-  expect(new Set(records.map((record) => record.eventId))).toEqual(posted);
+  const orders = await allOrderRecords(run.dynamodb, ordersTable);
+  expect(orders.filter((order) => order.status !== 'PROCESSED')).toEqual([]);
+  expect(new Set(orders.map((order) => order.eventId))).toEqual(posted);
   // Doubled = processed twice. The redeliveries below must all be absorbed by the worker's
   // idempotency: counted and reported, never processed again.
   expect([...processed.values()].filter((count) => count !== 1)).toEqual([]);
@@ -105,6 +111,6 @@ test(`load: ${ORDERS} orders with concurrency ${CONCURRENCY}, messages redeliver
     `  redeliveries: ${redeliveries} (${redeliveredMessages} messages, ${(100 * redeliveredMessages / ORDERS).toFixed(1)}%), ` +
       `${inFlightRedeliveries} while an earlier delivery was still running; at most ${maxDeliveries} deliveries of one message`,
     `  absorbed: ${duplicateDeliveries} duplicate deliveries, ${inProgressRetries} retries of a claim still in progress`,
-    `  result: ${records.length} COMPLETED, 0 lost, 0 processed twice, 0 in the DLQ`,
+    `  result: ${orders.length} PROCESSED, 0 lost, 0 processed twice, 0 in the DLQ`,
   ].join('\n'));
 });

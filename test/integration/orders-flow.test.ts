@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
-  eventIdOf, FAILING_ORDER, GOOD_ORDER, idempotencyRecord, postOrder, queueDepth, receiveAll, RunningWorkflow, runWorkflow,
+  committedWork, eventIdOf, FAILING_ORDER, GOOD_ORDER, idempotencyRecord, postOrder, queueDepth, receiveAll, RunningWorkflow, runWorkflow,
   useEmulator, useSynthesizedStack, waitFor,
 } from './support/harness';
 import { emulatorClientConfig } from '../../scripts/local/emulator/clients';
@@ -23,7 +23,7 @@ afterEach(async () => {
   run = undefined;
 });
 
-test('a valid order: 202, the documented OrderCreated event reaches the queue, the worker processes it (record COMPLETED)', async () => {
+test('a valid order: 202, the documented OrderCreated event reaches the queue, the worker processes it (its work committed)', async () => {
   run = await runWorkflow(emulator.endpoint(), appDir());
   const { local } = run;
 
@@ -33,14 +33,11 @@ test('a valid order: 202, the documented OrderCreated event reaches the queue, t
   expect(accepted.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
   const { eventId, orderId } = accepted.body;
 
-  const record = await waitFor('the idempotency record to be COMPLETED', async () => {
-    const current = await idempotencyRecord(run!.dynamodb, local.outputs.DynamoTableName, eventId);
-    return current?.status === 'COMPLETED' && current;
-  });
-  expect(record).toMatchObject({ status: 'COMPLETED', eventId });
+  const record = await waitFor('the worker\'s work to be committed', async () => committedWork(run!.dynamodb, local.outputs, eventId));
+  expect(record).toMatchObject({ eventId });
 
   // What reached the queue is what the worker was invoked with: a real-shaped SQS record...
-  // (The record is COMPLETED during the invocation; the batch report comes once it has returned.)
+  // (The work is committed during the invocation; the batch report comes once it has returned.)
   const deliveredRecords = () => run!.batches.flatMap((batch) => batch.event.Records).filter((item) => eventIdOf(item.body) === eventId);
   await waitFor('the worker batch report', async () => deliveredRecords().length > 0);
   const delivered = deliveredRecords();
@@ -86,8 +83,8 @@ test('the same SQS message delivered twice is processed once; the second deliver
 
   const first = await local.worker.deliver([message]);
   expect(first).toMatchObject({ outcome: 'ok', failedMessageIds: [], deletedMessageIds: [message.MessageId] });
-  const completed = await idempotencyRecord(run.dynamodb, local.outputs.DynamoTableName, eventId);
-  expect(completed?.status).toBe('COMPLETED');
+  const completed = await committedWork(run.dynamodb, local.outputs, eventId);
+  expect(completed).toBeDefined();
 
   const second = await local.worker.deliver([message]);
   expect(second).toMatchObject({ outcome: 'ok', failedMessageIds: [] });
@@ -98,7 +95,7 @@ test('the same SQS message delivered twice is processed once; the second deliver
     expect.objectContaining({ messageId: message.MessageId, outcome: 'duplicate_ignored', originalProcessedAt: completed?.processedAt }),
   ]);
   // The duplicate did not touch the stored result.
-  expect(await idempotencyRecord(run.dynamodb, local.outputs.DynamoTableName, eventId)).toEqual(completed);
+  expect(await committedWork(run.dynamodb, local.outputs, eventId)).toEqual(completed);
 });
 
 test('the same event published twice (two SQS messages) is processed once; the second is logged as a duplicate', async () => {
@@ -132,7 +129,7 @@ test('the same event published twice (two SQS messages) is processed once; the s
   expect(deliveredIds().size).toBe(2);
   expect(run.logged('worker', 'order_processed', detail.eventId)).toHaveLength(1);
   expect(run.logged('worker', 'duplicate', detail.eventId)).toHaveLength(1);
-  expect((await idempotencyRecord(run.dynamodb, local.outputs.DynamoTableName, detail.eventId))?.status).toBe('COMPLETED');
+  expect(await committedWork(run.dynamodb, local.outputs, detail.eventId)).toBeDefined();
   expect(await queueDepth(run.sqs, local.outputs.DlqUrl)).toBe(0);
 });
 
@@ -170,7 +167,7 @@ test('FAIL-ME in a batch with good orders: the good ones are processed, the bad 
   expect(parked.MessageId).toBe(badMessageId);
 
   for (const eventId of good) {
-    expect((await idempotencyRecord(run.dynamodb, local.outputs.DynamoTableName, eventId))?.status).toBe('COMPLETED');
+    expect(await committedWork(run.dynamodb, local.outputs, eventId)).toBeDefined();
     expect(run.logged('worker', 'order_processed', eventId)).toHaveLength(1);
   }
   // Powertools deleted the failed attempts' claims: a replay will be processed, not taken for a duplicate.

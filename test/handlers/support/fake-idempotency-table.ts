@@ -1,7 +1,7 @@
 /**
  * An in-memory DynamoDB table behind aws-sdk-client-mock, with the semantics the
  * Powertools persistence layer relies on: conditional PutItem (returning the old item
- * on a failed condition when asked), UpdateItem SET, DeleteItem, consistent GetItem.
+ * when asked, on success or on a failed condition), UpdateItem SET, DeleteItem, consistent GetItem.
  * Condition and update expressions are evaluated, not pattern-matched, and anything
  * this fake does not understand throws, so a change in Powertools' requests fails loudly.
  */
@@ -37,6 +37,8 @@ export class FakeIdempotencyTable {
   readonly orderItems: Map<string, Item>;
   /** Fails the next UpdateItem with this error (Powertools' completion write is the only UpdateItem). */
   failNextUpdate?: Error;
+  /** Fails the next PutItem of an order record with this error. */
+  failNextOrderPut?: Error;
   /** Holds the next UpdateItem (the completion write) until this settles: a record still running after its effect. */
   holdNextUpdate?: Promise<unknown>;
 
@@ -78,6 +80,11 @@ export class FakeIdempotencyTable {
     const item = required(input.Item, 'Item');
     const key = keyOf(item);
     const table = this.mapFor(key);
+    const failure = this.failNextOrderPut;
+    if (failure && table === this.orderItems) {
+      this.failNextOrderPut = undefined;
+      throw failure;
+    }
     const existing = table.get(key);
     const condition = input.ConditionExpression;
     if (condition && !evaluateCondition(condition, existing, input.ExpressionAttributeNames, input.ExpressionAttributeValues)) {
@@ -89,7 +96,7 @@ export class FakeIdempotencyTable {
       });
     }
     table.set(key, { ...item });
-    return {};
+    return input.ReturnValues === 'ALL_OLD' && existing ? { Attributes: { ...existing } } : {};
   }
 
   private updateItem(input: UpdateItemCommandInput) {

@@ -9,6 +9,7 @@ import { FakeIdempotencyTable } from './fake-idempotency-table';
 import { Env, loadWorkerHandler } from './load-handlers';
 import type { OrderCreatedDetail } from '../../../lambda/shared/order-contract';
 import { fromOrderItem, OrderRecord } from '../../../lambda/shared/order-state';
+import { powertoolsHash } from '../../../lambda/worker/idempotency';
 
 export const MAX_RECEIVE_COUNT = 3;
 
@@ -40,7 +41,8 @@ export function workerHarness(env: Env = {}, options: { shareTableWith?: FakeIde
     .flatMap((call) => call.args[0].input.Entries ?? [])
     .map(({ EventBusName, Source, DetailType, Detail }) => ({ EventBusName, Source, DetailType, detail: JSON.parse(Detail!), rawDetail: Detail! }));
   /** The idempotency record of `eventId` (Powertools stores the step's result in `data`). */
-  const claim = (eventId: string) => table.records().find((record) => (record.data as { eventId?: string } | undefined)?.eventId === eventId);
+  /** The worker's claim of an eventId, by Powertools' key: the prefix and the hash of the eventId. */
+  const claim = (eventId: string) => table.records().find((record) => record.id === `orders-worker.order-created#${powertoolsHash(eventId)}`);
   const processorCallsFor = (eventId: string) => worker.processor.mock.calls.filter(([received]) => received.eventId === eventId).length;
   return { worker, table, processor: worker.processor, run, deliver, order, published, claim, processorCallsFor };
 }

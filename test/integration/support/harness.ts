@@ -165,6 +165,50 @@ function toRecord(item: Record<string, any>): IdempotencyRecord {
   };
 }
 
+/** An order record as the tests read it back from the orders table. */
+export interface StoredOrder {
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly status: string;
+  readonly processedAt?: string;
+  readonly updatedAt: string;
+}
+
+/** Every order record of the orders table (a full, paginated Scan: the tests' tables are small). */
+export async function allOrderRecords(dynamodb: DynamoDBClient, table: string): Promise<StoredOrder[]> {
+  const orders: StoredOrder[] = [];
+  let start: Record<string, any> | undefined;
+  do {
+    const page = await dynamodb.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }));
+    for (const item of page.Items ?? []) {
+      if (!item.id?.S?.startsWith('order#')) continue;
+      orders.push({
+        orderId: item.orderId.S!, eventId: item.eventId.S!, status: item.status.S!, processedAt: item.processedAt?.S, updatedAt: item.updatedAt.S!,
+      });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return orders;
+}
+
+/**
+ * The worker's commit of an eventId: its claim, completed by Powertools (with outcome events or
+ * stages), or held while the order's PROCESSED or REJECTED record of that eventId is the
+ * completion (the default). Undefined until then.
+ */
+export async function committedWork(
+  dynamodb: DynamoDBClient, outputs: { readonly DynamoTableName: string; readonly OrdersTableName?: string }, eventId: string,
+): Promise<{ readonly eventId: string; readonly processedAt?: string } | undefined> {
+  const claim = await idempotencyRecord(dynamodb, outputs.DynamoTableName, eventId);
+  if (claim?.status === 'COMPLETED') return { eventId: claim.eventId!, processedAt: claim.processedAt };
+  if (claim?.status !== 'INPROGRESS') return undefined;
+  if (outputs.OrdersTableName === undefined) throw new Error('the stack has no OrdersTableName output');
+  const order = (await allOrderRecords(dynamodb, outputs.OrdersTableName)).find((record) => record.eventId === eventId);
+  return order && (order.status === 'PROCESSED' || order.status === 'REJECTED')
+    ? { eventId, processedAt: order.processedAt ?? order.updatedAt }
+    : undefined;
+}
+
 export async function idempotencyRecord(dynamodb: DynamoDBClient, table: string, eventId: string): Promise<IdempotencyRecord | undefined> {
   const { Item } = await dynamodb.send(new GetItemCommand({ TableName: table, Key: { id: { S: idempotencyKey(eventId) } }, ConsistentRead: true }));
   return Item ? toRecord(Item) : undefined;
