@@ -92,6 +92,13 @@ export const ALARMS_PER_STAGE = 7;
 /** The cost line of outcome events, present only when they are on. */
 export const OUTCOME_EVENTS_SERVICE = 'EventBridge (outcome events)';
 
+/**
+ * A worker that publishes after its record write (outcome events; every step of a pipeline) also
+ * completes its claim, so that a duplicate publishes nothing again: Powertools' UpdateItem of a
+ * record under 1 KB. Without publication the record write is the completion (the measured default).
+ */
+export const COMPLETION_WRITE_UNITS = 1;
+
 const MILLION = 1_000_000;
 const SECONDS_PER_MONTH = 30 * 24 * 3600;
 /** Lambda's SQS pollers long-poll for up to 20 s. */
@@ -128,8 +135,8 @@ export function costPerMillionOrders(
     // attempt), billed like OrderCreated since it is a custom event on the same bus.
     ...(config.outcomeEvents ? [{
       service: OUTCOME_EVENTS_SERVICE,
-      detail: '1 outcome event per order (OrderProcessed, OrderRejected or OrderFailed)',
-      usdPerMillionOrders: prices.eventBridgeCustomEventsPerMillion.usd,
+      detail: `1 outcome event per order (OrderProcessed, OrderRejected or OrderFailed), and the worker's claim completed after it (${COMPLETION_WRITE_UNITS} write unit)`,
+      usdPerMillionOrders: prices.eventBridgeCustomEventsPerMillion.usd + COMPLETION_WRITE_UNITS * prices.dynamoWriteUnitsPerMillion.usd,
     }] : []),
     {
       service: 'SQS',
@@ -146,11 +153,14 @@ export function costPerMillionOrders(
     ...(stages > 0 ? [{
       service: STAGES_SERVICE,
       detail: `${stages} stage${stages === 1 ? '' : 's'}, each per order: the previous step's completed event, 1 SendMessage and a share of a batch's receive and delete, ` +
-        `a worker run like the main one's, ${facts.workerDynamoWriteUnitsPerOrder} write units and ${facts.workerDynamoReadUnitsPerOrder} read unit, ${Math.round(facts.workerLogBytesPerOrder)} log bytes`,
-      usdPerMillionOrders: stages * (prices.eventBridgeCustomEventsPerMillion.usd
+        `a worker run like the main one's, ${units(facts.workerDynamoWriteUnitsPerOrder + COMPLETION_WRITE_UNITS)} write units (its claim's completion included) and ` +
+        `${facts.workerDynamoReadUnitsPerOrder} read unit, ${Math.round(facts.workerLogBytesPerOrder)} log bytes` +
+        (config.outcomeEvents ? '' : `; the main step's claim completed too (${COMPLETION_WRITE_UNITS} write unit)`),
+      usdPerMillionOrders: (config.outcomeEvents ? 0 : COMPLETION_WRITE_UNITS * prices.dynamoWriteUnitsPerMillion.usd)
+        + stages * (prices.eventBridgeCustomEventsPerMillion.usd
         + (n + 2 * workerInvocations) / MILLION * prices.sqsRequestsPerMillion.usd
         + lambdaCost(workerInvocations, facts.workerDurationPerRecordMs * config.batchSize, facts.workerInitMs)
-        + facts.workerDynamoWriteUnitsPerOrder * prices.dynamoWriteUnitsPerMillion.usd
+        + (facts.workerDynamoWriteUnitsPerOrder + COMPLETION_WRITE_UNITS) * prices.dynamoWriteUnitsPerMillion.usd
         + facts.workerDynamoReadUnitsPerOrder * prices.dynamoReadUnitsPerMillion.usd
         + (n * facts.workerLogBytesPerOrder + workerInvocations * assumptions.platformLogBytesPerInvocation) / 1e9 * prices.logsIngestionPerGb.usd),
     }] : []),
@@ -176,4 +186,9 @@ export function costPerMillionOrders(
 
 function pct(share: number): string {
   return `${+(share * 100).toPrecision(3)}%`;
+}
+
+/** Units to two decimals, as the benchmark reports them. */
+function units(value: number): number {
+  return Math.round(value * 100) / 100;
 }

@@ -101,15 +101,16 @@ test('logs per GB ingested; fixed monthly costs: idle pollers, metrics, alarms, 
   expect(withWaf.totalPerMillionOrders - cost.totalPerMillionOrders).toBeCloseTo(7, 10);
 });
 
-test('outcome events: one custom event per order at the OrderCreated price, only when on', () => {
-  const prices = table({ eventBridgeCustomEventsPerMillion: 2 });
+test('outcome events: one custom event per order at the OrderCreated price and the worker\'s claim completion, only when on', () => {
+  const prices = table({ eventBridgeCustomEventsPerMillion: 2, dynamoWriteUnitsPerMillion: 10 });
   const off = costPerMillionOrders(FACTS, CONFIG, prices, ASSUMPTIONS);
   expect(line(off, OUTCOME_EVENTS_SERVICE)).toBeUndefined();
   const on = costPerMillionOrders(FACTS, { ...CONFIG, outcomeEvents: true }, prices, ASSUMPTIONS);
-  expect(line(on, OUTCOME_EVENTS_SERVICE)).toBe(2);
+  // The event, and one write unit: the worker completes its claim after publishing.
+  expect(line(on, OUTCOME_EVENTS_SERVICE)).toBe(2 + 10);
   // OrderCreated is still billed once; the outcome is a second event, nothing else moves.
   expect(line(on, 'EventBridge')).toBe(2);
-  expect(on.totalPerMillionOrders - off.totalPerMillionOrders).toBeCloseTo(2, 10);
+  expect(on.totalPerMillionOrders - off.totalPerMillionOrders).toBeCloseTo(12, 10);
   expect(on.totalFixedPerMonth).toBe(off.totalFixedPerMonth);
 });
 
@@ -126,10 +127,14 @@ test('a stage repeats the worker\'s share per order (its event, SQS, a worker ru
   });
   const none = costPerMillionOrders(FACTS, CONFIG, prices, ASSUMPTIONS);
   const two = costPerMillionOrders(FACTS, { ...CONFIG, stages: 2 }, prices, ASSUMPTIONS);
-  // Per stage: $2 event + $1.4 SQS + worker Lambda ($0.2 + 21,000) + 4 write units x $10 + 1 read unit x $100 + logs (1e6 x 400 + 200,000 x 500 bytes = 0.5 GB).
-  const perStage = 2 + 1.4 + 0.2 + 21_000 + 40 + 100 + 0.5;
-  expect(line(two, 'Stages')).toBeCloseTo(2 * perStage, 6);
-  expect(two.totalPerMillionOrders - none.totalPerMillionOrders).toBeCloseTo(2 * perStage, 6);
+  // Per stage: $2 event + $1.4 SQS + worker Lambda ($0.2 + 21,000) + 4 write units and its claim's completion x $10 + 1 read unit x $100
+  // + logs (1e6 x 400 + 200,000 x 500 bytes = 0.5 GB); once: the main step's claim completion (it publishes too), 1 write unit.
+  const perStage = 2 + 1.4 + 0.2 + 21_000 + 50 + 100 + 0.5;
+  expect(line(two, 'Stages')).toBeCloseTo(10 + 2 * perStage, 6);
+  expect(two.totalPerMillionOrders - none.totalPerMillionOrders).toBeCloseTo(10 + 2 * perStage, 6);
+  // With outcome events the main step's completion is already in their line.
+  const withOutcomes = costPerMillionOrders(FACTS, { ...CONFIG, stages: 2, outcomeEvents: true }, prices, ASSUMPTIONS);
+  expect(line(withOutcomes, 'Stages')).toBeCloseTo(2 * perStage, 6);
   expect(line(none, 'Stages')).toBeUndefined();
   expect(line(two, 'CloudWatch alarms')! - line(none, 'CloudWatch alarms')!).toBe(2 * 7 * 10);
   expect(line(two, 'SQS (idle pollers)')).toBeCloseTo(3 * line(none, 'SQS (idle pollers)')!, 10);
@@ -153,16 +158,17 @@ test('docs/cost.md: the headline is without outcome events, which show as an opt
   const total = /\*\*Headline: \$([\d.]+) per million orders\*\*/.exec(page)![1];
   expect(page).toContain(`| **Total** | | **$${total}** |\n| Optional: ${OUTCOME_EVENTS_SERVICE} |`);
   expect(page).toContain('outcome events off)');
-  expect(page).toMatch(/With outcome events on \([^)]*off by default\): \+\$1\.00 per million orders\./);
-  expect(page).toMatch(/\| outcome events on \| \$[\d.]+ \| \+\$1\.00 \|/);
+  // $1.00 the event, $0.625 the worker's claim completion (one write unit).
+  expect(page).toMatch(/With outcome events on \([^)]*off by default\): \+\$1\.63 per million orders\./);
+  expect(page).toMatch(/\| outcome events on \| \$[\d.]+ \| \+\$1\.63 \|/);
   // From the price table, not a constant: another price moves the line.
   const dearer = { ...PRICES, eventBridgeCustomEventsPerMillion: { ...PRICES.eventBridgeCustomEventsPerMillion, usd: 1.5 } };
-  expect(costPage(results, dearer)).toMatch(/With outcome events on \([^)]*\): \+\$1\.50 per million orders\./);
+  expect(costPage(results, dearer)).toMatch(/With outcome events on \([^)]*\): \+\$2\.13 per million orders\./);
 });
 
 test('what a stage adds, as docs/cost.md works it out, is what the README states', () => {
   const results = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), 'utf8')) as BenchResults;
-  const stated = /Each stage \(`addStage`[^)]*\) adds \+(\$[\d.]+) per million orders/.exec(costPage(results))?.[1];
+  const stated = /first stage \(`addStage`[^)]*\) adds \+(\$[\d.]+) per million orders/.exec(costPage(results))?.[1];
   expect(stated).toMatch(/^\$\d/);
   // The README's wording may change; the figure next to "per million orders" in its stages paragraph may not drift.
   const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
