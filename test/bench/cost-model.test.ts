@@ -209,3 +209,17 @@ describe('bench options', () => {
     expect(() => parseBenchOptions([], { BENCH_PAIRS: 'many' }, REPO_ROOT)).toThrow(/--pairs must be an integer/);
   });
 });
+
+test('docs/cost.md: the target section says whether $8.50 is met, and the floor with every guarantee follows the price table', () => {
+  const results = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), 'utf8')) as BenchResults;
+  const page = costPage(results);
+  const total = Number(/\*\*Headline: \$([\d.]+) per million orders\*\*/.exec(page)![1]);
+  expect(page).toContain(total > 8.5 ? `Not met: $${total.toFixed(2)}` : `Met: $${total.toFixed(2)}`);
+  const floor = Number(/come to \$([\d.]+)/.exec(page)![1]);
+  expect(floor).toBeLessThan(total);
+  expect(page.includes('above $8.50 before a single log line')).toBe(floor > 8.5);
+  // A REST request at $1.00 instead of $3.50 moves the total and the floor by $2.50: met, and no floor above it.
+  const cheaper = costPage(results, { ...PRICES, apiGatewayRestPerMillion: { ...PRICES.apiGatewayRestPerMillion, usd: 1 } });
+  expect(cheaper).toContain(`Met: $${(total - 2.5).toFixed(2)}`);
+  expect(cheaper).toContain(`come to $${(floor - 2.5).toFixed(2)}.`);
+});
