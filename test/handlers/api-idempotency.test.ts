@@ -27,6 +27,12 @@ function setUp(env: Record<string, string> = {}) {
   return { api, table, post };
 }
 
+/** The claim as its holder's invocation deadline leaves it: still IN_PROGRESS, past its in-progress expiry. */
+function expireClaim(table: FakeIdempotencyTable): void {
+  const [claim] = [...table.items.values()];
+  table.seed({ ...claim, in_progress_expiration: { N: String(Date.now() - 1) } });
+}
+
 function json(result: APIGatewayProxyResult): Record<string, unknown> {
   return JSON.parse(result.body) as Record<string, unknown>;
 }
@@ -110,8 +116,7 @@ describe('the order record as the completion', () => {
   test('a retry after the first claim expired finds the order recorded: a replay, nothing published again', async () => {
     const { api, table, post } = setUp();
     const first = await post(ORDER, { 'Idempotency-Key': 'draft-late' });
-    const [claim] = [...table.items.values()];
-    table.seed({ ...claim, in_progress_expiration: { N: String(Date.now() - 1) } });
+    expireClaim(table);
 
     const retry = await post(ORDER, { 'Idempotency-Key': 'draft-late' });
 
@@ -123,8 +128,7 @@ describe('the order record as the completion', () => {
   test('another body cannot take over an expired claim: still a 422 for the whole window', async () => {
     const { api, table, post } = setUp();
     await post(ORDER, { 'Idempotency-Key': 'draft-other' });
-    const [claim] = [...table.items.values()];
-    table.seed({ ...claim, in_progress_expiration: { N: String(Date.now() - 1) } });
+    expireClaim(table);
 
     const reused = await post({ ...ORDER, customerId: 'cust-2' }, { 'Idempotency-Key': 'draft-other' });
 
@@ -205,9 +209,8 @@ describe('while the first request with the key is still running', () => {
   test('once the claim of a request that died has expired, the retry publishes the SAME ids again', async () => {
     const { api, table, post } = setUp();
     const first = json(await post(ORDER, { 'Idempotency-Key': 'draft-5' }));
-    const [claim] = [...table.items.values()];
     // What an API process that died after PutEvents leaves: its claim, and no order record.
-    table.seed({ ...claim, in_progress_expiration: { N: String(Date.now() - 1) } });
+    expireClaim(table);
     table.orderItems.clear();
 
     const retry = await post(ORDER, { 'Idempotency-Key': 'draft-5' });
