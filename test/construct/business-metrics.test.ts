@@ -73,7 +73,9 @@ async function emitEverything(synth: Synthesized): Promise<EmittedMetric[]> {
     await post({ items: [] });
     await post({ items: [{ sku: 'SKU-2', qty: 1 }] }, { 'Idempotency-Key': 'k' });
     const [claim] = [...table.items.values()];
+    // Still running: its claim held, its order not yet recorded.
     table.seed({ ...claim, status: { S: 'INPROGRESS' }, in_progress_expiration: { N: String(Date.now() + 5_000) } });
+    table.orderItems.clear();
     await post(order, { 'Idempotency-Key': 'k' });
     await api.handler(apiEvent({ body: '{}', headers: { 'Content-Type': 'text/plain' } }), lambdaContext());
     await api.handler(apiEvent({ httpMethod: 'GET' }), lambdaContext());

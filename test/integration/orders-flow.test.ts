@@ -118,8 +118,9 @@ test('the same event published twice (two SQS messages) is processed once; the s
   }
   eventBridge.destroy();
 
-  await waitFor('one processing and one duplicate', () =>
-    run!.logged('worker', 'order_processed', detail.eventId).length === 1 && run!.logged('worker', 'duplicate', detail.eventId).length === 1);
+  // At least one of each; exact counts are asserted below, where a mismatch shows its numbers.
+  await waitFor('a processing and a duplicate', () =>
+    run!.logged('worker', 'order_processed', detail.eventId).length >= 1 && run!.logged('worker', 'duplicate', detail.eventId).length >= 1);
   await waitFor('the main queue to be empty', async () => (await queueDepth(run!.sqs, local.outputs.MainQueueUrl)) === 0);
 
   // Batch reports arrive once each invocation has returned and its deletes are done.
@@ -128,7 +129,10 @@ test('the same event published twice (two SQS messages) is processed once; the s
   await waitFor('both deliveries reported', () => deliveredIds().size >= 2);
   expect(deliveredIds().size).toBe(2);
   expect(run.logged('worker', 'order_processed', detail.eventId)).toHaveLength(1);
-  expect(run.logged('worker', 'duplicate', detail.eventId)).toHaveLength(1);
+  // Usually one; more only if a loaded machine timed out an invocation after the work was committed and SQS redelivered its message.
+  const duplicates = run.logged('worker', 'duplicate', detail.eventId);
+  expect(duplicates.length).toBeGreaterThanOrEqual(1);
+  expect(duplicates.every((line) => deliveredIds().has(line.messageId as string))).toBe(true);
   expect(await committedWork(run.dynamodb, local.outputs, detail.eventId)).toBeDefined();
   expect(await queueDepth(run.sqs, local.outputs.DlqUrl)).toBe(0);
 });
