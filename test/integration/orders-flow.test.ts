@@ -99,7 +99,8 @@ test('the same SQS message delivered twice is processed once; the second deliver
 });
 
 test('the same event published twice (two SQS messages) is processed once; the second is logged as a duplicate', async () => {
-  run = await runWorkflow(emulator.endpoint(), appDir());
+  // A 3 s worker timeout (visibility 6 s) instead of 1 s: a loaded machine must not time the worker out, only duplicates are under test.
+  run = await runWorkflow(emulator.endpoint(), appDir(), { visibilityTimeoutSeconds: 6 });
   const { local } = run;
   const eventBridge = new EventBridgeClient(emulatorClientConfig(emulator.endpoint()));
   const detail = {
@@ -120,7 +121,7 @@ test('the same event published twice (two SQS messages) is processed once; the s
 
   // At least one of each; exact counts are asserted below, where a mismatch shows its numbers.
   await waitFor('a processing and a duplicate', () =>
-    run!.logged('worker', 'order_processed', detail.eventId).length >= 1 && run!.logged('worker', 'duplicate', detail.eventId).length >= 1);
+    run!.logged('worker', 'order_processed', detail.eventId).length >= 1 && run!.logged('worker', 'duplicate', detail.eventId).length >= 1, 30_000);
   await waitFor('the main queue to be empty', async () => (await queueDepth(run!.sqs, local.outputs.MainQueueUrl)) === 0);
 
   // Batch reports arrive once each invocation has returned and its deletes are done.
