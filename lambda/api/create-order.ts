@@ -132,9 +132,9 @@ export function createOrderCreation(config: ApiConfig) {
   );
 
   /** Powertools' stored response of a completed key, a claim still held (and maybe done), or this request's own result. */
-  const createKeyed = async (request: OrderRequest, key: string, submittedBy?: SubmittedBy): Promise<Published & { replayed?: true }> => {
+  const createKeyed = async (request: OrderRequest, key: string, submittedBy?: SubmittedBy): Promise<Published> => {
     try {
-      return (await publishOnce({ key, request, submittedBy })) as Published & { replayed?: true };
+      return (await publishOnce({ key, request, submittedBy })) as Published;
     } catch (error) {
       if (!(error instanceof IdempotencyAlreadyInProgressError)) throw error;
       const earlier = await recorded(request, key, submittedBy);

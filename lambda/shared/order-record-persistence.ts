@@ -2,7 +2,7 @@
  * Powertools' DynamoDB persistence layer, with the order record as the completion marker.
  *
  * Where the idempotent work ends by writing the order record (the API's ACCEPTED record, the
- * worker's status or step state), that write already says the work is done, so Powertools'
+ * worker's status when it publishes nothing after it), that write already says the work is done, so Powertools'
  * completion write would be a second write saying the same: the work marks such a result
  * `committed` and the completion is skipped (one write less per order on each side). The claim
  * then stays IN_PROGRESS until its in-progress expiry; a request that meets it reads the order
@@ -13,13 +13,13 @@
  * still fails validation for the whole window), and a takeover is remembered, so the work can
  * check whether the earlier holder finished before doing it again.
  */
-import { IdempotencyItemAlreadyExistsError, IdempotencyRecordStatus } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyItemAlreadyExistsError, IdempotencyRecordStatus, PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { AttributeValue, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { fromItem } from './attribute-values';
 
-/** Set on a result whose order record write is the completion. Stripped before the result leaves the function. */
+/** Set on a result whose order record write is the completion; never part of an answer (the API answers with the ids alone). */
 export interface MaybeCommitted {
   readonly committed?: true;
 }
@@ -28,8 +28,15 @@ export function isCommitted(result: unknown): boolean {
   return typeof result === 'object' && result !== null && (result as MaybeCommitted).committed === true;
 }
 
-/** Powertools' default attribute names, which these tables use. */
-const ATTR = { key: 'id', expiry: 'expiration', inProgressExpiry: 'in_progress_expiration', status: 'status', data: 'data', validation: 'validation' };
+/** Powertools' default attribute names (and its default key, `id`), which these tables use. */
+const ATTR = {
+  key: 'id',
+  expiry: PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS.expiryAttr,
+  inProgressExpiry: PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS.inProgressExpiryAttr,
+  status: PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS.statusAttr,
+  data: PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS.dataAttr,
+  validation: PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS.validationKeyAttr,
+};
 
 export class OrderRecordPersistenceLayer extends DynamoDBPersistenceLayer {
   private readonly takenOver = new Set<string>();

@@ -453,6 +453,23 @@ describe('an eventId reused for a different order', () => {
     expect(table.records().map((item) => item.status)).toEqual(['INPROGRESS', 'INPROGRESS', 'INPROGRESS', 'INPROGRESS']);
   });
 
+  test('after the first claim\'s in-progress expiry, the conflicting event still cannot take the claim over: it fails, never processed', async () => {
+    const { run, table, processOrder } = setUp();
+    const { detail, record } = good();
+    await run(record);
+    const [claim] = [...table.items.values()];
+    // The first order's claim stays IN_PROGRESS (its PROCESSED record is the completion) and its invocation is long over.
+    table.seed({ ...claim, in_progress_expiration: { N: String(Date.now() - 1_000) } });
+    processOrder.mockClear();
+
+    const conflicting = sqsRecord(envelope({ ...detail, orderId: 'order-someone-else' }));
+    const response = await run(conflicting, good().record);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: conflicting.messageId }]);
+    expect(processOrder).toHaveBeenCalledTimes(1); // only the other order
+    expect(logs.withMsg('processing_failed')[0].errorMessage).toMatch(/^eventId already used for a different order/);
+  });
+
   test('while the first is still in progress, the conflict is reported as such (not as "in progress")', async () => {
     const { run, table, processOrder } = setUp();
     const { detail, record } = good();
