@@ -35,10 +35,10 @@ export function spreadOf(values: readonly number[]): Spread {
   };
 }
 
-/** Rounded for the JSON report: enough digits to compare, no float noise. */
+/** Rounded for the JSON report: enough digits to compare, no float noise, and no -0 (JSON writes it as 0). */
 export function round(value: number, digits = 3): number {
   const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
+  return Math.round(value * factor) / factor + 0;
 }
 
 export function roundSpread(spread: Spread, digits = 3): Spread {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { measureColdInit } from '../../bench/cold-init/measure-cold-init';
+import { round } from '../../bench/stats';
 
 jest.setTimeout(60_000);
 
@@ -36,4 +37,11 @@ test('the relative ratio is taken pair by pair against the named subject; a subj
   expect(row('itself').relativeTo!.ratio).toEqual({ median: 1, p25: 1, p75: 1, min: 1, max: 1, n: 3 });
   expect(failures.map((failure) => failure.name)).toEqual(['broken']);
   expect(row('against broken').relativeTo).toBeUndefined();
+});
+
+test('a rounded difference that is a hair below zero is 0, not -0: results.json (JSON writes -0 as 0) reads back equal', () => {
+  const rounded = round(-0.04, 1);
+  expect(Object.is(rounded, 0)).toBe(true);
+  expect(JSON.parse(JSON.stringify({ rounded }))).toEqual({ rounded });
+  expect(round(-0.06, 1)).toBe(-0.1);
 });
